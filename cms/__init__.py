@@ -1,0 +1,1 @@
+"""The Wagtail site: home, standard pages, navigation, settings, base templates, demo data."""

@@ -1,0 +1,35 @@
+"""`python manage.py load_demo`: the demo catalogue, editorial groups and demo users.
+
+Idempotent: what exists is left as it is, so running it twice changes nothing.
+"""
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from cms.demo.catalogue import demo_events, ensure_event, ensure_site
+from cms.demo.users import demo_password, ensure_demo_users
+from events.editorial import ensure_editorial_setup
+
+
+class Command(BaseCommand):
+    help = "Load the demo catalogue (GSR-26, ITU-D Study Groups, a regional forum) and users."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            home, index = ensure_site()
+            ensure_editorial_setup(index)
+            created = []
+            for spec in demo_events():
+                event, new = ensure_event(index, spec)
+                if new:
+                    created.append(event.acronym)
+            password, generated = demo_password()
+            ensure_demo_users(password)
+        if created:
+            call_command("update_index", verbosity=0)
+            self.stdout.write(f"Demo catalogue created: {', '.join(created)}.")
+        else:
+            self.stdout.write("Demo catalogue already present: nothing changed.")
+        if generated:
+            self.stdout.write(f"Demo users' password (generated, kept in DATA_DIR): {password}")

@@ -1,0 +1,342 @@
+"""The catalogue: events and the sponsorship packages they offer, as Wagtail pages.
+
+Rules of the catalogue live here (dates in order, prices not negative, capacities positive,
+benefit deadlines before the event). Availability is counted in `events/availability.py`.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from cms.blocks import BodyBlock
+from events.choices import CATEGORY_ORDER, BenefitKind, Currency, PackageCategory, Region
+
+EVENTS_PER_PAGE = 12
+
+
+class EventIndexPage(Page):
+    """The list of events (at /events/): upcoming first, filterable by region and month."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["events.EventPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("event index")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        events = EventPage.objects.child_of(self).live().public()
+        region = request.GET.get("region", "")
+        if region in Region.values:
+            events = events.filter(region=region)
+        else:
+            region = ""
+        month = _parse_month(request.GET.get("month", ""))
+        if month:
+            events = events.filter(start_date__year=month.year, start_date__month=month.month)
+        today = timezone.localdate()
+        upcoming = list(events.filter(end_date__gte=today).order_by("start_date", "pk"))
+        past = list(events.filter(end_date__lt=today).order_by("-start_date", "pk"))
+        paginator = Paginator(upcoming + past, EVENTS_PER_PAGE)
+        page = paginator.get_page(request.GET.get("page"))
+        context.update(
+            events=page,
+            upcoming_count=len(upcoming),
+            regions=Region.choices,
+            selected_region=region,
+            selected_month=month.strftime("%Y-%m") if month else "",
+        )
+        return context
+
+
+def _parse_month(value: str) -> datetime.date | None:
+    try:
+        return datetime.datetime.strptime(value, "%Y-%m").date()
+    except ValueError:
+        return None
+
+
+class EventPage(Page):
+    """An event that offers sponsorship packages (its children)."""
+
+    acronym = models.CharField(_("acronym"), max_length=40, help_text=_("For example GSR-26."))
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    city = models.CharField(_("city"), max_length=120)
+    country = CountryField(_("country"))
+    venue = models.CharField(_("venue"), max_length=255, blank=True)
+    region = models.CharField(
+        _("beneficiary region"), max_length=3, choices=Region.choices, default=Region.GLO
+    )
+    currency = models.CharField(
+        _("currency"), max_length=3, choices=Currency.choices, default=Currency.CHF
+    )
+    sponsorship_deadline = models.DateField(
+        _("sponsorship deadline"),
+        help_text=_("The last day a sponsor can pledge. On or before the event's last day."),
+    )
+    organiser_name = models.CharField(_("organiser contact name"), max_length=200)
+    organiser_email = models.EmailField(_("organiser contact email"))
+    summary = models.TextField(_("summary"), max_length=400, blank=True)
+    body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("hero image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    card_hold_minutes = models.PositiveIntegerField(
+        _("card payment hold (minutes)"),
+        default=30,
+        validators=[MinValueValidator(30)],
+        help_text=_("How long a card pledge holds its slots. Stripe needs at least 30 minutes."),
+    )
+    bank_transfer_hold_days = models.PositiveIntegerField(
+        _("bank transfer hold (days)"),
+        default=14,
+        validators=[MinValueValidator(1)],
+        help_text=_("How long a bank-transfer pledge holds its slots, never past the deadline."),
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("acronym"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")]),
+                FieldRowPanel([FieldPanel("city"), FieldPanel("country")]),
+                FieldPanel("venue"),
+                FieldRowPanel([FieldPanel("region"), FieldPanel("currency")]),
+            ],
+            heading=_("When and where"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("sponsorship_deadline"),
+                FieldRowPanel(
+                    [FieldPanel("card_hold_minutes"), FieldPanel("bank_transfer_hold_days")]
+                ),
+                FieldRowPanel([FieldPanel("organiser_name"), FieldPanel("organiser_email")]),
+            ],
+            heading=_("Sponsorship"),
+        ),
+        FieldPanel("summary"),
+        FieldPanel("hero_image"),
+        FieldPanel("body"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("acronym", boost=3),
+        index.SearchField("summary"),
+        index.SearchField("city"),
+        index.SearchField("body"),
+        index.FilterField("region"),
+        index.FilterField("start_date"),
+    ]
+    parent_page_types = ["events.EventIndexPage"]
+    subpage_types = ["events.SponsorshipPackagePage"]
+
+    class Meta:
+        verbose_name = _("event")
+
+    @property
+    def name(self) -> str:
+        return self.title
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = _("The event cannot end before it starts.")
+        if (
+            self.end_date
+            and self.sponsorship_deadline
+            and self.sponsorship_deadline > self.end_date
+        ):
+            errors["sponsorship_deadline"] = _(
+                "The sponsorship deadline must be on or before the event's last day."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def pledging_open(self) -> bool:
+        return timezone.localdate() <= self.sponsorship_deadline
+
+    def live_packages(self):
+        """Published packages with everything the event page shows, in a fixed number of
+        queries whatever their number."""
+        return (
+            SponsorshipPackagePage.objects.child_of(self)
+            .live()
+            .public()
+            .select_related("image")
+            .prefetch_related("benefits")
+            .order_by("path")
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        from events.availability import availability_for
+
+        context = super().get_context(request, *args, **kwargs)
+        packages = list(self.live_packages())
+        for package in packages:
+            package.event = self  # the parent is known: no query per package
+        availability = availability_for(packages)
+        groups = {}
+        for package in packages:
+            package.availability = availability[package.pk]
+            groups.setdefault(package.category, []).append(package)
+        context["package_groups"] = [
+            (PackageCategory(category).label, groups[category])
+            for category in sorted(groups, key=CATEGORY_ORDER.__getitem__)
+        ]
+        context["package_count"] = len(packages)
+        return context
+
+
+class SponsorshipPackagePage(Page):
+    """Something a sponsor can pledge: a tier, a coffee break, a fellowship..."""
+
+    category = models.CharField(_("category"), max_length=20, choices=PackageCategory.choices)
+    price = models.DecimalField(
+        _("price"),
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"), message=_("The price cannot be negative."))],
+        help_text=_("Per unit, in the event's currency."),
+    )
+    capacity = models.PositiveIntegerField(
+        _("capacity"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1, message=_("Capacity must be at least 1."))],
+        help_text=_("How many can be sold. Leave blank for unlimited; 1 means exclusive."),
+    )
+    max_per_sponsor = models.PositiveIntegerField(
+        _("maximum per sponsor"),
+        default=1,
+        validators=[MinValueValidator(1, message=_("The maximum per sponsor must be at least 1."))],
+    )
+    requires_approval = models.BooleanField(
+        _("requires approval"),
+        default=False,
+        help_text=_("Pledges are confirmed only after due diligence and an organiser's approval."),
+    )
+    summary = models.TextField(_("summary"), max_length=400, blank=True)
+    description = StreamField(BodyBlock(), verbose_name=_("description"), blank=True)
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    content_panels = Page.content_panels + [
+        FieldRowPanel([FieldPanel("category"), FieldPanel("price")]),
+        FieldRowPanel(
+            [FieldPanel("capacity"), FieldPanel("max_per_sponsor"), FieldPanel("requires_approval")]
+        ),
+        FieldPanel("summary"),
+        FieldPanel("image"),
+        FieldPanel("description"),
+        InlinePanel("benefits", heading=_("Benefits"), label=_("Benefit")),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("description"),
+        index.FilterField("category"),
+    ]
+    parent_page_types = ["events.EventPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("sponsorship package")
+
+    @cached_property
+    def event(self) -> EventPage:
+        return EventPage.objects.ancestor_of(self).get()
+
+    @property
+    def currency(self) -> str:
+        return self.event.currency
+
+    @property
+    def is_exclusive(self) -> bool:
+        return self.capacity == 1
+
+    def clean(self):
+        super().clean()
+        if (
+            self.capacity is not None
+            and self.max_per_sponsor
+            and self.max_per_sponsor > self.capacity
+        ):
+            raise ValidationError(
+                {"max_per_sponsor": _("The maximum per sponsor cannot exceed the capacity.")}
+            )
+
+    def get_context(self, request, *args, **kwargs):
+        from events.availability import availability_for
+
+        context = super().get_context(request, *args, **kwargs)
+        context["event"] = self.event
+        context["availability"] = availability_for([self])[self.pk]
+        context["benefits"] = list(self.benefits.all())
+        return context
+
+
+class PackageBenefit(Orderable):
+    """A benefit the sponsor of a package receives, delivered some days before the event."""
+
+    package = ParentalKey(SponsorshipPackagePage, on_delete=models.CASCADE, related_name="benefits")
+    kind = models.CharField(_("kind"), max_length=20, choices=BenefitKind.choices)
+    quantity = models.PositiveIntegerField(
+        _("quantity"), default=1, validators=[MinValueValidator(1)]
+    )
+    description = models.CharField(_("description"), max_length=255, blank=True)
+    days_before_event = models.IntegerField(
+        _("delivery deadline (days before the event)"),
+        default=0,
+        validators=[
+            MinValueValidator(
+                0, message=_("A benefit must be delivered before the event starts, not after.")
+            )
+        ],
+        help_text=_("0 means on the first day of the event."),
+    )
+
+    panels = [
+        FieldRowPanel(
+            [FieldPanel("kind"), FieldPanel("quantity"), FieldPanel("days_before_event")]
+        ),
+        FieldPanel("description"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("benefit")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} × {self.quantity}"
+
+    def deadline_for(self, event: EventPage) -> datetime.date:
+        return event.start_date - datetime.timedelta(days=self.days_before_event)

@@ -1,0 +1,1 @@
+"""Cross-cutting pieces of the marketplace: health check, API root, page cache."""

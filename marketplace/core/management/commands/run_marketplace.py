@@ -1,0 +1,100 @@
+"""`make run`: migrate, load the demo, then run the web server, a Celery worker and beat.
+
+Ctrl-C (or SIGTERM) stops every process this command started.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Run the marketplace for development: web server, Celery worker and Celery beat."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, default=settings.PORT)
+        parser.add_argument("--skip-demo", action="store_true", help="Do not run load_demo.")
+
+    def handle(self, *args, port, skip_demo, **options):
+        call_command("migrate", interactive=False, verbosity=0)
+        if not skip_demo:
+            call_command("load_demo")
+        broker = "Redis (REDIS_URL)" if settings.REDIS_URL else "embedded filesystem broker"
+        python = sys.executable
+        celery = [python, "-m", "celery", "-A", "worker"]
+        commands = {
+            "web": [python, "manage.py", "runserver", f"127.0.0.1:{port}"],
+            "worker": celery
+            + ["worker", "-Q", "default,documents,mail", "--concurrency", "2", "-l", "INFO"],
+            "beat": celery
+            + ["beat", "-l", "INFO", "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME],
+        }
+        env = {**os.environ, "CELERY_TASK_ALWAYS_EAGER": "false"}
+        processes = {
+            name: subprocess.Popen(command, env=env, start_new_session=True)
+            for name, command in commands.items()
+        }
+        self._announce(port, broker)
+
+        stopping = False
+
+        def stop(signum, frame):
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+        try:
+            while not stopping:
+                for name, process in processes.items():
+                    if process.poll() is not None:
+                        self.stderr.write(f"{name} exited with status {process.returncode}.")
+                        stopping = True
+                time.sleep(0.5)
+        finally:
+            self.stdout.write("Stopping the web server, worker and beat…")
+            for process in processes.values():
+                if process.poll() is None:
+                    os.killpg(process.pid, signal.SIGTERM)
+            deadline = time.monotonic() + 10
+            for process in processes.values():
+                try:
+                    process.wait(timeout=max(deadline - time.monotonic(), 0.1))
+                except subprocess.TimeoutExpired:
+                    os.killpg(process.pid, signal.SIGKILL)
+                    process.wait()
+
+    def _announce(self, port, broker):
+        base = f"http://127.0.0.1:{port}"
+        password = settings.DEMO_PASSWORD or _stored_demo_password()
+        lines = [
+            "",
+            "The sponsorship marketplace is running:",
+            f"  site        {base}/",
+            f"  events      {base}/events/",
+            f"  admin       {base}/admin/",
+            f"  API docs    {base}/api/v1/docs/",
+            f"  health      {base}/healthz",
+            f"  outbox      {settings.OUTBOX_DIR} (every email sent)",
+            f"  tasks       Celery worker and beat on the {broker}",
+            "",
+            f"Demo sign-ins (password: {password}):",
+            "  organiser@example.org   approver@example.org   finance@example.org",
+            "  sponsor@example.org     admin@example.org (superuser)",
+            "",
+            "Press Ctrl-C to stop everything.",
+            "",
+        ]
+        self.stdout.write("\n".join(lines))
+
+
+def _stored_demo_password() -> str:
+    from cms.demo.users import stored_password
+
+    return stored_password() or "(see load_demo's output)"

@@ -1,0 +1,1 @@
+"""Pledges: holds on package slots, their state machine and audit log (sponsor accounts issue)."""

@@ -1,0 +1,34 @@
+import re
+
+from django.conf import settings
+from django.urls import include, path, re_path
+from django.views.static import serve
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from cms import views as cms_views
+from marketplace.core.health import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("accounts/", include("allauth.urls")),
+    path("api/v1/", include("marketplace.api_urls")),
+    path("search/", cms_views.search, name="search"),
+    path("language/", cms_views.choose_language, name="choose_language"),
+]
+
+# Uploaded images and logos are public. A large deployment puts a web server or CDN in front;
+# the app still serves them itself so a single container is complete.
+urlpatterns += [
+    re_path(
+        r"^{}(?P<path>.*)$".format(re.escape(settings.MEDIA_URL.lstrip("/"))),
+        serve,
+        {"document_root": settings.MEDIA_ROOT},
+    )
+]
+
+# Wagtail's page serving is the catch-all, so it comes last.
+urlpatterns += [path("", include(wagtail_urls))]

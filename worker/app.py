@@ -1,0 +1,26 @@
+"""The Celery app, configured from Django settings (`CELERY_*`), with routing and beat in code."""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+from kombu import Queue
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
+
+QUEUES = ("default", "documents", "mail")
+
+app = Celery("marketplace")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.conf.task_routes = {
+    "worker.tasks.documents.*": {"queue": "documents"},
+    "worker.tasks.mail.*": {"queue": "mail"},
+}
+app.conf.task_queues = [Queue(name) for name in QUEUES]
+app.conf.beat_schedule = {
+    "publish-scheduled-pages": {
+        "task": "worker.tasks.maintenance.publish_scheduled",
+        "schedule": crontab(),  # every minute
+    },
+}
+app.autodiscover_tasks(lambda: ["worker"], related_name="tasks")

@@ -1,0 +1,3 @@
+"""Celery tasks, one module per area. Importing this package registers them all."""
+
+from worker.tasks import maintenance  # noqa: F401
