@@ -62,6 +62,7 @@ class EventIndexPage(Page):
             regions=Region.choices,
             selected_region=region,
             selected_month=month.strftime("%Y-%m") if month else "",
+            today=today,
         )
         return context
 
