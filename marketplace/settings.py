@@ -153,7 +153,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
+# The image collects static files outside DATA_DIR so a data volume does not hide them.
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(DATA_DIR / "static")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
@@ -221,6 +222,9 @@ STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
 
 # Demo data.
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="")
+
+# bench/catalog.py routes a minimal view at /bench/minimal/ as its baseline; off otherwise.
+BENCH_MINIMAL_VIEW = env.bool("BENCH_MINIMAL_VIEW", default=False)
 
 # Wagtail.
 WAGTAIL_SITE_NAME = "Sponsorship opportunities"

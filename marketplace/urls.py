@@ -8,6 +8,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import views as cms_views
+from marketplace.core import bench
 from marketplace.core.health import healthz
 
 urlpatterns = [
@@ -29,6 +30,9 @@ urlpatterns += [
         {"document_root": settings.MEDIA_ROOT},
     )
 ]
+
+if settings.BENCH_MINIMAL_VIEW:  # bench/catalog.py's baseline: same server, same middleware
+    urlpatterns.append(path("bench/minimal/", bench.minimal))
 
 # Wagtail's page serving is the catch-all, so it comes last.
 urlpatterns += [path("", include(wagtail_urls))]
