@@ -1,13 +1,18 @@
-"""Sponsor organisations (the parties that pledge) and their due-diligence state.
+"""Sponsor organisations (the parties that pledge), their people and their due-diligence state.
 
-Memberships, contacts, invitations and onboarding belong here too; see the sponsor accounts
-issue. The partnership register (`sponsors/register/`) links its partners to these records.
+An organisation has members (user accounts, admin or member), contacts (people the bureau
+writes to, by role: primary, signatory, finance, marketing), invitations to join, and a history
+of due-diligence decisions. The partnership register (`sponsors/register/`) links its partners
+to these records.
 """
 
+import secrets
 import uuid
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -18,6 +23,13 @@ class Clearance(models.TextChoices):
     PENDING = "pending", _("Pending review")
     CLEARED = "cleared", _("Cleared")
     DECLINED = "declined", _("Declined")
+
+
+def logo_path(instance, filename: str) -> str:
+    """Logos are stored under a random name: the uploaded name is never trusted (the extension
+    comes from the validated content, see `sponsors/logos.py`)."""
+    suffix = PurePosixPath(filename).suffix.lower()
+    return f"logos/{instance.public_id}/{uuid.uuid4().hex}{suffix}"
 
 
 class Organisation(models.Model):
@@ -33,7 +45,7 @@ class Organisation(models.Model):
     website = models.URLField(_("website"), blank=True)
     billing_address = models.TextField(_("billing address"), blank=True)
     tax_id = models.CharField(_("tax / VAT id"), max_length=64, blank=True)
-    logo = models.FileField(_("logo"), upload_to="logos/", blank=True)
+    logo = models.FileField(_("logo"), upload_to=logo_path, blank=True)
 
     # Due diligence: a declaration by the organisation, then an organiser's decision.
     declares_no_excluded_activities = models.BooleanField(
@@ -62,7 +74,9 @@ class Organisation(models.Model):
 
     class Meta:
         verbose_name = _("sponsor organisation")
+        verbose_name_plural = _("sponsor organisations")
         ordering = ["display_name"]
+        permissions = [("decide_clearance", _("Can clear or decline an organisation"))]
 
     def __str__(self):
         return self.display_name
@@ -76,6 +90,29 @@ class Organisation(models.Model):
         return not self.needs_declaration or (
             self.declares_no_excluded_activities and self.accepts_global_compact
         )
+
+    @property
+    def is_cleared(self) -> bool:
+        """True once an organiser has cleared the organisation in due diligence."""
+        return self.clearance == Clearance.CLEARED
+
+    @property
+    def is_declined(self) -> bool:
+        return self.clearance == Clearance.DECLINED
+
+    def contact_for(self, role: str) -> "Contact | None":
+        """The contact to write to for `role` (e.g. finance, signatory): the first contact with
+        that role, else the primary contact, else any contact (None when there are none)."""
+        contacts = list(self.contacts.all())
+        for wanted in (role, ContactRole.PRIMARY):
+            for contact in contacts:
+                if contact.role == wanted:
+                    return contact
+        return contacts[0] if contacts else None
+
+    @property
+    def primary_contact(self) -> "Contact | None":
+        return self.contact_for(ContactRole.PRIMARY)
 
 
 class MemberRole(models.TextChoices):
@@ -106,3 +143,122 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} in {self.organisation}"
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == MemberRole.ADMIN
+
+
+class ContactRole(models.TextChoices):
+    PRIMARY = "primary", _("Primary contact")
+    SIGNATORY = "signatory", _("Signatory")
+    FINANCE = "finance", _("Finance")
+    MARKETING = "marketing", _("Marketing")
+
+
+class Contact(models.Model):
+    """A person the bureau writes to about the organisation's sponsorships. Not necessarily a
+    user of the site: the signatory may never sign in."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="contacts"
+    )
+    role = models.CharField(_("role"), max_length=12, choices=ContactRole.choices)
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("email"))
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("contact")
+        ordering = ["role", "name", "pk"]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_role_display()})"
+
+
+def new_invitation_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    ACCEPTED = "accepted", _("Accepted")
+    REVOKED = "revoked", _("Revoked")
+    EXPIRED = "expired", _("Expired")
+
+
+class Invitation(models.Model):
+    """An invitation, sent by email, to join an organisation's team. The link carries an
+    unguessable token; it is accepted by a signed-in user whose verified email matches."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("email"))
+    role = models.CharField(
+        _("role"), max_length=10, choices=MemberRole.choices, default=MemberRole.MEMBER
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_invitation_token)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    sent_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.email} to {self.organisation}"
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at:
+            return InvitationStatus.ACCEPTED
+        if self.revoked_at:
+            return InvitationStatus.REVOKED
+        if self.expires_at <= timezone.now():
+            return InvitationStatus.EXPIRED
+        return InvitationStatus.PENDING
+
+    def get_status_display(self) -> str:
+        return InvitationStatus(self.status).label
+
+
+class ClearanceDecision(models.Model):
+    """One due-diligence decision by an organiser: the audit trail behind
+    `Organisation.clearance`, newest first."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="clearance_decisions"
+    )
+    decision = models.CharField(_("decision"), max_length=10, choices=Clearance.choices)
+    reason = models.TextField(_("reason"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("due-diligence decision")
+        ordering = ["-decided_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.organisation}: {self.get_decision_display()}"

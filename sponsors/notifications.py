@@ -1,0 +1,90 @@
+"""Emails about organisations: team invitations and due-diligence decisions.
+
+Called by the Celery tasks in `worker/tasks/sponsors.py` with ids. Each is safe to run twice:
+the record remembers when its email went out and a second run sends nothing.
+"""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from sponsors.models import ClearanceDecision, Invitation, InvitationStatus, MemberRole
+
+
+def _send(template: str, context: dict, recipients: list[str]) -> None:
+    subject = render_to_string(f"sponsors/email/{template}_subject.txt", context)
+    body = render_to_string(f"sponsors/email/{template}_message.txt", context)
+    subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+
+
+def send_invitation(invitation_id: int) -> bool:
+    """Email the invitation link to the invitee once, while the invitation is pending.
+    Returns whether a message was sent."""
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update()
+            .select_related("organisation", "invited_by")
+            .filter(pk=invitation_id)
+            .first()
+        )
+        if (
+            invitation is None
+            or invitation.sent_at
+            or invitation.status != InvitationStatus.PENDING
+        ):
+            return False
+        link = settings.SITE_URL + reverse("sponsors:accept_invitation", args=[invitation.token])
+        context = {
+            "invitation": invitation,
+            "organisation": invitation.organisation,
+            "inviter": invitation.invited_by,
+            "link": link,
+            "signup_url": settings.SITE_URL + reverse("account_signup"),
+        }
+        _send("invitation", context, [invitation.email])
+        invitation.sent_at = timezone.now()
+        invitation.save(update_fields=["sent_at"])
+    return True
+
+
+def decision_recipients(organisation) -> list[str]:
+    """The primary contact, else the organisation's administrators."""
+    contact = organisation.primary_contact
+    if contact:
+        return [contact.email]
+    return sorted(
+        {
+            m.user.email
+            for m in organisation.memberships.select_related("user")
+            if m.role == MemberRole.ADMIN and m.user.email
+        }
+    )
+
+
+def send_clearance_decision(decision_id: int) -> bool:
+    """Email a due-diligence decision (cleared or declined, with its reason) to the
+    organisation's primary contact once. Returns whether a message was sent."""
+    with transaction.atomic():
+        decision = (
+            ClearanceDecision.objects.select_for_update()
+            .select_related("organisation")
+            .filter(pk=decision_id)
+            .first()
+        )
+        if decision is None or decision.notified_at:
+            return False
+        recipients = decision_recipients(decision.organisation)
+        if recipients:
+            context = {
+                "decision": decision,
+                "organisation": decision.organisation,
+                "portal_url": settings.SITE_URL + reverse("sponsors:dashboard"),
+            }
+            _send("clearance_decision", context, recipients)
+        decision.notified_at = timezone.now()
+        decision.save(update_fields=["notified_at"])
+    return bool(recipients)

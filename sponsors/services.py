@@ -1,0 +1,170 @@
+"""What can happen to a sponsor organisation: onboarding, profile edits, contacts and the
+organisers' due-diligence decisions. Each function is one transaction; emails are queued after
+commit.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sponsors.models import (
+    Clearance,
+    ClearanceDecision,
+    Contact,
+    ContactRole,
+    MemberRole,
+    Membership,
+    Organisation,
+)
+
+# Changing one of these on a cleared organisation sends it back to due-diligence review.
+MATERIAL_FIELDS = ("legal_name", "country", "category")
+DECISION_FIELDS = ("clearance", "clearance_reason", "cleared_by_id", "cleared_at")
+
+
+class OrganisationError(Exception):
+    """A request about an organisation that the rules refuse; the message is for the person."""
+
+
+def create_organisation(user, organisation: Organisation, primary_contact: dict) -> Organisation:
+    """Save a new organisation with `user` as its administrator and a primary contact.
+
+    Guarantees: the organisation, the admin membership and the contact are created together
+    or not at all; a declaration is timestamped when the category needs one and both boxes are
+    ticked; the organisation starts pending due diligence.
+    """
+    if organisation.pk:
+        raise OrganisationError(_("This organisation already exists."))
+    with transaction.atomic():
+        organisation.clearance = Clearance.PENDING
+        _stamp_declaration(organisation)
+        organisation.save()
+        Membership.objects.create(user=user, organisation=organisation, role=MemberRole.ADMIN)
+        Contact.objects.create(
+            organisation=organisation, role=ContactRole.PRIMARY, **primary_contact
+        )
+    return organisation
+
+
+def update_organisation(organisation: Organisation, changed_fields, by=None) -> Organisation:
+    """Save profile edits made by an organisation admin.
+
+    Guarantees: the declaration timestamp follows the boxes; a change of legal name, country
+    or category on a cleared organisation puts it back to pending review (a declined one stays
+    declined).
+    """
+    with transaction.atomic():
+        current = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        # The decision is the organisers': keep what is stored, not what the form loaded.
+        for field in DECISION_FIELDS:
+            setattr(organisation, field, getattr(current, field))
+        reopened = current.clearance == Clearance.CLEARED and (
+            set(MATERIAL_FIELDS) & set(changed_fields)
+        )
+        if reopened:
+            organisation.clearance = Clearance.PENDING
+            organisation.clearance_reason = _(
+                "Sent back to review after a change of %(fields)s."
+            ) % {"fields": ", ".join(f for f in MATERIAL_FIELDS if f in changed_fields)}
+        _stamp_declaration(organisation)
+        organisation.save()
+        if reopened:
+            ClearanceDecision.objects.create(
+                organisation=organisation,
+                decision=Clearance.PENDING,
+                reason=organisation.clearance_reason,
+                decided_by=by,
+            )
+    return organisation
+
+
+def _stamp_declaration(organisation: Organisation) -> None:
+    declared = organisation.declares_no_excluded_activities and organisation.accepts_global_compact
+    if declared and organisation.declared_at is None:
+        organisation.declared_at = timezone.now()
+    elif not declared:
+        organisation.declared_at = None
+
+
+def save_contact(contact: Contact) -> Contact:
+    """Create or update a contact. Guarantees the organisation keeps a primary contact: the
+    last primary contact cannot be moved to another role."""
+    with transaction.atomic():
+        Organisation.objects.select_for_update().get(pk=contact.organisation_id)
+        if contact.pk and contact.role != ContactRole.PRIMARY:
+            before = Contact.objects.get(pk=contact.pk)
+            if before.role == ContactRole.PRIMARY and _last_primary(before):
+                raise OrganisationError(
+                    _("This is the only primary contact: add another primary contact first.")
+                )
+        contact.save()
+    return contact
+
+
+def delete_contact(contact: Contact) -> None:
+    """Delete a contact, unless it is the organisation's only primary contact."""
+    with transaction.atomic():
+        Organisation.objects.select_for_update().get(pk=contact.organisation_id)
+        if contact.role == ContactRole.PRIMARY and _last_primary(contact):
+            raise OrganisationError(
+                _("This is the only primary contact: add another primary contact first.")
+            )
+        contact.delete()
+
+
+def _last_primary(contact: Contact) -> bool:
+    others = Contact.objects.filter(
+        organisation_id=contact.organisation_id, role=ContactRole.PRIMARY
+    )
+    return not others.exclude(pk=contact.pk).exists()
+
+
+def clear_organisation(organisation: Organisation, by, reason: str) -> ClearanceDecision:
+    """Mark the organisation cleared in due diligence (see `decide_clearance`)."""
+    return decide_clearance(organisation, by, Clearance.CLEARED, reason)
+
+
+def decline_organisation(organisation: Organisation, by, reason: str) -> ClearanceDecision:
+    """Mark the organisation declined in due diligence (see `decide_clearance`)."""
+    return decide_clearance(organisation, by, Clearance.DECLINED, reason)
+
+
+def decide_clearance(organisation: Organisation, by, decision: str, reason: str, notify=True):
+    """Record an organiser's due-diligence decision.
+
+    Guarantees: a reason is required; an organisation that must declare and has not cannot be
+    cleared; the organisation's state, who and when are updated and a `ClearanceDecision` is
+    written in one transaction; the primary contact is emailed after commit (`notify`).
+    """
+    reason = (reason or "").strip()
+    if decision not in (Clearance.CLEARED, Clearance.DECLINED):
+        raise OrganisationError(_("Unknown decision."))
+    if not reason:
+        raise OrganisationError(_("Give a reason for the decision."))
+    with transaction.atomic():
+        locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        if decision == Clearance.CLEARED and not locked.has_declared:
+            raise OrganisationError(
+                _("The organisation has not yet declared it is not involved in excluded "
+                  "activities and accepts the UN Global Compact; it cannot be cleared.")
+            )  # fmt: skip
+        now = timezone.now()
+        locked.clearance = decision
+        locked.clearance_reason = reason
+        locked.cleared_by = by
+        locked.cleared_at = now
+        locked.save(update_fields=["clearance", "clearance_reason", "cleared_by", "cleared_at"])
+        record = ClearanceDecision.objects.create(
+            organisation=locked, decision=decision, reason=reason, decided_by=by, decided_at=now
+        )
+        if notify:
+            transaction.on_commit(lambda: _queue_decision_email(record.pk))
+    for field in ("clearance", "clearance_reason", "cleared_by", "cleared_at"):
+        setattr(organisation, field, getattr(locked, field))
+    return record
+
+
+def _queue_decision_email(decision_id: int) -> None:
+    from worker.tasks.sponsors import send_clearance_decision
+
+    send_clearance_decision.delay(decision_id)
