@@ -16,12 +16,12 @@ def site_tree() -> tuple[HomePage, EventIndexPage]:
     root = Page.get_first_root_node()
     home = HomePage.objects.first()
     if home is None:
+        Page.objects.filter(depth=2, slug="home").delete()  # Wagtail's welcome page
         home = root.add_child(instance=HomePage(title="Sponsorship opportunities", slug="home"))
         Site.objects.update_or_create(
             is_default_site=True,
             defaults={"root_page": home, "hostname": "localhost", "port": 80},
         )
-        Page.objects.filter(depth=2).exclude(pk=home.pk).delete()
     index = EventIndexPage.objects.first()
     if index is None:
         index = home.add_child(instance=EventIndexPage(title="Events", slug="events"))
