@@ -191,6 +191,9 @@ CACHES = {
 # How long a rendered availability figure may be served from cache (the catalogue promises
 # availability is never more than this stale).
 AVAILABILITY_CACHE_SECONDS = env.int("AVAILABILITY_CACHE_SECONDS", default=5)
+# TEST-ONLY: skip the package row lock when pledging, so the concurrency test can show the
+# oversell the lock prevents (marketplace/pledges/services.py). Never set it in a deployment.
+PLEDGES_DISABLE_INVENTORY_LOCK = False
 
 # Email: by default every message is written to DATA_DIR/outbox/ for a person to read.
 OUTBOX_DIR = DATA_DIR / "outbox"
