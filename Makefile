@@ -1,6 +1,8 @@
 # make run  — the marketplace with demo data on http://127.0.0.1:$(PORT) (web, Celery worker, beat)
 # make test — the whole suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL point at them)
-PYTHON ?= $(shell command -v python3.13 || command -v python3.12 || command -v python3.11 || command -v python3)
+# The first Python 3.11+ found (pyenv shims may exist for versions that are not selected).
+PYTHON ?= $(shell for p in python3 python3.13 python3.12 python3.11; do \
+	$$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1 && { echo $$p; break; }; done)
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
@@ -9,7 +11,7 @@ export PORT
 .PHONY: run test install lint format migrations check-deploy bench clean
 
 $(VENV)/.installed: pyproject.toml
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s)." % sys.version.split()[0])'
+	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed: none was found on PATH."; exit 1; }
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[dev]"
