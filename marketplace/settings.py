@@ -137,6 +137,8 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Sponsorship] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
+# Sponsors land in their portal (or onboarding) after signing in; see sponsors/adapter.py.
+ACCOUNT_ADAPTER = "sponsors.adapter.AccountAdapter"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [

@@ -16,6 +16,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
+    path("account/", include("sponsors.urls")),
     path("api/v1/", include("marketplace.api_urls")),
     path("search/", cms_views.search, name="search"),
     path("language/", cms_views.choose_language, name="choose_language"),

@@ -1,0 +1,23 @@
+"""allauth's hooks: where a sponsor lands after signing in, up or verifying their email."""
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.urls import reverse
+
+from sponsors.membership import organisations_of
+from sponsors.portal import is_sponsor_account
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def get_login_redirect_url(self, request):
+        """A sponsor goes to the portal, or to onboarding while they have no organisation;
+        staff and organisers keep LOGIN_REDIRECT_URL. An explicit `next` still wins (allauth
+        only asks here without one)."""
+        user = request.user
+        if is_sponsor_account(user):
+            if organisations_of(user).exists():
+                return reverse("sponsors:dashboard")
+            return reverse("sponsors:onboarding")
+        return super().get_login_redirect_url(request)
+
+    def get_signup_redirect_url(self, request):
+        return self.get_login_redirect_url(request)

@@ -1,0 +1,140 @@
+"""Forms of the sponsor portal: the organisation, its contacts and its team."""
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
+
+from sponsors.choices import DUE_DILIGENCE_CATEGORIES
+from sponsors.logos import MAX_LOGO_BYTES, MAX_LOGO_PIXELS, clean_logo
+from sponsors.models import Contact, Invitation, MemberRole, Organisation
+
+DECLARATION_FIELDS = ("declares_no_excluded_activities", "accepts_global_compact")
+
+
+class OrganisationForm(forms.ModelForm):
+    website = forms.URLField(
+        label=_("Website"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("For example https://www.example.com"),
+    )
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "legal_name",
+            "display_name",
+            "country",
+            "category",
+            "website",
+            "billing_address",
+            "tax_id",
+            "logo",
+            *DECLARATION_FIELDS,
+        ]
+        labels = {
+            "legal_name": _("Legal name"),
+            "display_name": _("Display name"),
+            "country": _("Country"),
+            "category": _("Partner category"),
+            "billing_address": _("Billing address"),
+            "tax_id": _("Tax or VAT identification number"),
+            "logo": _("Logo"),
+            "declares_no_excluded_activities": _(
+                "We declare that our organisation is not involved in tobacco, arms or other "
+                "activities excluded by the bureau's partnership policy."
+            ),
+            "accepts_global_compact": _(
+                "We accept the ten principles of the UN Global Compact (human rights, labour, "
+                "environment and anti-corruption)."
+            ),
+        }
+        help_texts = {
+            "legal_name": _("As registered, used on agreements and invoices."),
+            "display_name": _("Shown on the site and in sponsor acknowledgements."),
+            "logo": _("PNG, JPEG or SVG, at most %(mb)s MB and %(px)s pixels on each side.")
+            % {"mb": MAX_LOGO_BYTES // 1024 // 1024, "px": MAX_LOGO_PIXELS},
+        }
+        widgets = {
+            "billing_address": forms.Textarea(attrs={"rows": 4}),
+            "logo": forms.ClearableFileInput(
+                attrs={"accept": "image/png,image/jpeg,image/svg+xml,.png,.jpg,.jpeg,.svg"}
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["legal_name"].widget.attrs["autocomplete"] = "organization"
+        self.fields["category"].help_text = _(
+            "Private-sector organisations and foundations make the due-diligence declaration below."
+        )
+        for name in ("billing_address", "tax_id"):
+            self.fields[name].required = False
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if isinstance(logo, UploadedFile):
+            return clean_logo(logo)
+        return logo
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("category") in DUE_DILIGENCE_CATEGORIES:
+            for name in DECLARATION_FIELDS:
+                if not cleaned.get(name):
+                    self.add_error(
+                        name,
+                        _("Private-sector organisations and foundations must make this "
+                          "declaration."),
+                    )  # fmt: skip
+        return cleaned
+
+
+class PrimaryContactForm(forms.Form):
+    """The primary contact, asked for at onboarding (prefilled with the person signing up)."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    email = forms.EmailField(label=_("Email"))
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].widget.attrs["autocomplete"] = "name"
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["phone"].widget.attrs["autocomplete"] = "tel"
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = ["role", "name", "email", "phone"]
+        labels = {
+            "role": _("Role"),
+            "name": _("Name"),
+            "email": _("Email"),
+            "phone": _("Phone"),
+        }
+        help_texts = {
+            "role": _(
+                "Agreements go to the signatory and invoices to the finance contact; without "
+                "them, the primary contact receives both."
+            ),
+        }
+
+
+class InvitationForm(forms.ModelForm):
+    class Meta:
+        model = Invitation
+        fields = ["email", "role"]
+        labels = {"email": _("Email"), "role": _("Role")}
+        help_texts = {
+            "role": _("Administrators edit the organisation and manage its team."),
+        }
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=MemberRole.choices)
+
+
+class SwitchOrganisationForm(forms.Form):
+    organisation = forms.UUIDField(widget=forms.HiddenInput)

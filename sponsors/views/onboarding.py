@@ -1,0 +1,45 @@
+"""Creating a sponsor organisation, right after sign-up or later for another organisation."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from sponsors.forms import OrganisationForm, PrimaryContactForm
+from sponsors.invitations import pending_invitations_for
+from sponsors.membership import choose_active_organisation, organisations_of
+from sponsors.services import create_organisation
+
+
+@login_required
+def onboarding(request):
+    user = request.user
+    if request.method == "POST":
+        form = OrganisationForm(request.POST, request.FILES, prefix="org")
+        contact_form = PrimaryContactForm(request.POST, prefix="contact")
+        if form.is_valid() and contact_form.is_valid():
+            organisation = create_organisation(
+                user, form.save(commit=False), contact_form.cleaned_data
+            )
+            choose_active_organisation(request.session, user, organisation)
+            messages.success(
+                request,
+                _("%(name)s is registered. The organisers will review it shortly.")
+                % {"name": organisation.display_name},
+            )
+            return redirect("sponsors:dashboard")
+        status = 400
+    else:
+        form = OrganisationForm(prefix="org")
+        contact_form = PrimaryContactForm(
+            prefix="contact", initial={"name": user.get_full_name(), "email": user.email}
+        )
+        status = 200
+    context = {
+        "section": "organisations",
+        "form": form,
+        "contact_form": contact_form,
+        "has_organisations": organisations_of(user).exists(),
+        "invitations": pending_invitations_for(user),
+    }
+    return render(request, "sponsors/onboarding.html", context, status=status)

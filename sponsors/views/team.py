@@ -1,0 +1,173 @@
+"""The active organisation's team: members, invitations, and accepting an invitation."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sponsors import invitations
+from sponsors.forms import InvitationForm, RoleForm
+from sponsors.membership import ACTIVE_ORGANISATION_SESSION_KEY, choose_active_organisation
+from sponsors.models import Invitation, InvitationStatus, MemberRole, Membership
+from sponsors.portal import portal_view
+
+PER_PAGE = 25
+
+
+@portal_view
+def team(request):
+    organisation = request.organisation
+    members = organisation.memberships.select_related("user").order_by(
+        "user__first_name", "user__email"
+    )
+    all_invitations = organisation.invitations.select_related("invited_by")
+    return render(
+        request,
+        "sponsors/team.html",
+        {
+            "section": "team",
+            "organisation": organisation,
+            "membership": request.membership,
+            "is_admin": request.membership.is_admin,
+            "page_obj": Paginator(members, PER_PAGE).get_page(request.GET.get("page")),
+            "invitations": [i for i in all_invitations[:200] if i.status == "pending"],
+            "has_invitation_history": all_invitations.exists(),
+            "roles": MemberRole.choices,
+        },
+    )
+
+
+@portal_view(admin_only=True)
+def invitation_list(request):
+    invitations_page = Paginator(
+        request.organisation.invitations.select_related("invited_by", "accepted_by"), PER_PAGE
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "sponsors/invitation_list.html",
+        {"section": "team", "organisation": request.organisation, "page_obj": invitations_page},
+    )
+
+
+@portal_view(admin_only=True)
+def invite(request):
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = invitations.invite(
+                request.organisation,
+                request.user,
+                form.cleaned_data["email"],
+                form.cleaned_data["role"],
+            )
+        except invitations.TeamError as exc:
+            form.add_error("email", str(exc))
+        else:
+            messages.success(
+                request,
+                _("An invitation is on its way to %(email)s.") % {"email": invitation.email},
+            )
+            return redirect("sponsors:team")
+    return render(
+        request,
+        "sponsors/invite.html",
+        {"section": "team", "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@portal_view(admin_only=True)
+@require_POST
+def revoke_invitation(request, pk):
+    invitation = get_object_or_404(Invitation, pk=pk, organisation=request.organisation)
+    try:
+        invitations.revoke(invitation, request.user)
+    except invitations.TeamError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, _("The invitation to %(email)s is withdrawn.") % {"email": invitation.email}
+        )
+    return redirect("sponsors:team")
+
+
+@portal_view(admin_only=True)
+@require_POST
+def change_role(request, pk):
+    membership = get_object_or_404(Membership, pk=pk, organisation=request.organisation)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a role."))
+        return redirect("sponsors:team")
+    try:
+        invitations.change_role(membership, request.user, form.cleaned_data["role"])
+    except invitations.TeamError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The role is changed."))
+    return redirect("sponsors:team")
+
+
+@portal_view
+@require_POST
+def remove_member(request, pk):
+    membership = get_object_or_404(Membership, pk=pk, organisation=request.organisation)
+    leaving = membership.user_id == request.user.pk
+    if not leaving and not request.membership.is_admin:
+        raise PermissionDenied
+    try:
+        invitations.remove_member(membership, request.user)
+    except invitations.TeamError as exc:
+        messages.error(request, str(exc))
+        return redirect("sponsors:team")
+    if leaving:
+        request.session.pop(ACTIVE_ORGANISATION_SESSION_KEY, None)
+        messages.success(
+            request,
+            _("You have left %(name)s.") % {"name": request.organisation.display_name},
+        )
+        return redirect("sponsors:dashboard")
+    messages.success(
+        request, _("%(name)s is removed from the team.") % {"name": _member_name(membership)}
+    )
+    return redirect("sponsors:team")
+
+
+def _member_name(membership) -> str:
+    return membership.user.get_full_name() or membership.user.email
+
+
+@login_required
+def accept_invitation(request, token):
+    invitation = get_object_or_404(
+        Invitation.objects.select_related("organisation", "invited_by"), token=token
+    )
+    error = None
+    if request.method == "POST":
+        try:
+            membership = invitations.accept(token, request.user)
+        except invitations.TeamError as exc:
+            error = str(exc)
+        else:
+            choose_active_organisation(request.session, request.user, membership.organisation)
+            messages.success(
+                request,
+                _("Welcome to %(name)s.") % {"name": membership.organisation.display_name},
+            )
+            return redirect("sponsors:dashboard")
+    status = invitation.status
+    return render(
+        request,
+        "sponsors/accept_invitation.html",
+        {
+            "section": "organisations",
+            "invitation": invitation,
+            "pending": status == InvitationStatus.PENDING,
+            "email_matches": invitations.email_matches(request.user, invitation.email),
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
