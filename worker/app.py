@@ -4,7 +4,7 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
-from kombu import Queue
+from kombu import Exchange, Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
 
@@ -16,7 +16,9 @@ app.conf.task_routes = {
     "worker.tasks.documents.*": {"queue": "documents"},
     "worker.tasks.mail.*": {"queue": "mail"},
 }
-app.conf.task_queues = [Queue(name) for name in QUEUES]
+# Each queue gets its own exchange and routing key; left implicit, Celery binds all of them to
+# the default key and a task routed to one queue would be delivered to every queue.
+app.conf.task_queues = [Queue(name, Exchange(name), routing_key=name) for name in QUEUES]
 app.conf.beat_schedule = {
     "publish-scheduled-pages": {
         "task": "worker.tasks.maintenance.publish_scheduled",

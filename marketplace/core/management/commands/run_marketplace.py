@@ -59,9 +59,12 @@ class Command(BaseCommand):
                 time.sleep(0.5)
         finally:
             self.stdout.write("Stopping the web server, worker and beat…")
-            for process in processes.values():
+            for name, process in processes.items():
                 if process.poll() is None:
-                    os.killpg(process.pid, signal.SIGTERM)
+                    if name == "web":  # the autoreloader's child is in the same group
+                        os.killpg(process.pid, signal.SIGTERM)
+                    else:  # Celery shuts its own pool down warmly on SIGTERM
+                        process.terminate()
             deadline = time.monotonic() + 10
             for process in processes.values():
                 try:
