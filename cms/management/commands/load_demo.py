@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from cms.demo.catalogue import demo_events, ensure_event, ensure_site
+from cms.demo.sponsors import ensure_demo_organisation
 from cms.demo.users import demo_password, ensure_demo_users
 from events.editorial import ensure_editorial_setup
 
@@ -25,7 +26,7 @@ class Command(BaseCommand):
                 if new:
                     created.append(event.acronym)
             password, generated = demo_password()
-            ensure_demo_users(password)
+            ensure_demo_organisation(ensure_demo_users(password))
         if created:
             call_command("update_index", verbosity=0)
             self.stdout.write(f"Demo catalogue created: {', '.join(created)}.")
