@@ -1,0 +1,365 @@
+"""Importing the register's CSV: all or nothing, updates by reference, audited, in bulk.
+
+`import_agreements` first checks the whole file (`csvrows.read_rows`, then the `amends`
+references against the register); any error and nothing is written. Otherwise one transaction
+creates the new agreements, updates the changed ones and leaves unchanged ones alone, with a
+bounded number of queries per thousand rows so 100,000 rows import in well under a minute.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from sponsors.models import Organisation
+from sponsors.register import audit, fulltext
+from sponsors.register.choices import AreaOfAction, AuditAction, Region, Status
+from sponsors.register.csvformat import canonical_codes, format_date, format_value, join
+from sponsors.register.csvrows import ParsedRow, RowError, read_rows
+from sponsors.register.models import (
+    Agreement,
+    AgreementArea,
+    AgreementPartner,
+    AgreementRegion,
+    AuditEntry,
+    Partner,
+)
+
+BATCH = 2000
+SCALAR_FIELDS = [
+    "title",
+    "partner_category",
+    "agreement_type",
+    "signed_on",
+    "entry_into_force",
+    "value",
+    "currency",
+    "contribution",
+    "objective",
+]
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    dry_run: bool = False
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> str:
+        verb = "would be" if self.dry_run else "were"
+        return (
+            f"{self.created} agreements {verb} created, {self.updated} updated, "
+            f"{self.unchanged} unchanged."
+        )
+
+
+class _DryRun(Exception):
+    pass
+
+
+def _chunks(items, size=None):
+    size = size or (900 if connection.vendor == "sqlite" else 5000)
+    items = list(items)
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def import_agreements(stream, *, dry_run=False, user=None, source="import", owner=None):
+    """Import a CSV text stream (opened with newline="") into the register.
+
+    Guarantees: any invalid row means nothing is stored and every error is returned as
+    `line N: column: reason`; an agreement is matched by reference and only the CSV's columns
+    are written (status, expiry, signatories, documents and business owner are kept); a row
+    identical to what is stored is not written nor audited, so importing the same file twice
+    changes nothing; every created or updated agreement gets an audit entry. With `dry_run`
+    the import runs fully and is rolled back. New agreements get `owner` as business owner.
+    """
+    rows, errors = read_rows(stream)
+    if not errors:
+        errors = _check_amends(rows)
+    if errors:
+        return ImportResult(dry_run=dry_run, errors=sorted(errors, key=lambda e: e.line))
+    result = ImportResult(dry_run=dry_run)
+    try:
+        with transaction.atomic():
+            _Writer(rows, result, user=user, source=source, owner=owner).run()
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
+    return result
+
+
+def _stored_amends(references) -> dict[str, str]:
+    """reference -> reference it amends ("" for none), for stored agreements."""
+    found = {}
+    for chunk in _chunks(references):
+        found.update(
+            Agreement.objects.filter(reference__in=chunk).values_list(
+                "reference", "amends__reference"
+            )
+        )
+    return {reference: amends or "" for reference, amends in found.items()}
+
+
+def _check_amends(rows: list[ParsedRow]) -> list[RowError]:
+    """Each `amends` names an agreement in the file or the register, without a cycle."""
+    graph = {row.reference: row.amends for row in rows}
+    outside = {row.amends for row in rows if row.amends and row.amends not in graph}
+    while outside:
+        stored = _stored_amends(outside)
+        for reference, amends in stored.items():
+            graph.setdefault(reference, amends)
+        outside = {a for a in stored.values() if a and a not in graph}
+    errors = []
+    for row in rows:
+        if not row.amends:
+            continue
+        if row.amends not in graph:
+            errors.append(
+                RowError(
+                    row.line,
+                    "amends",
+                    f"{row.amends!r} matches no agreement in the file or the register",
+                )
+            )
+            continue
+        current, steps = row.amends, 0
+        while current and steps <= len(graph):
+            if current == row.reference:
+                errors.append(
+                    RowError(row.line, "amends", f"{row.amends!r} leads back to this agreement")
+                )
+                break
+            current, steps = graph.get(current, ""), steps + 1
+    return errors
+
+
+class _Writer:
+    def __init__(self, rows, result, *, user, source, owner):
+        self.rows, self.result = rows, result
+        self.user, self.source, self.owner = user, source, owner
+        self.now = timezone.now()
+        self.audit_entries = []
+
+    def run(self):
+        partner_ids = self._partners()
+        existing = self._existing()
+        new_rows, changed = [], []
+        for row in self.rows:
+            stored = existing.get(row.reference)
+            if stored is None:
+                new_rows.append(row)
+            elif stored[1] != row.as_row():
+                changed.append((row, stored))
+        self.result.created = len(new_rows)
+        self.result.updated = len(changed)
+        self.result.unchanged = len(self.rows) - len(new_rows) - len(changed)
+        ids = {reference: stored[0] for reference, stored in existing.items()}
+        ids.update(self._create(new_rows, partner_ids))
+        self._update(changed, partner_ids)
+        self._set_amends(new_rows, changed, ids)
+        for chunk in _chunks(self.audit_entries, BATCH):
+            AuditEntry.objects.bulk_create(chunk)
+        touched = [ids[row.reference] for row in new_rows] + [s[0] for _, s in changed]
+        fulltext.refresh_search_documents(touched)
+
+    def _partners(self) -> dict[str, int]:
+        """lower-case name -> partner id, creating missing partners; rewrites each row's
+        partner names to the stored spelling so a case difference is no change."""
+        stored = {_key(name): (pk, name) for pk, name in Partner.objects.values_list("pk", "name")}
+        missing = {}
+        for row in self.rows:
+            for name in row.partners:
+                if _key(name) not in stored:
+                    missing.setdefault(_key(name), (name, row.partner_category))
+        if missing:
+            organisations = {}
+            for pk, display, legal in Organisation.objects.filter(partner__isnull=True).values_list(
+                "pk", "display_name", "legal_name"
+            ):
+                organisations.setdefault(_key(display), pk)
+                organisations.setdefault(_key(legal), pk)
+            used = set()
+            new = []
+            for key, (name, category) in missing.items():
+                organisation = organisations.get(key)
+                if organisation in used:
+                    organisation = None
+                used.add(organisation)
+                new.append(Partner(name=name, category=category, organisation_id=organisation))
+            for chunk in _chunks(new, BATCH):
+                Partner.objects.bulk_create(chunk)
+            stored.update({_key(partner.name): (partner.pk, partner.name) for partner in new})
+        for row in self.rows:
+            row.partners = list(dict.fromkeys(stored[_key(name)][1] for name in row.partners))
+        return {key: pk for key, (pk, _) in stored.items()}
+
+    def _existing(self) -> dict[str, tuple[int, dict]]:
+        """reference -> (id, CSV text form) of the stored agreements the file names."""
+        existing = {}
+        fields = ["pk", "reference", *SCALAR_FIELDS, "amends__reference"]
+        for chunk in _chunks([row.reference for row in self.rows]):
+            records = list(Agreement.objects.filter(reference__in=chunk).values_list(*fields))
+            if not records:
+                continue
+            pks = [record[0] for record in records]
+            lists = _stored_lists(pks)
+            for record in records:
+                data = dict(zip(fields, record, strict=True))
+                pk = data["pk"]
+                existing[data["reference"]] = (pk, _row_from_values(data, lists, pk))
+        return existing
+
+    def _new_agreement(self, row: ParsedRow) -> Agreement:
+        return Agreement(
+            reference=row.reference,
+            status=Status.IN_FORCE if row.signed_on else Status.DRAFT,
+            business_owner=self.owner,
+            created_at=self.now,
+            updated_at=self.now,
+            **{name: getattr(row, name) for name in SCALAR_FIELDS},
+        )
+
+    def _create(self, rows, partner_ids) -> dict[str, int]:
+        ids = {}
+        for chunk in _chunks(rows, BATCH):
+            agreements = Agreement.objects.bulk_create([self._new_agreement(r) for r in chunk])
+            for row, agreement in zip(chunk, agreements, strict=True):
+                ids[row.reference] = agreement.pk
+                self.audit_entries.append(
+                    audit.entry(
+                        agreement,
+                        AuditAction.CREATED,
+                        audit.diff(None, _without_blanks(row.as_row())),
+                        user=self.user,
+                        source=self.source,
+                        at=self.now,
+                    )
+                )
+            self._write_lists(chunk, ids, partner_ids, partners=True, regions=True, areas=True)
+        return ids
+
+    def _update(self, changed, partner_ids):
+        for chunk in _chunks(changed, BATCH):
+            agreements = []
+            for row, (pk, stored) in chunk:
+                agreement = Agreement(pk=pk, reference=row.reference, updated_at=self.now)
+                for name in SCALAR_FIELDS:
+                    setattr(agreement, name, getattr(row, name))
+                agreements.append(agreement)
+                self.audit_entries.append(
+                    audit.entry(
+                        agreement,
+                        AuditAction.UPDATED,
+                        audit.diff(stored, row.as_row()),
+                        user=self.user,
+                        source=self.source,
+                        at=self.now,
+                    )
+                )
+            Agreement.objects.bulk_update(agreements, [*SCALAR_FIELDS, "updated_at"])
+            ids = {row.reference: pk for row, (pk, _) in chunk}
+            for column, model in (
+                ("partner", AgreementPartner),
+                ("regions", AgreementRegion),
+                ("areas", AgreementArea),
+            ):
+                rows = [row for row, (_, stored) in chunk if stored[column] != row.as_row()[column]]
+                if rows:
+                    model.objects.filter(agreement_id__in=[ids[r.reference] for r in rows]).delete()
+                    self._write_lists(
+                        rows,
+                        ids,
+                        partner_ids,
+                        partners=column == "partner",
+                        regions=column == "regions",
+                        areas=column == "areas",
+                    )
+
+    def _write_lists(self, rows, ids, partner_ids, *, partners, regions, areas):
+        links, region_rows, area_rows = [], [], []
+        for row in rows:
+            pk = ids[row.reference]
+            if partners:
+                links.extend(
+                    AgreementPartner(
+                        agreement_id=pk, partner_id=partner_ids[_key(name)], sort_order=index
+                    )
+                    for index, name in enumerate(row.partners)
+                )
+            if regions:
+                region_rows.extend(AgreementRegion(agreement_id=pk, code=c) for c in row.regions)
+            if areas:
+                area_rows.extend(AgreementArea(agreement_id=pk, code=c) for c in row.areas)
+        AgreementPartner.objects.bulk_create(links, batch_size=BATCH)
+        AgreementRegion.objects.bulk_create(region_rows, batch_size=BATCH)
+        AgreementArea.objects.bulk_create(area_rows, batch_size=BATCH)
+
+    def _set_amends(self, new_rows, changed, ids):
+        missing = {r.amends for r in new_rows if r.amends and r.amends not in ids}
+        missing |= {r.amends for r, _ in changed if r.amends and r.amends not in ids}
+        for chunk in _chunks(missing):
+            ids.update(Agreement.objects.filter(reference__in=chunk).values_list("reference", "pk"))
+        wanted = [row for row in new_rows if row.amends]
+        wanted += [row for row, stored in changed if stored["amends"] != row.amends]
+        updates = [
+            Agreement(pk=ids[row.reference], amends_id=ids[row.amends] if row.amends else None)
+            for row in wanted
+        ]
+        for chunk in _chunks(updates, BATCH):
+            Agreement.objects.bulk_update(chunk, ["amends"])
+
+
+def _stored_lists(pks) -> dict[str, dict[int, list[str]]]:
+    partners: dict[int, list[str]] = {}
+    for pk, name in (
+        AgreementPartner.objects.filter(agreement_id__in=pks)
+        .order_by("agreement_id", "sort_order", "pk")
+        .values_list("agreement_id", "partner__name")
+    ):
+        partners.setdefault(pk, []).append(name)
+    regions: dict[int, set[str]] = {}
+    for pk, code in AgreementRegion.objects.filter(agreement_id__in=pks).values_list(
+        "agreement_id", "code"
+    ):
+        regions.setdefault(pk, set()).add(code)
+    areas: dict[int, set[str]] = {}
+    for pk, code in AgreementArea.objects.filter(agreement_id__in=pks).values_list(
+        "agreement_id", "code"
+    ):
+        areas.setdefault(pk, set()).add(code)
+    return {"partner": partners, "regions": regions, "areas": areas}
+
+
+def _row_from_values(data, lists, pk) -> dict[str, str]:
+    return {
+        "reference": data["reference"],
+        "title": data["title"],
+        "partner": join(lists["partner"].get(pk, [])),
+        "partner_category": data["partner_category"],
+        "agreement_type": data["agreement_type"],
+        "signed_on": format_date(data["signed_on"]),
+        "entry_into_force": format_date(data["entry_into_force"]),
+        "value": format_value(data["value"]),
+        "currency": data["currency"],
+        "contribution": data["contribution"],
+        "regions": join(canonical_codes(lists["regions"].get(pk, ()), Region)),
+        "areas": join(canonical_codes(lists["areas"].get(pk, ()), AreaOfAction)),
+        "objective": data["objective"],
+        "amends": data["amends__reference"] or "",
+    }
+
+
+def _without_blanks(row: dict) -> dict:
+    return {key: value for key, value in row.items() if value}
+
+
+def _key(name: str) -> str:
+    return " ".join(name.split()).lower()
