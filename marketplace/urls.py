@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("account/", include("sponsors.urls")),
     path("api/v1/", include("marketplace.api_urls")),
+    path("partnerships/", include("sponsors.register.urls")),
     path("search/", cms_views.search, name="search"),
     path("language/", cms_views.choose_language, name="choose_language"),
 ]

@@ -48,19 +48,23 @@ def refresh_search_documents(ids=None) -> None:
         Agreement.objects.filter(pk__in=ids[start : start + CHUNK]).update(search_document=document)
 
 
+def _query(text: str):
+    return SearchQuery(text, config=CONFIG, search_type="websearch") | SearchQuery(
+        text, config="simple", search_type="websearch"
+    )
+
+
+def clean_text(text: str) -> str:
+    return " ".join((text or "").split())[:MAX_QUERY_LENGTH]
+
+
 def match(queryset, text: str):
-    """Agreements matching the words of `text` (title, objective, partner names, reference).
-    On PostgreSQL the queryset gains a `rank` annotation."""
-    text = " ".join(text.split())[:MAX_QUERY_LENGTH]
+    """Agreements matching the words of `text` (title, objective, partner names, reference)."""
+    text = clean_text(text)
     if not text:
         return queryset
     if on_postgresql():
-        query = SearchQuery(text, config=CONFIG, search_type="websearch") | SearchQuery(
-            text, config="simple", search_type="websearch"
-        )
-        return queryset.filter(search_document=query).annotate(
-            rank=SearchRank(F("search_document"), query)
-        )
+        return queryset.filter(search_document=_query(text))
     for word in text.split():
         word = word.strip("\"'")
         if not word or word.lower() == "or":
@@ -75,3 +79,13 @@ def match(queryset, text: str):
             | Exists(partner_match)
         )
     return queryset
+
+
+def by_relevance(queryset, text: str):
+    """Order matches best first on PostgreSQL (then most recent); most recent on SQLite."""
+    text = clean_text(text)
+    if text and on_postgresql():
+        return queryset.annotate(rank=SearchRank(F("search_document"), _query(text))).order_by(
+            "-rank", F("signed_on").desc(nulls_last=True), "reference"
+        )
+    return queryset.order_by(F("signed_on").desc(nulls_last=True), "reference")
