@@ -8,10 +8,12 @@ packages. Writers that reduce availability (pledges) must lock the package row a
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from marketplace.pledges.models import Pledge
+from marketplace.pledges.states import SLOT_HOLDING_STATES
 
 
 class Status:
@@ -67,14 +69,8 @@ def taken_quantities(package_ids: Iterable[int]) -> dict[int, int]:
     ids = list(package_ids)
     if not ids:
         return {}
-    try:
-        pledge_model = apps.get_model("pledges", "Pledge")
-    except LookupError:  # the pledges app defines no Pledge yet: nothing can be taken
-        return {}
-    from marketplace.pledges.states import SLOT_HOLDING_STATES
-
     rows = (
-        pledge_model.objects.filter(package_id__in=ids, status__in=SLOT_HOLDING_STATES)
+        Pledge.objects.filter(package_id__in=ids, status__in=SLOT_HOLDING_STATES)
         .values("package_id")
         .annotate(taken=Sum("quantity"))
     )

@@ -1,0 +1,193 @@
+"""Organisers' views in the Wagtail admin: the pledges listing and CSV export, a pledge with its
+history, and the approve / reject / extend / cancel actions (each a form, then a service)."""
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import FormView
+from wagtail.admin.views import generic
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.widgets.button import Button
+
+from marketplace.pledges import services
+from marketplace.pledges.errors import PledgeError
+from marketplace.pledges.forms import ExtendHoldForm, OptionalReasonForm, ReasonForm
+from marketplace.pledges.models import Pledge
+from marketplace.pledges.states import EXPIRING_STATES, InvalidTransition, PledgeState
+
+DECIDE_PERMISSION = "pledges.decide_pledge"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(value):
+    """A cell a spreadsheet would run as a formula gets a leading apostrophe, so it reads as
+    text (CSV injection). Numbers and dates are left alone."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+class PledgeIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("organisation", "event")
+
+    def get_edit_url(self, instance):
+        return None  # a pledge changes only through its actions
+
+    def to_row_dict(self, item):
+        row = super().to_row_dict(item)
+        return {field: neutralise_formula(value) for field, value in row.items()}
+
+    def write_csv_row(self, writer, row_dict):
+        cells = {
+            field: neutralise_formula(self.preprocess_field_value(field, value, self.FORMAT_CSV))
+            for field, value in row_dict.items()
+        }
+        return writer.writerow(cells)
+
+
+def available_actions(pledge) -> list[tuple[str, str]]:
+    """(url name, label) of the actions the pledge's state allows."""
+    actions = []
+    if pledge.status == PledgeState.AWAITING_APPROVAL:
+        actions.append(("approve", _("Approve")))
+    if pledge.status in EXPIRING_STATES:
+        actions += [
+            ("reject", _("Reject")),
+            ("extend", _("Extend hold")),
+            ("cancel", _("Cancel")),
+        ]
+    return actions
+
+
+class PledgeInspectView(generic.InspectView):
+    template_name = "pledges/admin/inspect.html"
+
+    def get_edit_url(self):
+        return None
+
+    def get_delete_url(self):
+        return None
+
+    @property
+    def header_more_buttons(self):
+        if not self.request.user.has_perm(DECIDE_PERMISSION):
+            return []
+        return [
+            Button(label, url=reverse(f"pledges_admin:{name}", args=[self.object.pk]), priority=i)
+            for i, (name, label) in enumerate(available_actions(self.object))
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["history"] = self.object.history.select_related("actor")
+        context["benefits"] = self.object.benefit_rows
+        context["actions"] = (
+            [
+                (reverse(f"pledges_admin:{name}", args=[self.object.pk]), label)
+                for name, label in available_actions(self.object)
+            ]
+            if self.request.user.has_perm(DECIDE_PERMISSION)
+            else []
+        )
+        return context
+
+
+class PledgeActionView(WagtailAdminTemplateMixin, FormView):
+    """One organiser action on a pledge: a form, then the service; a refusal is shown on the
+    form and changes nothing."""
+
+    template_name = "pledges/admin/action.html"
+    header_icon = "form"
+    action_label = ""
+    form_class = OptionalReasonForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm(DECIDE_PERMISSION):
+            raise PermissionDenied
+        self.pledge = get_object_or_404(
+            Pledge.objects.select_related("organisation", "event"), pk=kwargs["pk"]
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self):
+        return self.action_label
+
+    def get_page_subtitle(self):
+        return self.pledge.reference
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [
+            {"url": reverse("pledges_admin:index"), "label": _("Pledges")},
+            {"url": self.inspect_url, "label": self.pledge.reference},
+            {"url": "", "label": self.action_label},
+        ]
+
+    @property
+    def inspect_url(self):
+        return reverse("pledges_admin:inspect", args=[self.pledge.pk])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            pledge=self.pledge, action_label=self.action_label, cancel_url=self.inspect_url
+        )
+        return context
+
+    def form_valid(self, form):
+        try:
+            self.perform(form.cleaned_data)
+        except (PledgeError, InvalidTransition) as error:
+            field = getattr(error, "field", None)
+            form.add_error(field if field in form.fields else None, str(error))
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message())
+        return redirect(self.inspect_url)
+
+    def perform(self, data):
+        raise NotImplementedError
+
+    def success_message(self):
+        return _("Pledge %(reference)s updated.") % {"reference": self.pledge.reference}
+
+
+class ApproveView(PledgeActionView):
+    action_label = gettext_lazy("Approve")
+
+    def perform(self, data):
+        services.approve(self.pledge, actor=self.request.user, reason=data["reason"])
+
+
+class RejectView(PledgeActionView):
+    action_label = gettext_lazy("Reject")
+    form_class = ReasonForm
+
+    def perform(self, data):
+        services.reject(self.pledge, actor=self.request.user, reason=data["reason"])
+
+
+class CancelView(PledgeActionView):
+    action_label = gettext_lazy("Cancel")
+
+    def perform(self, data):
+        services.cancel(self.pledge, actor=self.request.user, reason=data["reason"])
+
+
+class ExtendView(PledgeActionView):
+    action_label = gettext_lazy("Extend hold")
+    form_class = ExtendHoldForm
+
+    def get_initial(self):
+        current = self.pledge.expires_at or timezone.now()
+        return {"until": timezone.localtime(current + datetime.timedelta(days=1))}
+
+    def perform(self, data):
+        services.extend_hold(
+            self.pledge, actor=self.request.user, until=data["until"], reason=data["reason"]
+        )

@@ -1,0 +1,268 @@
+"""API v1 for pledges: a token for a sponsor's account, then list, make, read and cancel its
+organisation's pledges.
+
+Answers are always JSON: 400 with field errors (or a `detail`), 401 without a token, 403 with
+what is `missing` when onboarding is not finished, 404 for a pledge of another organisation
+(as for one that does not exist), 409 when not enough is left, 413 for a body over
+DATA_UPLOAD_MAX_MEMORY_SIZE.
+"""
+
+import json
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import exceptions, serializers, status
+from rest_framework.authtoken.models import Token
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.views import APIView
+
+from marketplace.pledges import services
+from marketplace.pledges.errors import NotEnoughLeft, PledgeError
+from marketplace.pledges.models import PaymentMethod, Pledge
+from sponsors.membership import active_organisation, onboarding_missing
+
+# --- Bodies that are too large or not JSON -------------------------------------------------
+
+
+class BodyTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "too_large"
+
+    def __init__(self):
+        limit_mb = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024)
+        super().__init__(
+            _("The request body is too large: at most %(limit)s MB is accepted.")
+            % {"limit": f"{limit_mb:g}"}
+        )
+
+
+class LimitedJSONParser(JSONParser):
+    """JSON, read only up to DATA_UPLOAD_MAX_MEMORY_SIZE: a larger body is refused with 413
+    before it is parsed (DRF itself would read and parse any size)."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        request = (parser_context or {}).get("request")
+        declared = request.META.get("CONTENT_LENGTH") if request is not None else None
+        if declared and declared.isdigit() and int(declared) > limit:
+            raise BodyTooLarge()
+        raw = stream.read(limit + 1) if stream is not None else b""
+        if len(raw) > limit:
+            raise BodyTooLarge()
+        try:
+            return json.loads(raw.decode(settings.DEFAULT_CHARSET))
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise exceptions.ParseError(_("The body is not valid JSON: %(error)s") % {"error": exc})
+
+
+class JSONOnlyAPIView(APIView):
+    parser_classes = [LimitedJSONParser]
+
+    def handle_exception(self, exc):
+        # Django refuses some bodies before DRF sees them; answer JSON, never an HTML page.
+        if isinstance(exc, RequestDataTooBig):
+            exc = BodyTooLarge()
+        elif isinstance(exc, SuspiciousOperation):
+            exc = exceptions.ParseError(str(exc))
+        return super().handle_exception(exc)
+
+
+# --- Tokens --------------------------------------------------------------------------------
+
+
+class TokenThrottle(SimpleRateThrottle):
+    """Ten attempts a minute per client address, signed in or not."""
+
+    scope = "auth_token"
+    rate = "10/min"
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+    password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField()
+
+
+class ObtainToken(JSONOnlyAPIView):
+    """Exchange an account's email and password for its API token (`Authorization: Token …`)."""
+
+    authentication_classes = []
+    permission_classes = []
+    throttle_classes = [TokenThrottle]
+
+    @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer})
+    def post(self, request):
+        serializer = TokenRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        email = serializer.validated_data["email"]
+        password = serializer.validated_data["password"]
+        candidates = get_user_model().objects.filter(
+            Q(email__iexact=email) | Q(emailaddress__email__iexact=email), is_active=True
+        )
+        user = next((u for u in candidates.distinct() if u.check_password(password)), None)
+        if user is None:
+            return Response(
+                {"non_field_errors": [_("Unable to sign in with this email and password.")]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+
+# --- Pledges -------------------------------------------------------------------------------
+
+
+class PledgeRequestSerializer(serializers.Serializer):
+    package = serializers.IntegerField()
+    quantity = serializers.IntegerField(
+        min_value=1, error_messages={"min_value": _("Enter a whole number of at least 1.")}
+    )
+    payment_method = serializers.ChoiceField(choices=PaymentMethod.choices)
+    accept_terms = serializers.BooleanField()
+
+
+class PledgeSerializer(serializers.ModelSerializer):
+    amount = serializers.DecimalField(
+        source="total", max_digits=14, decimal_places=2, coerce_to_string=True
+    )
+    package = serializers.IntegerField(source="package_id")
+    event = serializers.CharField(source="event.slug")
+    accepted_terms_version = serializers.IntegerField(source="accepted_terms.version")
+
+    class Meta:
+        model = Pledge
+        fields = [
+            "reference",
+            "status",
+            "quantity",
+            "amount",
+            "currency",
+            "expires_at",
+            "package",
+            "package_title",
+            "event",
+            "payment_method",
+            "unit_price",
+            "accepted_terms_version",
+            "benefits",
+            "created_at",
+        ]
+
+
+def _missing_response(missing):
+    return Response(
+        {
+            "detail": _("Finish setting up your account first: %(missing)s")
+            % {"missing": " ".join(str(item) for item in missing)},
+            "missing": [str(item) for item in missing],
+        },
+        status=status.HTTP_403_FORBIDDEN,
+    )
+
+
+def _error_response(error: PledgeError, conflict_status=status.HTTP_400_BAD_REQUEST):
+    if isinstance(error, NotEnoughLeft):
+        return Response(
+            {"detail": error.message, "available": error.available},
+            status=status.HTTP_409_CONFLICT,
+        )
+    if error.field:
+        return Response({error.field: [error.message]}, status=status.HTTP_400_BAD_REQUEST)
+    return Response({"detail": error.message}, status=conflict_status)
+
+
+def _members_pledges(user):
+    return Pledge.objects.filter(organisation__memberships__user=user).select_related(
+        "event", "accepted_terms"
+    )
+
+
+class PledgeList(JSONOnlyAPIView):
+    """The active organisation's pledges, newest first; POST makes a pledge."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: PledgeSerializer(many=True)})
+    def get(self, request):
+        organisation = active_organisation(request.user, request.session)
+        if organisation is None:
+            return _missing_response(onboarding_missing(request.user, organisation))
+        pledges = (
+            Pledge.objects.filter(organisation=organisation)
+            .select_related("event", "accepted_terms")
+            .order_by("-created_at", "-pk")
+        )
+        paginator = LimitOffsetPagination()
+        page = paginator.paginate_queryset(pledges, request, view=self)
+        return paginator.get_paginated_response(PledgeSerializer(page, many=True).data)
+
+    @extend_schema(
+        request=PledgeRequestSerializer,
+        responses={
+            201: PledgeSerializer,
+            400: OpenApiResponse(description="Field errors"),
+            403: OpenApiResponse(description="Onboarding not finished: `detail`, `missing`"),
+            409: OpenApiResponse(description="Not enough left: `detail`, `available`"),
+        },
+    )
+    def post(self, request):
+        organisation = active_organisation(request.user, request.session)
+        missing = onboarding_missing(request.user, organisation)
+        if missing:
+            return _missing_response(missing)
+        serializer = PledgeRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            pledge = services.create_pledge(
+                user=request.user,
+                organisation=organisation,
+                package_id=data["package"],
+                quantity=data["quantity"],
+                payment_method=data["payment_method"],
+                accept_terms=data["accept_terms"],
+            )
+        except PledgeError as error:
+            return _error_response(error)
+        return Response(PledgeSerializer(pledge).data, status=status.HTTP_201_CREATED)
+
+
+class PledgeDetail(JSONOnlyAPIView):
+    """One pledge by reference, for members of the pledging organisation only (404 otherwise)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: PledgeSerializer})
+    def get(self, request, reference):
+        pledge = get_object_or_404(_members_pledges(request.user), reference=reference)
+        return Response(PledgeSerializer(pledge).data)
+
+
+class PledgeCancel(JSONOnlyAPIView):
+    """Cancel a pledge that is not paid yet; its slots are freed (409 if it cannot be)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: PledgeSerializer})
+    def post(self, request, reference):
+        pledge = get_object_or_404(_members_pledges(request.user), reference=reference)
+        try:
+            pledge = services.cancel(pledge, actor=request.user, by_sponsor=True)
+        except PledgeError as error:
+            return _error_response(error, conflict_status=status.HTTP_409_CONFLICT)
+        return Response(PledgeSerializer(pledge).data)

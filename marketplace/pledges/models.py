@@ -1,0 +1,286 @@
+"""Pledges: a sponsor organisation's hold on slots of a package, frozen at the time it is made.
+
+A pledge copies the package's price, currency, title, category and benefits (a later edit of the
+package never changes it), records the version of the event's terms it accepted, and keeps an
+audit log of every state move (`PledgeEvent`). Rules live in `services.py`, moves in `states.py`.
+"""
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from marketplace.pledges.states import EXPIRING_STATES, PledgeState
+
+REFERENCE_DIGITS = 6
+
+
+def new_reference(year: int | None = None) -> str:
+    """A random human reference `SP-<year>-<6 digits>`: unique by a database constraint (callers
+    retry on a clash), and not a counter, so it reveals nothing about other pledges."""
+    year = year or timezone.now().year
+    return f"SP-{year}-{secrets.randbelow(10**REFERENCE_DIGITS):0{REFERENCE_DIGITS}d}"
+
+
+class PaymentMethod(models.TextChoices):
+    CARD = "card", _("Card")
+    BANK_TRANSFER = "bank_transfer", _("Bank transfer")
+
+
+class EventTerms(models.Model):
+    """One version of an event's sponsorship terms. Versions are never edited: saving the terms
+    in the admin writes a new version, and the newest is what a new pledge accepts."""
+
+    event = models.ForeignKey(
+        "events.EventPage",
+        verbose_name=_("event"),
+        on_delete=models.CASCADE,
+        related_name="terms_versions",
+    )
+    version = models.PositiveIntegerField(_("version"), editable=False)
+    text = models.TextField(_("terms"))
+    published_at = models.DateTimeField(_("published at"), default=timezone.now, editable=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    class Meta:
+        verbose_name = _("event terms")
+        verbose_name_plural = _("event terms")
+        ordering = ["event", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "version"], name="one_terms_per_version")
+        ]
+
+    def __str__(self):
+        return _("%(event)s terms, version %(version)s") % {
+            "event": self.event.title,
+            "version": self.version,
+        }
+
+
+class Pledge(models.Model):
+    """A sponsor's pledge of `quantity` units of a package, holding them until `expires_at`."""
+
+    reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        "sponsors.Organisation",
+        verbose_name=_("sponsor"),
+        on_delete=models.PROTECT,
+        related_name="pledges",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("pledged by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    event = models.ForeignKey(
+        "events.EventPage", verbose_name=_("event"), on_delete=models.PROTECT, related_name="+"
+    )
+    package = models.ForeignKey(
+        "events.SponsorshipPackagePage",
+        verbose_name=_("package"),
+        on_delete=models.PROTECT,
+        related_name="pledges",
+    )
+    quantity = models.PositiveIntegerField(_("quantity"))
+    payment_method = models.CharField(
+        _("payment method"), max_length=20, choices=PaymentMethod.choices
+    )
+    # Snapshot of the package when the pledge was made.
+    unit_price = models.DecimalField(_("unit price"), max_digits=12, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3)
+    total = models.DecimalField(_("total"), max_digits=14, decimal_places=2)
+    package_title = models.CharField(_("package title"), max_length=255)
+    package_category = models.CharField(_("package category"), max_length=20)
+    benefits = models.JSONField(_("benefits"), default=list, blank=True)
+    accepted_terms = models.ForeignKey(
+        EventTerms, verbose_name=_("accepted terms"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    status = models.CharField(
+        _("state"), max_length=20, choices=PledgeState.choices, default=PledgeState.HELD
+    )
+    expires_at = models.DateTimeField(_("hold expires at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("pledge")
+        ordering = ["-created_at", "-pk"]
+        permissions = [("decide_pledge", _("Can approve, reject, extend or cancel pledges"))]
+        indexes = [
+            models.Index(fields=["package", "status"], name="pledge_package_status"),
+            models.Index(fields=["organisation", "package"], name="pledge_org_package"),
+            models.Index(fields=["status", "expires_at"], name="pledge_status_expiry"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(quantity__gte=1), name="pledge_quantity_1")
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def holds_until(self):
+        """The expiry that matters now (None once the pledge no longer waits on anything)."""
+        return self.expires_at if self.status in EXPIRING_STATES else None
+
+    @property
+    def is_held(self) -> bool:
+        return self.status == PledgeState.HELD
+
+    @property
+    def benefit_rows(self) -> list[dict]:
+        """The snapshot of benefits, each with the label of its kind for display."""
+        from events.choices import BenefitKind
+
+        rows = []
+        for benefit in self.benefits or []:
+            try:
+                label = BenefitKind(benefit.get("kind")).label
+            except ValueError:
+                label = benefit.get("kind", "")
+            rows.append({**benefit, "kind_label": label})
+        return rows
+
+    @property
+    def next_step(self) -> str:
+        """What the sponsor should do next, in a sentence."""
+        return {
+            PledgeState.HELD: _("Pay to confirm, before the hold expires."),
+            PledgeState.AWAITING_APPROVAL: _("Wait for the organisers' approval."),
+            PledgeState.AWAITING_PAYMENT: _("Pay to confirm, before the hold expires."),
+            PledgeState.PAID: _("Nothing to do: the organisers will be in touch about benefits."),
+            PledgeState.PARTIALLY_REFUNDED: _("Nothing to do."),
+        }.get(self.status, _("Nothing to do: this pledge is closed."))
+
+
+class PledgeEvent(models.Model):
+    """One entry of a pledge's audit log: who moved it, when, from which state to which, why."""
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="history")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    from_state = models.CharField(_("from"), max_length=20, blank=True)
+    to_state = models.CharField(_("to"), max_length=20)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("pledge history entry")
+        verbose_name_plural = _("pledge history")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.pledge}: {self.from_state or '∅'} → {self.to_state}"
+
+    def _label(self, state):
+        try:
+            return PledgeState(state).label
+        except ValueError:
+            return state
+
+    @property
+    def from_label(self):
+        return self._label(self.from_state) if self.from_state else ""
+
+    @property
+    def to_label(self):
+        return self._label(self.to_state)
+
+
+class WaitlistStatus(models.TextChoices):
+    WAITING = "waiting", _("Waiting")
+    OFFERED = "offered", _("Offered")
+    ACCEPTED = "accepted", _("Accepted")
+    EXPIRED = "expired", _("Expired")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+ACTIVE_WAITLIST_STATES = (WaitlistStatus.WAITING, WaitlistStatus.OFFERED)
+
+
+class WaitlistEntry(models.Model):
+    """An organisation waiting for a sold-out package. Position is by `created_at`: when slots
+    free up the first in line is offered a held pledge for 48 hours (`offer`)."""
+
+    package = models.ForeignKey(
+        "events.SponsorshipPackagePage",
+        verbose_name=_("package"),
+        on_delete=models.CASCADE,
+        related_name="waitlist",
+    )
+    organisation = models.ForeignKey(
+        "sponsors.Organisation",
+        verbose_name=_("sponsor"),
+        on_delete=models.CASCADE,
+        related_name="waitlist_entries",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    quantity = models.PositiveIntegerField(_("quantity"))
+    payment_method = models.CharField(
+        _("payment method"), max_length=20, choices=PaymentMethod.choices
+    )
+    accepted_terms = models.ForeignKey(EventTerms, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        _("state"), max_length=10, choices=WaitlistStatus.choices, default=WaitlistStatus.WAITING
+    )
+    created_at = models.DateTimeField(_("joined at"), default=timezone.now)
+    offered_at = models.DateTimeField(_("offered at"), null=True, blank=True)
+    offer = models.OneToOneField(
+        Pledge,
+        verbose_name=_("offered pledge"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="waitlist_entry",
+    )
+
+    class Meta:
+        verbose_name = _("waiting-list entry")
+        verbose_name_plural = _("waiting list")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["package", "organisation"],
+                condition=models.Q(status__in=ACTIVE_WAITLIST_STATES),
+                name="one_active_waitlist_entry",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} waiting for {self.package_id} × {self.quantity}"
+
+    @property
+    def position(self) -> int | None:
+        """1 for the first in line; None once the entry no longer waits."""
+        if self.status != WaitlistStatus.WAITING:
+            return None
+        earlier = WaitlistEntry.objects.filter(
+            package_id=self.package_id, status=WaitlistStatus.WAITING
+        ).filter(
+            models.Q(created_at__lt=self.created_at)
+            | models.Q(created_at=self.created_at, pk__lt=self.pk)
+        )
+        return earlier.count() + 1

@@ -1,0 +1,258 @@
+"""Pledge services: the one entry point for making a pledge and moving it through its states.
+
+Whatever reduces availability (`create_pledge`, the waiting list's offers) is one transaction
+that locks the package row first, re-counts what is taken, then writes, so held + sold never
+exceeds capacity under any concurrency. The moves (approve, reject, cancel, extend, expire) live
+in `transitions.py` (re-exported here) and the waiting list in `waitlist.py`.
+"""
+
+import time
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+
+from events.availability import taken_quantities
+from events.models import EventPage, SponsorshipPackagePage
+from marketplace.pledges import emails
+from marketplace.pledges.errors import NotEnoughLeft, OnboardingIncomplete, PledgeError
+from marketplace.pledges.models import PaymentMethod, Pledge, new_reference
+from marketplace.pledges.rules import (  # noqa: F401 - part of the services' interface
+    current_terms,
+    deadline_end,
+    hold_expiry,
+    pledging_closed,
+)
+from marketplace.pledges.states import SLOT_HOLDING_STATES, PledgeState
+from marketplace.pledges.transitions import (  # noqa: F401 - part of the services' interface
+    apply_move,
+    approve,
+    cancel,
+    expire_overdue,
+    extend_hold,
+    log_event,
+    reject,
+    transition,
+)
+from sponsors.membership import onboarding_missing
+
+# Test-only: how long to pause between the availability check and the write when
+# PLEDGES_DISABLE_INVENTORY_LOCK is on, so the concurrency test reliably sees the race.
+RACE_WINDOW_SECONDS = 0.05
+REFERENCE_ATTEMPTS = 10
+
+
+def check_can_pledge(user, organisation) -> None:
+    """Raise `OnboardingIncomplete` (listing what is missing) unless the account may pledge."""
+    missing = onboarding_missing(user, organisation)
+    if missing:
+        raise OnboardingIncomplete(
+            _("Finish setting up your account before pledging: %(missing)s")
+            % {"missing": " ".join(str(item) for item in missing)},
+            missing,
+        )
+
+
+def validate_request(*, package_id, quantity, payment_method, accept_terms, terms_version=None):
+    """Check a pledge (or waiting-list) request that needs no lock; return (package, terms).
+    Raises `PledgeError` naming the field at fault."""
+    if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
+        raise PledgeError(_("Enter a whole number of at least 1."), field="quantity")
+    if payment_method not in PaymentMethod.values:
+        raise PledgeError(_("Choose card or bank transfer."), field="payment_method")
+    package = published_package(package_id)
+    event = package.event
+    if pledging_closed(event):
+        raise PledgeError(
+            _("Pledging for %(event)s closed on %(date)s.")
+            % {"event": event.title, "date": event.sponsorship_deadline.isoformat()},
+            field="package",
+        )
+    if quantity > package.max_per_sponsor:
+        raise PledgeError(
+            _("You can pledge at most %(max)s of this package.") % {"max": package.max_per_sponsor},
+            field="quantity",
+        )
+    terms = current_terms(event)
+    if terms is None:
+        raise PledgeError(
+            _("The organisers have not published the terms for this event yet."),
+            field="package",
+        )
+    if accept_terms is not True:
+        raise PledgeError(_("You must accept the event's terms to pledge."), field="accept_terms")
+    if terms_version is not None and terms_version != terms.version:
+        raise PledgeError(
+            _("The terms changed while you were reading them: read them again and accept."),
+            field="accept_terms",
+        )
+    return package, terms
+
+
+def published_package(package_id) -> SponsorshipPackagePage:
+    """The published package with this id whose event is published too, or a `PledgeError`."""
+    package = None
+    if isinstance(package_id, int) and not isinstance(package_id, bool):
+        package = (
+            SponsorshipPackagePage.objects.live()
+            .public()
+            .filter(pk=package_id)
+            .prefetch_related("benefits")
+            .first()
+        )
+    if package is None or not package.event.live:
+        raise PledgeError(
+            _("There is no published package with id %(id)s.") % {"id": package_id},
+            field="package",
+        )
+    return package
+
+
+def lock_package(package_id: int) -> dict:
+    """Lock the package's own row (not Wagtail's page row) until the transaction ends and return
+    its current capacity and maximum per sponsor. Serialises everyone taking its slots."""
+    rows = SponsorshipPackagePage.objects.filter(pk=package_id)
+    if not settings.PLEDGES_DISABLE_INVENTORY_LOCK:
+        rows = rows.select_for_update(of=("self",))
+    return rows.values("capacity", "max_per_sponsor").get()
+
+
+def held_by(organisation_id: int, package_id: int) -> int:
+    """Units of the package the organisation already holds or bought."""
+    return (
+        Pledge.objects.filter(
+            organisation_id=organisation_id, package_id=package_id, status__in=SLOT_HOLDING_STATES
+        ).aggregate(total=Sum("quantity"))["total"]
+        or 0
+    )
+
+
+def check_slots(locked: dict, package_id: int, organisation_id: int, quantity: int) -> None:
+    """Under the package lock: refuse more than the maximum per sponsor or than what is left."""
+    own = held_by(organisation_id, package_id)
+    if own + quantity > locked["max_per_sponsor"]:
+        raise PledgeError(
+            _(
+                "You can pledge at most %(max)s of this package and your organisation already "
+                "holds %(own)s."
+            )
+            % {"max": locked["max_per_sponsor"], "own": own},
+            field="quantity",
+        )
+    if locked["capacity"] is None:
+        return
+    available = max(locked["capacity"] - taken_quantities([package_id]).get(package_id, 0), 0)
+    if quantity > available:
+        if available == 0:
+            message = _("Sold out: none of this package is left.")
+        else:
+            message = _("Not enough left: only %(available)s of this package remain.") % {
+                "available": available
+            }
+        raise NotEnoughLeft(message, available)
+
+
+def create_pledge(
+    *,
+    user,
+    organisation,
+    package_id,
+    quantity,
+    payment_method,
+    accept_terms,
+    terms_version=None,
+) -> Pledge:
+    """Pledge `quantity` units of a published package for `organisation`.
+
+    Guarantees: the account is onboarded, the input is valid, the deadline has not passed, the
+    organisation stays within the maximum per sponsor and the package's capacity is never
+    exceeded (package row locked, availability re-counted, pledge written — one transaction).
+    The pledge snapshots price, currency, total and benefits, records the accepted terms and
+    holds its slots until `hold_expiry`; a package that requires approval moves it straight to
+    awaiting_approval. Raises `OnboardingIncomplete`, `PledgeError` or `NotEnoughLeft`, having
+    written nothing."""
+    check_can_pledge(user, organisation)
+    package, terms = validate_request(
+        package_id=package_id,
+        quantity=quantity,
+        payment_method=payment_method,
+        accept_terms=accept_terms,
+        terms_version=terms_version,
+    )
+    event = package.event
+    with transaction.atomic():
+        locked = lock_package(package.pk)
+        check_slots(locked, package.pk, organisation.pk, quantity)
+        if settings.PLEDGES_DISABLE_INVENTORY_LOCK:
+            time.sleep(RACE_WINDOW_SECONDS)  # test-only: widen the race the lock prevents
+        pledge = write_pledge(
+            package=package,
+            event=event,
+            organisation=organisation,
+            user=user,
+            quantity=quantity,
+            payment_method=payment_method,
+            terms=terms,
+            expires_at=hold_expiry(event, payment_method),
+        )
+        log_event(pledge, "", PledgeState.HELD, user, _("Pledged."))
+        if package.requires_approval:
+            apply_move(
+                pledge,
+                PledgeState.AWAITING_APPROVAL,
+                actor=user,
+                reason=_("The package requires the organisers' approval."),
+                expires_at=deadline_end(event),
+            )
+            emails.notify(pledge, "awaiting_approval")
+            emails.notify(pledge, "needs_approval")
+        else:
+            emails.notify(pledge, "held")
+    return pledge
+
+
+def snapshot_benefits(package: SponsorshipPackagePage, event: EventPage) -> list[dict]:
+    return [
+        {
+            "kind": benefit.kind,
+            "quantity": benefit.quantity,
+            "description": benefit.description,
+            "days_before_event": benefit.days_before_event,
+            "due_date": benefit.deadline_for(event).isoformat(),
+        }
+        for benefit in package.benefits.all()
+    ]
+
+
+def write_pledge(
+    *, package, event, organisation, user, quantity, payment_method, terms, expires_at
+) -> Pledge:
+    pledge = Pledge(
+        organisation=organisation,
+        created_by=user,
+        event=event,
+        package=package,
+        quantity=quantity,
+        payment_method=payment_method,
+        unit_price=package.price,
+        currency=event.currency,
+        total=package.price * quantity,
+        package_title=package.title,
+        package_category=package.category,
+        benefits=snapshot_benefits(package, event),
+        accepted_terms=terms,
+        status=PledgeState.HELD,
+        expires_at=expires_at,
+    )
+    for attempt in range(REFERENCE_ATTEMPTS):
+        pledge.reference = new_reference()
+        try:
+            with transaction.atomic():  # a savepoint: a reference clash is retried, not fatal
+                pledge.save(force_insert=True)
+            return pledge
+        except IntegrityError:
+            clash = Pledge.objects.filter(reference=pledge.reference).exists()
+            if not clash or attempt == REFERENCE_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")

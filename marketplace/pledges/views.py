@@ -1,0 +1,214 @@
+"""The sponsor portal's pledge pages: pledge a package, join its waiting list, list and read the
+organisation's pledges, cancel one. Thin: input goes through forms, rules through services.
+
+A pledge is found only among the organisations the user belongs to, so anyone else gets 404,
+exactly as for a pledge that does not exist.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Sum
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from events.availability import availability_for
+from marketplace.pledges import services, waitlist
+from marketplace.pledges.errors import OnboardingIncomplete, PledgeError
+from marketplace.pledges.forms import PledgeForm
+from marketplace.pledges.models import (
+    ACTIVE_WAITLIST_STATES,
+    Pledge,
+    WaitlistEntry,
+    WaitlistStatus,
+)
+from marketplace.pledges.states import SLOT_HOLDING_STATES
+from sponsors.membership import active_organisation, onboarding_missing
+
+PLEDGES_PER_PAGE = 20
+
+
+def members_pledges(user):
+    """Pledges of every organisation the user belongs to."""
+    return Pledge.objects.filter(organisation__memberships__user=user)
+
+
+def _own_pledge(request, public_id) -> Pledge:
+    return get_object_or_404(
+        members_pledges(request.user).select_related("organisation", "event", "accepted_terms"),
+        public_id=public_id,
+    )
+
+
+@login_required
+def pledge_list(request):
+    organisation = active_organisation(request.user, request.session)
+    pledges = Pledge.objects.none()
+    entries = []
+    if organisation is not None:
+        pledges = Pledge.objects.filter(organisation=organisation).select_related("event")
+        entries = list(
+            WaitlistEntry.objects.filter(
+                organisation=organisation, status__in=ACTIVE_WAITLIST_STATES
+            ).select_related("package", "offer")
+        )
+    page = Paginator(pledges, PLEDGES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "pledges/pledge_list.html",
+        {
+            "organisation": organisation,
+            "page_obj": page,
+            "pledges": page.object_list,
+            "waitlist_entries": entries,
+            "missing": onboarding_missing(request.user, organisation),
+        },
+    )
+
+
+@login_required
+def pledge_detail(request, public_id):
+    pledge = _own_pledge(request, public_id)
+    offer = WaitlistEntry.objects.filter(offer=pledge, status=WaitlistStatus.OFFERED).first()
+    return render(
+        request,
+        "pledges/pledge_detail.html",
+        {
+            "pledge": pledge,
+            "history": pledge.history.select_related("actor"),
+            "offer": offer,
+            "can_cancel": pledge.holds_until is not None,
+        },
+    )
+
+
+@login_required
+def pledge_cancel(request, public_id):
+    pledge = _own_pledge(request, public_id)
+    if request.method == "POST":
+        try:
+            services.cancel(pledge, actor=request.user, by_sponsor=True)
+        except PledgeError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, _("Pledge %(reference)s is cancelled.") % {"reference": pledge.reference}
+            )
+        return redirect("pledges:detail", public_id=pledge.public_id)
+    return render(request, "pledges/pledge_cancel.html", {"pledge": pledge})
+
+
+@login_required
+@require_POST
+def accept_offer(request, public_id):
+    pledge = _own_pledge(request, public_id)
+    try:
+        waitlist.accept_offer(pledge, actor=request.user)
+    except PledgeError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("You accepted the offer."))
+    return redirect("pledges:detail", public_id=pledge.public_id)
+
+
+@login_required
+def pledge_create(request, package_id):
+    return _pledge_or_wait(request, package_id, joining_waitlist=False)
+
+
+@login_required
+def waitlist_join(request, package_id):
+    return _pledge_or_wait(request, package_id, joining_waitlist=True)
+
+
+@login_required
+@require_POST
+def waitlist_leave(request, entry_id):
+    entry = get_object_or_404(
+        WaitlistEntry.objects.filter(organisation__memberships__user=request.user), pk=entry_id
+    )
+    try:
+        waitlist.leave_waitlist(entry, actor=request.user)
+    except PledgeError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("You left the waiting list."))
+    return redirect("pledges:list")
+
+
+def _pledge_or_wait(request, package_id, *, joining_waitlist):
+    try:
+        package = services.published_package(package_id)
+    except PledgeError:
+        return render(request, "pledges/unavailable.html", status=404)
+    event = package.event
+    organisation = active_organisation(request.user, request.session)
+    missing = onboarding_missing(request.user, organisation)
+    if missing:
+        return render(
+            request,
+            "pledges/onboarding_needed.html",
+            {"package": package, "event": event, "missing": missing},
+            status=403,
+        )
+    availability = availability_for([package])[package.pk]
+    terms = services.current_terms(event)
+    own = (
+        Pledge.objects.filter(
+            organisation=organisation, package=package, status__in=SLOT_HOLDING_STATES
+        ).aggregate(total=Sum("quantity"))["total"]
+        or 0
+    )
+    allowance = max(package.max_per_sponsor - own, 0)
+    if availability.available is not None and not joining_waitlist:
+        allowance = min(allowance, availability.available)
+    form = PledgeForm(
+        request.POST or None,
+        max_quantity=allowance,
+        initial={"terms_version": terms.version if terms else None},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        action = waitlist.join_waitlist if joining_waitlist else services.create_pledge
+        try:
+            result = action(
+                user=request.user,
+                organisation=organisation,
+                package_id=package.pk,
+                quantity=data["quantity"],
+                payment_method=data["payment_method"],
+                accept_terms=data["accept_terms"],
+                terms_version=data["terms_version"],
+            )
+        except OnboardingIncomplete as error:  # e.g. declined between two clicks
+            form.add_error(None, error.message)
+        except PledgeError as error:
+            field = error.field if error.field in form.fields else None
+            form.add_error(field, error.message)
+        else:
+            if joining_waitlist:
+                messages.success(request, _("You are on the waiting list."))
+                return redirect("pledges:list")
+            messages.success(
+                request,
+                _("Pledge %(reference)s is recorded.") % {"reference": result.reference},
+            )
+            return redirect("pledges:detail", public_id=result.public_id)
+    return render(
+        request,
+        "pledges/pledge_form.html",
+        {
+            "package": package,
+            "event": event,
+            "organisation": organisation,
+            "availability": availability,
+            "terms": terms,
+            "form": form,
+            "allowance": allowance,
+            "own": own,
+            "joining_waitlist": joining_waitlist,
+            "closed": services.pledging_closed(event),
+        },
+        status=400 if request.method == "POST" else 200,
+    )

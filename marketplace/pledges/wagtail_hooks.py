@@ -1,0 +1,185 @@
+"""The pledges' screens in the Wagtail admin, grouped under "Sponsorship": pledges (listing with
+filters, search and CSV export; a pledge with its history and actions), the waiting list, and
+each event's versioned terms."""
+
+from django.db import transaction
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.panels import FieldPanel
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+
+from marketplace.pledges import admin_views
+from marketplace.pledges.models import EventTerms, Pledge, WaitlistEntry
+from marketplace.pledges.rules import publish_terms
+
+_NO_EDITING = {
+    "add_url_name": None,
+    "edit_url_name": None,
+    "delete_url_name": None,
+    "copy_url_name": None,
+    "usage_url_name": None,
+    "history_url_name": None,
+}
+
+
+class ReadOnlyViewSet(ModelViewSet):
+    """A listing and inspect view only: these records change through services, never forms."""
+
+    inspect_view_enabled = True
+    copy_view_enabled = False
+
+    def get_common_view_kwargs(self, **kwargs):
+        return {**super().get_common_view_kwargs(**kwargs), **_NO_EDITING}
+
+    def get_urlpatterns(self):
+        return [
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
+            path("inspect/<int:pk>/", self.inspect_view, name="inspect"),
+        ]
+
+
+class PledgeViewSet(ReadOnlyViewSet):
+    model = Pledge
+    name = "pledges_admin"
+    url_prefix = "pledges"
+    icon = "form"
+    menu_label = _("Pledges")
+    index_view_class = admin_views.PledgeIndexView
+    inspect_view_class = admin_views.PledgeInspectView
+    list_display = [
+        "reference",
+        "organisation",
+        "package_title",
+        "event",
+        "quantity",
+        "total",
+        "currency",
+        "status",
+        "expires_at",
+        "created_at",
+    ]
+    list_filter = ["status", "event", "package", "organisation"]
+    search_fields = ["reference", "organisation__display_name", "organisation__legal_name"]
+    search_backend_name = None
+    list_per_page = 50
+    list_export = [
+        "reference",
+        "organisation.display_name",
+        "organisation.legal_name",
+        "organisation.country",
+        "event.acronym",
+        "package_title",
+        "package_category",
+        "quantity",
+        "unit_price",
+        "total",
+        "currency",
+        "payment_method",
+        "status",
+        "expires_at",
+        "created_at",
+        "accepted_terms.version",
+    ]
+    export_headings = {
+        "organisation.display_name": _("Sponsor"),
+        "organisation.legal_name": _("Legal name"),
+        "organisation.country": _("Country"),
+        "event.acronym": _("Event"),
+        "accepted_terms.version": _("Terms version"),
+    }
+    export_filename = "pledges"
+    inspect_view_fields = [
+        "reference",
+        "status",
+        "expires_at",
+        "organisation",
+        "created_by",
+        "event",
+        "package",
+        "package_title",
+        "quantity",
+        "unit_price",
+        "total",
+        "currency",
+        "payment_method",
+        "accepted_terms",
+        "created_at",
+        "public_id",
+    ]
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path("approve/<int:pk>/", admin_views.ApproveView.as_view(), name="approve"),
+            path("reject/<int:pk>/", admin_views.RejectView.as_view(), name="reject"),
+            path("extend/<int:pk>/", admin_views.ExtendView.as_view(), name="extend"),
+            path("cancel/<int:pk>/", admin_views.CancelView.as_view(), name="cancel"),
+        ]
+
+
+class WaitlistViewSet(ReadOnlyViewSet):
+    model = WaitlistEntry
+    name = "pledges_waitlist"
+    url_prefix = "pledges-waiting-list"
+    icon = "list-ul"
+    menu_label = _("Waiting list")
+    list_display = ["organisation", "package", "quantity", "status", "created_at", "offer"]
+    list_filter = ["status", "package"]
+
+
+# --- Terms: every save writes a new version -----------------------------------------------
+
+
+class TermsCreateView(generic.CreateView):
+    def save_instance(self):
+        return publish_terms(
+            self.form.cleaned_data["event"], self.form.cleaned_data["text"], self.request.user
+        )
+
+
+class TermsEditView(generic.EditView):
+    """Saving edited terms publishes a new version; the old one stays as pledges accepted it."""
+
+    def save_instance(self):
+        with transaction.atomic():
+            self.new_version = publish_terms(
+                self.object.event, self.form.cleaned_data["text"], self.request.user
+            )
+        return self.new_version
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form.fields["event"].disabled = True  # a new version of the same event's terms
+        return form
+
+    def get_success_url(self):
+        return self.get_index_url()
+
+
+class EventTermsViewSet(ModelViewSet):
+    model = EventTerms
+    name = "event_terms"
+    url_prefix = "event-terms"
+    icon = "doc-full"
+    menu_label = _("Event terms")
+    add_view_class = TermsCreateView
+    edit_view_class = TermsEditView
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    list_display = ["event", "version", "published_at", "published_by"]
+    list_filter = ["event"]
+    panels = [FieldPanel("event"), FieldPanel("text")]
+
+
+class SponsorshipGroup(ModelViewSetGroup):
+    menu_label = _("Sponsorship")
+    menu_icon = "form"
+    menu_order = 250
+    items = (PledgeViewSet, WaitlistViewSet, EventTermsViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_viewsets():
+    return SponsorshipGroup()
