@@ -16,6 +16,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
+    path("account/pledges/", include("marketplace.pledges.urls")),
     path("account/", include("sponsors.urls")),
     path("api/v1/", include("marketplace.api_urls")),
     path("partnerships/", include("sponsors.register.urls")),
