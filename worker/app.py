@@ -24,5 +24,9 @@ app.conf.beat_schedule = {
         "task": "worker.tasks.maintenance.publish_scheduled",
         "schedule": crontab(),  # every minute
     },
+    "expire-overdue-pledge-holds": {
+        "task": "worker.tasks.pledges.expire_overdue_holds",
+        "schedule": crontab(),  # every minute
+    },
 }
 app.autodiscover_tasks(lambda: ["worker"], related_name="tasks")
