@@ -11,6 +11,7 @@ from cms.demo.catalogue import demo_events, ensure_event, ensure_site
 from cms.demo.sponsors import ensure_demo_organisation
 from cms.demo.users import demo_password, ensure_demo_users
 from events.editorial import ensure_editorial_setup
+from marketplace.pledges.setup import ensure_pledges_setup
 
 
 class Command(BaseCommand):
@@ -27,6 +28,7 @@ class Command(BaseCommand):
                     created.append(event.acronym)
             password, generated = demo_password()
             ensure_demo_organisation(ensure_demo_users(password))
+            ensure_pledges_setup()
         if created:
             call_command("update_index", verbosity=0)
             self.stdout.write(f"Demo catalogue created: {', '.join(created)}.")
