@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from events.editorial import APPROVERS, ORGANISERS, admin_access
+from sponsors.register.access import PARTNERSHIP_OFFICERS
 
 FINANCE = "Finance"
 
@@ -16,6 +17,7 @@ DEMO_USERS = [
     ("organiser@example.org", "Olivia", "Organiser", [ORGANISERS], False),
     ("approver@example.org", "Amadou", "Approver", [APPROVERS], False),
     ("finance@example.org", "Fatima", "Finance", [FINANCE], False),
+    ("partnerships@example.org", "Paula", "Partnerships", [PARTNERSHIP_OFFICERS], False),
     ("sponsor@example.org", "Sam", "Sponsor", [], False),
     ("admin@example.org", "Ada", "Administrator", [], True),
 ]

@@ -70,7 +70,9 @@ def _chunks(items, size=None):
         yield items[start : start + size]
 
 
-def import_agreements(stream, *, dry_run=False, user=None, source="import", owner=None):
+def import_agreements(
+    stream, *, dry_run=False, user=None, source="import", owner=None, only_new=False
+):
     """Import a CSV text stream (opened with newline="") into the register.
 
     Guarantees: any invalid row means nothing is stored and every error is returned as
@@ -79,6 +81,7 @@ def import_agreements(stream, *, dry_run=False, user=None, source="import", owne
     identical to what is stored is not written nor audited, so importing the same file twice
     changes nothing; every created or updated agreement gets an audit entry. With `dry_run`
     the import runs fully and is rolled back. New agreements get `owner` as business owner.
+    With `only_new`, stored agreements are left as they are (the demo data uses this).
     """
     rows, errors = read_rows(stream)
     if not errors:
@@ -88,7 +91,9 @@ def import_agreements(stream, *, dry_run=False, user=None, source="import", owne
     result = ImportResult(dry_run=dry_run)
     try:
         with transaction.atomic():
-            _Writer(rows, result, user=user, source=source, owner=owner).run()
+            writer = _Writer(rows, result, user=user, source=source, owner=owner)
+            writer.only_new = only_new
+            writer.run()
             if dry_run:
                 raise _DryRun
     except _DryRun:
@@ -147,6 +152,7 @@ class _Writer:
         self.user, self.source, self.owner = user, source, owner
         self.now = timezone.now()
         self.audit_entries = []
+        self.only_new = False
 
     def run(self):
         partner_ids = self._partners()
@@ -156,7 +162,7 @@ class _Writer:
             stored = existing.get(row.reference)
             if stored is None:
                 new_rows.append(row)
-            elif stored[1] != row.as_row():
+            elif stored[1] != row.as_row() and not self.only_new:
                 changed.append((row, stored))
         self.result.created = len(new_rows)
         self.result.updated = len(changed)

@@ -45,10 +45,13 @@ def search_view(request):
         ("contribution", _("Contribution"), result.facets["contribution"]),
         ("value", _("Value (in its currency)"), result.facets["value"]),
     ]
+    page_query = request.GET.copy()
+    page_query.pop("page", None)
     return render(
         request,
         "register/search.html",
         {
+            "page_query": page_query.urlencode(),
             "params": params,
             "results": result.page,
             "facets": facets,

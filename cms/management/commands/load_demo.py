@@ -12,6 +12,7 @@ from cms.demo.sponsors import ensure_demo_organisation
 from cms.demo.users import demo_password, ensure_demo_users
 from events.editorial import ensure_editorial_setup
 from marketplace.pledges.setup import ensure_pledges_setup
+from sponsors.register.demo import load_demo_register
 
 
 class Command(BaseCommand):
@@ -28,6 +29,7 @@ class Command(BaseCommand):
                     created.append(event.acronym)
             password, generated = demo_password()
             ensure_demo_organisation(ensure_demo_users(password))
+            load_demo_register()
             ensure_pledges_setup()
         if created:
             call_command("update_index", verbosity=0)
