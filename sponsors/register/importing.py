@@ -180,11 +180,14 @@ class _Writer:
         """lower-case name -> partner id, creating missing partners; rewrites each row's
         partner names to the stored spelling so a case difference is no change."""
         stored = {_key(name): (pk, name) for pk, name in Partner.objects.values_list("pk", "name")}
-        missing = {}
+        # The agreement's partner category describes its first (lead) partner.
+        missing: dict[str, list[str]] = {}
         for row in self.rows:
-            for name in row.partners:
+            for index, name in enumerate(row.partners):
                 if _key(name) not in stored:
-                    missing.setdefault(_key(name), (name, row.partner_category))
+                    entry = missing.setdefault(_key(name), [name, ""])
+                    if index == 0 and not entry[1]:
+                        entry[1] = row.partner_category
         if missing:
             organisations = {}
             for pk, display, legal in Organisation.objects.filter(partner__isnull=True).values_list(
@@ -314,7 +317,7 @@ class _Writer:
         for chunk in _chunks(missing):
             ids.update(Agreement.objects.filter(reference__in=chunk).values_list("reference", "pk"))
         wanted = [row for row in new_rows if row.amends]
-        wanted += [row for row, stored in changed if stored["amends"] != row.amends]
+        wanted += [row for row, (_pk, stored) in changed if stored["amends"] != row.amends]
         updates = [
             Agreement(pk=ids[row.reference], amends_id=ids[row.amends] if row.amends else None)
             for row in wanted

@@ -27,6 +27,7 @@ DIMENSIONS = {
     "category": PartnerCategory,
 }
 MIN_YEAR, MAX_YEAR = 1900, 2200
+CENT = Decimal("0.01")
 
 
 @dataclass
@@ -179,7 +180,7 @@ def value_by_currency(year_from: int | None = None, year_to: int | None = None) 
         .values_list("year", "currency", "total")
         .order_by()
     )
-    cells = {(year, currency): total for year, currency, total in sums}
+    cells = {(year, currency): Decimal(total).quantize(CENT) for year, currency, total in sums}
     currencies = sorted({currency for _, currency in cells})
     years = _years({year: 1 for year, _ in cells}, year_from, year_to)
     zero = Decimal("0.00")
