@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from sponsors.choices import DUE_DILIGENCE_CATEGORIES
@@ -11,16 +12,17 @@ from sponsors.models import Contact, Invitation, MemberRole, Organisation
 DECLARATION_FIELDS = ("declares_no_excluded_activities", "accepts_global_compact")
 
 
-class OrganisationForm(forms.ModelForm):
-    website = forms.URLField(
-        label=_("Website"),
-        required=False,
-        assume_scheme="https",
-        help_text=_("For example https://www.example.com"),
-    )
+def _formfield(db_field, **kwargs):
+    # Addresses typed without a scheme are taken as https (Django 6's default).
+    if isinstance(db_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return db_field.formfield(**kwargs)
 
+
+class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
+        formfield_callback = _formfield
         fields = [
             "legal_name",
             "display_name",
@@ -37,6 +39,7 @@ class OrganisationForm(forms.ModelForm):
             "display_name": _("Display name"),
             "country": _("Country"),
             "category": _("Partner category"),
+            "website": _("Website"),
             "billing_address": _("Billing address"),
             "tax_id": _("Tax or VAT identification number"),
             "logo": _("Logo"),
@@ -52,6 +55,7 @@ class OrganisationForm(forms.ModelForm):
         help_texts = {
             "legal_name": _("As registered, used on agreements and invoices."),
             "display_name": _("Shown on the site and in sponsor acknowledgements."),
+            "website": _("For example https://www.example.com"),
             "logo": _("PNG, JPEG or SVG, at most %(mb)s MB and %(px)s pixels on each side.")
             % {"mb": MAX_LOGO_BYTES // 1024 // 1024, "px": MAX_LOGO_PIXELS},
         }

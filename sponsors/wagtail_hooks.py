@@ -1,6 +1,7 @@
 """The "Organisations" section of the Wagtail admin (see `sponsors/admin_views.py`)."""
 
 from django.contrib.auth.models import Permission
+from django.db import models
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -67,6 +68,11 @@ class OrganisationViewSet(ModelViewSet):
         "cleared_at",
         "created_at",
     ]
+
+    def formfield_for_dbfield(self, db_field, **kwargs):
+        if isinstance(db_field, models.URLField):
+            kwargs.setdefault("assume_scheme", "https")
+        return super().formfield_for_dbfield(db_field, **kwargs)
 
     @property
     def permission_policy(self):

@@ -1,4 +1,6 @@
-"""Emails about sponsor organisations (team invitations, due-diligence decisions)."""
+"""Emails about sponsor organisations (team invitations, due-diligence decisions).
+
+Their names start with `worker.tasks.mail.` so `task_routes` sends them to the mail queue."""
 
 from celery import shared_task
 
@@ -6,8 +8,7 @@ from sponsors import notifications
 
 
 @shared_task(
-    name="worker.tasks.sponsors.send_invitation",
-    queue="mail",
+    name="worker.tasks.mail.send_sponsor_invitation",
     autoretry_for=(OSError,),
     retry_backoff=True,
     max_retries=5,
@@ -18,8 +19,7 @@ def send_invitation(invitation_id: int) -> None:
 
 
 @shared_task(
-    name="worker.tasks.sponsors.send_clearance_decision",
-    queue="mail",
+    name="worker.tasks.mail.send_clearance_decision",
     autoretry_for=(OSError,),
     retry_backoff=True,
     max_retries=5,
