@@ -199,7 +199,7 @@ class PledgeList(JSONOnlyAPIView):
 
     @extend_schema(responses={200: PledgeSerializer(many=True)})
     def get(self, request):
-        organisation = active_organisation(request.user, request.session)
+        organisation = active_organisation(request.user, getattr(request, "session", None))
         if organisation is None:
             return _missing_response(onboarding_missing(request.user, organisation))
         pledges = (
@@ -221,7 +221,7 @@ class PledgeList(JSONOnlyAPIView):
         },
     )
     def post(self, request):
-        organisation = active_organisation(request.user, request.session)
+        organisation = active_organisation(request.user, getattr(request, "session", None))
         missing = onboarding_missing(request.user, organisation)
         if missing:
             return _missing_response(missing)

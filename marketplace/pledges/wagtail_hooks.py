@@ -3,7 +3,7 @@ filters, search and CSV export; a pledge with its history and actions), the wait
 each event's versioned terms."""
 
 from django.db import transaction
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
@@ -155,7 +155,7 @@ class TermsEditView(generic.EditView):
         return form
 
     def get_success_url(self):
-        return self.get_index_url()
+        return reverse(self.index_url_name)
 
 
 class EventTermsViewSet(ModelViewSet):

@@ -17,18 +17,16 @@ from events.models import SponsorshipPackagePage
 from marketplace.pledges import emails
 from marketplace.pledges.errors import PledgeError
 from marketplace.pledges.models import WaitlistEntry, WaitlistStatus
+from marketplace.pledges.rules import deadline_end, pledging_closed
 from marketplace.pledges.services import (
-    apply_move,
     check_can_pledge,
-    deadline_end,
     held_by,
     lock_package,
-    log_event,
-    pledging_closed,
     validate_request,
     write_pledge,
 )
 from marketplace.pledges.states import PledgeState
+from marketplace.pledges.transitions import apply_move, cancel, lock_pledge, log_event
 from sponsors.membership import onboarding_missing
 
 OFFER_HOURS = 48
@@ -69,8 +67,6 @@ def join_waitlist(
 
 def leave_waitlist(entry: WaitlistEntry, *, actor) -> WaitlistEntry:
     """Take the organisation out of line; an open offer is cancelled and its slots freed."""
-    from marketplace.pledges.services import cancel
-
     if entry.status == WaitlistStatus.OFFERED and entry.offer_id:
         cancel(entry.offer, actor=actor, reason=_("Offer declined."), by_sponsor=True)
         entry.refresh_from_db()
@@ -168,8 +164,6 @@ def offer_all_waiting() -> int:
 def accept_offer(pledge, *, actor):
     """The sponsor takes up a waiting-list offer: the pledge goes on to awaiting_approval (if
     the package requires it, until the deadline) or awaiting_payment (keeping its expiry)."""
-    from marketplace.pledges.services import lock_pledge
-
     with transaction.atomic():
         locked = lock_pledge(pledge)
         entry = WaitlistEntry.objects.filter(offer=locked, status=WaitlistStatus.OFFERED).first()
