@@ -5,7 +5,7 @@ document; on SQLite a case-insensitive match of every word, so the tool works on
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models import Exists, F, OuterRef, Q, Subquery, TextField, Value
 from django.db.models.functions import Coalesce
 
 from sponsors.register.models import Agreement, AgreementPartner
@@ -36,7 +36,11 @@ def refresh_search_documents(ids=None) -> None:
         return
     document = (
         SearchVector("title", weight="A", config=CONFIG)
-        + SearchVector(Coalesce(_partner_names(), Value("")), weight="A", config=CONFIG)
+        + SearchVector(
+            Coalesce(_partner_names(), Value(""), output_field=TextField()),
+            weight="A",
+            config=CONFIG,
+        )
         + SearchVector("reference", weight="A", config="simple")
         + SearchVector("objective", weight="B", config=CONFIG)
     )
