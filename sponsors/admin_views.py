@@ -47,19 +47,31 @@ class OrganisationInspectView(generic.InspectView):
         buttons = list(super().get_header_buttons())
         if self.request.user.has_perm(DECIDE_PERMISSION):
             pk = self.object.pk
-            buttons += [
-                HeaderButton(
-                    _("Clear"),
-                    url=reverse("sponsor_organisations:clear", args=[pk]),
-                    icon_name="check",
-                ),
-                HeaderButton(
-                    _("Decline"),
-                    url=reverse("sponsor_organisations:decline", args=[pk]),
-                    icon_name="cross",
-                ),
-            ]
+            if self.object.clearance != Clearance.CLEARED:
+                buttons.append(
+                    HeaderButton(
+                        _("Clear"),
+                        url=reverse("sponsor_organisations:clear", args=[pk]),
+                        icon_name="check",
+                    )
+                )
+            if self.object.clearance != Clearance.DECLINED:
+                buttons.append(
+                    HeaderButton(
+                        _("Decline"),
+                        url=reverse("sponsor_organisations:decline", args=[pk]),
+                        icon_name="cross",
+                    )
+                )
         return buttons
+
+    def get_field_display_value(self, field_name, field):
+        value = super().get_field_display_value(field_name, field)
+        if isinstance(value, bool):
+            return _("Yes") if value else _("No")
+        if value is None or value == "":
+            return "—"
+        return value
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

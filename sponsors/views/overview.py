@@ -30,7 +30,7 @@ def dashboard(request):
         "missing": onboarding_missing(request.user, organisation),
         "pending_review": organisation.clearance == Clearance.PENDING,
         "contacts": [
-            (role.label, organisation.contact_for(role.value))
+            (role, organisation.contact_for(role))
             for role in (ContactRole.PRIMARY, ContactRole.SIGNATORY, ContactRole.FINANCE)
         ],
         "has_contacts": organisation.contacts.exists(),

@@ -36,6 +36,7 @@ def team(request):
             "invitations": [i for i in all_invitations[:200] if i.status == "pending"],
             "has_invitation_history": all_invitations.exists(),
             "roles": MemberRole.choices,
+            "admin_count": organisation.memberships.filter(role=MemberRole.ADMIN).count(),
         },
     )
 
