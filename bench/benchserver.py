@@ -1,6 +1,5 @@
 """The gunicorn server a benchmark drives: started in its own process group, stopped for sure."""
 
-import ctypes
 import os
 import platform
 import signal
@@ -8,17 +7,12 @@ import subprocess
 import sys
 import time
 
-from loadgen import Connection
-
-PR_SET_PDEATHSIG = 1
+from loadgen import Connection, die_with_parent
 
 
 def _own_group_and_die_with_parent() -> None:  # runs in the child, before exec
     os.setsid()  # Ctrl-C in the terminal reaches the benchmark only; it stops the server itself
-    try:  # and if the benchmark is killed outright, the kernel stops the server (Linux)
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-    except (OSError, AttributeError):
-        pass
+    die_with_parent()  # and if the benchmark is killed outright, the kernel stops the server
 
 
 class Server:

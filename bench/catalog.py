@@ -279,7 +279,7 @@ def measure_staleness(args, server, event_path, package_id, trials, seconds):
     return results, under_load
 
 
-def print_table(title, rows, ratio, staleness_max, seconds, trials):
+def print_table(title, rows, ratio, cpu_ratio, staleness_max, seconds, trials):
     print()
     print(title)
     header = (
@@ -302,6 +302,11 @@ def print_table(title, rows, ratio, staleness_max, seconds, trials):
         f"\nthroughput ratio event page / minimal view: {ratio:.2f} "
         f"(target >= {TARGET_RATIO}) {verdict}"
     )
+    if cpu_ratio is not None:
+        print(
+            f"same ratio from the server's CPU per request: {cpu_ratio:.2f} (what a dedicated "
+            "machine would give; throughput also depends on whatever else runs here)"
+        )
     if staleness_max is None:
         print(
             f"availability staleness: a change did NOT show within the wait ({trials} trials) FAIL"
@@ -363,6 +368,7 @@ def main(argv=None) -> int:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, terminate)
+    signal.signal(signal.SIGHUP, terminate)
     os.chdir(ROOT)
     sys.path.insert(0, str(ROOT))
     ensure_database(os.environ["DATABASE_URL"])
@@ -418,13 +424,15 @@ def main(argv=None) -> int:
     shown = [t["seconds_until_shown"] for t in trials]
     staleness_max = max(shown) if shown and None not in shown else None
     ratio = rows[1]["requests_per_second"] / rows[0]["requests_per_second"]
+    cpu = [row["server_cpu_ms_per_request"] for row in rows[:2]]
+    cpu_ratio = cpu[0] / cpu[1] if all(cpu) else None
     title = (
         f"Catalogue benchmark: gunicorn {args.workers} x {args.worker_class}"
         + (f" ({args.threads} threads)" if args.worker_class == "gthread" else "")
         + f", PostgreSQL, Redis cache, {PACKAGES} packages x {BENEFITS} benefits, "
         f"{args.connections} client connections in {args.client_processes} processes"
     )
-    print_table(title, rows, ratio, staleness_max, seconds, len(trials))
+    print_table(title, rows, ratio, cpu_ratio, staleness_max, seconds, len(trials))
     result = {
         "title": title,
         "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -434,6 +442,7 @@ def main(argv=None) -> int:
         "targets": rows,
         "ratio_event_to_minimal": ratio,
         "ratio_target": TARGET_RATIO,
+        "ratio_by_server_cpu_per_request": cpu_ratio,
         "staleness_trials": trials,
         "staleness_max_seconds": staleness_max,
         "event_page_under_staleness_load": under_load,

@@ -9,6 +9,7 @@ connection closes. Kept lean so the client, which shares the machine with the se
 CPU than the requests it measures.
 """
 
+import ctypes
 import math
 import multiprocessing
 import os
@@ -20,6 +21,8 @@ import time
 from collections import Counter
 
 RECV_SIZE = 256 * 1024
+MAX_ERRORS_IN_A_ROW = 100  # the server is gone: stop rather than spin
+PR_SET_PDEATHSIG = 1
 
 
 class ProtocolError(Exception):
@@ -112,7 +115,7 @@ def _thread_loop(host, port, path, count, deadline, stop, sink, lock):
     `{i}` in the path becomes a token unique to the request."""
     connection = Connection(host, port)
     prefix = f"{os.getpid()}-{threading.get_ident()}-"
-    latencies, statuses, cache, errors, received = [], Counter(), Counter(), 0, 0
+    latencies, statuses, cache, errors, received, in_a_row = [], Counter(), Counter(), 0, 0, 0
     for i in range(count):
         if (stop is not None and stop.is_set()) or time.time() > deadline:
             break
@@ -121,7 +124,11 @@ def _thread_loop(host, port, path, count, deadline, stop, sink, lock):
             status, headers, body = connection.get(path.format(i=f"{prefix}{i}"))
         except (OSError, ProtocolError, ValueError):
             errors += 1
+            in_a_row += 1
+            if in_a_row >= MAX_ERRORS_IN_A_ROW:
+                break
             continue
+        in_a_row = 0
         latencies.append(time.perf_counter() - started)
         statuses[status] += 1
         cache[headers.get("x-page-cache", "-")] += 1
@@ -139,6 +146,7 @@ def client_process(host, port, path, count, threads, max_seconds, barrier, stop,
     """One client process: `threads` connections sharing `count` requests. Puts its figures on
     the `results` queue. Ctrl-C is left to the parent, which stops its children itself."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent()
     sink = {"latencies": [], "statuses": Counter(), "cache": Counter(), "errors": 0, "bytes": 0}
     lock = threading.Lock()
     per_thread = [count // threads + (1 if i < count % threads else 0) for i in range(threads)]
@@ -163,6 +171,14 @@ def client_process(host, port, path, count, threads, max_seconds, barrier, stop,
     sink["began"], sink["ended"] = began, time.time()
     sink["statuses"], sink["cache"] = dict(sink["statuses"]), dict(sink["cache"])
     results.put(sink)
+
+
+def die_with_parent() -> None:
+    """Ask Linux to stop this process if the benchmark dies without cleaning up (kill -9)."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass
 
 
 def percentile(sorted_values: list[float], fraction: float) -> float:
