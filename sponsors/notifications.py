@@ -26,7 +26,7 @@ def send_invitation(invitation_id: int) -> bool:
     Returns whether a message was sent."""
     with transaction.atomic():
         invitation = (
-            Invitation.objects.select_for_update()
+            Invitation.objects.select_for_update(of=("self",))
             .select_related("organisation", "invited_by")
             .filter(pk=invitation_id)
             .first()
@@ -70,7 +70,7 @@ def send_clearance_decision(decision_id: int) -> bool:
     organisation's primary contact once. Returns whether a message was sent."""
     with transaction.atomic():
         decision = (
-            ClearanceDecision.objects.select_for_update()
+            ClearanceDecision.objects.select_for_update(of=("self",))
             .select_related("organisation")
             .filter(pk=decision_id)
             .first()
