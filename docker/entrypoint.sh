@@ -1,0 +1,22 @@
+#!/bin/sh
+# Container entry point.
+#   web            migrate the database, then serve the app with gunicorn on 0.0.0.0:$PORT
+#   anything else  run it as given (celery -A worker worker ..., manage.py commands, a shell)
+set -eu
+
+if [ "${1:-web}" = "web" ]; then
+    python manage.py migrate --noinput
+    # gthread: a worker waiting on PostgreSQL or Redis serves other requests meanwhile, and
+    # clients (there is no buffering proxy in front in docker-compose) keep their connections.
+    exec gunicorn marketplace.wsgi:application \
+        --bind "0.0.0.0:${PORT:-8000}" \
+        --workers "${WEB_CONCURRENCY:-2}" \
+        --worker-class gthread \
+        --threads "${GUNICORN_THREADS:-4}" \
+        --timeout 60 \
+        --graceful-timeout 30 \
+        --keep-alive 5 \
+        --access-logfile -
+fi
+
+exec "$@"
