@@ -30,7 +30,6 @@ CHARTS = ("regions", "areas", "values", "categories")
 class TableRow:
     label: str
     cells: list[str]
-    total: str
 
 
 @dataclass
@@ -39,10 +38,14 @@ class Chart:
     heading: str
     note: str
     svg: str
-    caption: str
+    row_heading: str
     columns: list[str]
     rows: list[TableRow]
     footer: TableRow | None
+
+    @property
+    def has_data(self) -> bool:
+        return bool(self.rows) and len(self.columns) > 1
 
 
 def _year_range(request) -> tuple[int | None, int | None]:
@@ -56,7 +59,7 @@ def _year_range(request) -> tuple[int | None, int | None]:
     return year_from, year_to
 
 
-def _shares_chart(key, table: StatsTable, heading, note) -> Chart:
+def _shares_chart(key, table: StatsTable, heading, note, row_heading) -> Chart:
     years = [str(row.year) for row in table.rows]
     series = [
         charts.Series(label, [float(row.values[i]) for row in table.rows])
@@ -65,12 +68,12 @@ def _shares_chart(key, table: StatsTable, heading, note) -> Chart:
     totals = table.column_totals()
     rows = [
         TableRow(
-            label, [format_number(row.values[i]) for row in table.rows], format_number(totals[i])
+            label, [*(format_number(r.values[i]) for r in table.rows), format_number(totals[i])]
         )
         for i, label in enumerate(table.labels)
     ]
     footer = TableRow(
-        _("New agreements"), [str(row.total) for row in table.rows], str(table.grand_total())
+        _("New agreements"), [*(str(r.total) for r in table.rows), str(table.grand_total())]
     )
     svg = charts.grouped_bars(
         f"chart-{key}",
@@ -80,7 +83,8 @@ def _shares_chart(key, table: StatsTable, heading, note) -> Chart:
         series,
         value_format=lambda v: format_number_float(v),
     )
-    return Chart(key, heading, note, svg, heading, [*years, _("Total")], rows, footer)
+    columns = [*years, _("Total")] if years else []
+    return Chart(key, heading, note, svg, row_heading, columns, rows, footer)
 
 
 def format_number_float(value) -> str:
@@ -95,27 +99,30 @@ def _values_chart(year_from, year_to) -> Chart:
         charts.Series(currency, [float(values[i]) for _year, values in table.rows])
         for i, currency in enumerate(table.currencies)
     ]
+    # One row per year, one column per currency: narrow enough to sit beside the chart.
     rows = [
-        TableRow(
-            currency,
-            [f"{values[i]:,.2f}" for _year, values in table.rows],
-            f"{sum(values[i] for _year, values in table.rows):,.2f}",
-        )
-        for i, currency in enumerate(table.currencies)
+        TableRow(str(year), [f"{value:,.0f}" for value in values]) for year, values in table.rows
     ]
+    footer = TableRow(
+        _("All years"),
+        [
+            f"{sum(values[i] for _y, values in table.rows):,.0f}"
+            for i in range(len(table.currencies))
+        ],
+    )
     svg = charts.grouped_bars(
         "chart-values",
         heading,
         _("Bar chart of stated values by year and currency; the table beside it gives them."),
         years,
         series,
-        value_format=lambda v: f"{float(v):,.2f}",
+        value_format=lambda v: f"{float(v):,.0f}",
     )
     note = _(
         "Sum of the stated values of all agreements signed each year, addenda included. "
         "Currencies are not converted or added together."
     )
-    return Chart("values", heading, note, svg, heading, [*years, _("Total")], rows, None)
+    return Chart("values", heading, note, svg, _("Year"), table.currencies, rows, footer)
 
 
 def _categories_chart(year_from, year_to) -> Chart:
@@ -130,7 +137,7 @@ def _categories_chart(year_from, year_to) -> Chart:
         items,
         value_format=lambda v: format_number_float(v),
     )
-    chart = _shares_chart("categories", table, heading, "")
+    chart = _shares_chart("categories", table, heading, "", _("Partner category"))
     chart.svg = svg
     chart.note = _("Addenda are not counted. Each agreement counts in its partner category.")
     return chart
@@ -146,6 +153,7 @@ def build_chart(key, year_from, year_to) -> Chart:
                 "Addenda are counted apart. An agreement for k regions counts 1/k in each, so "
                 "each year's regions add up to its number of new agreements."
             ),
+            _("Region"),
         )
     if key == "areas":
         return _shares_chart(
@@ -153,6 +161,7 @@ def build_chart(key, year_from, year_to) -> Chart:
             agreement_stats("area", year_from, year_to),
             _("New agreements by area of action"),
             _("Addenda are counted apart. An agreement in k areas counts 1/k in each."),
+            _("Area of action"),
         )
     if key == "values":
         return _values_chart(year_from, year_to)

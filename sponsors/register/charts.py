@@ -23,8 +23,8 @@ PALETTE = [
     "#b3261e",
     "#1d6b35",
 ]
-FONT = 12
-CHAR_WIDTH = 6.6  # average width of a 12px sans-serif character, for laying out the legend
+FONT = 13
+CHAR_WIDTH = 7.2  # average width of a 13px sans-serif character, for laying out the legend
 
 
 @dataclass
@@ -88,7 +88,7 @@ def grouped_bars(
     groups: list[str],
     series: list[Series],
     value_format=format_tick,
-    width: int = 760,
+    width: int = 640,
 ) -> SafeString:
     """Vertical bars: one group per x label (e.g. a year), one bar per series in each."""
     left, right, top, plot_height = 56, 12, 12, 260
@@ -139,7 +139,7 @@ def horizontal_bars(
     description: str,
     items: list[tuple[str, float]],
     value_format=format_tick,
-    width: int = 760,
+    width: int = 640,
 ) -> SafeString:
     """One horizontal bar per labelled value, the value written at its end."""
     label_width, right, top, row = 230, 60, 8, 26
