@@ -29,6 +29,7 @@ class ReadOnlyViewSet(ModelViewSet):
 
     inspect_view_enabled = True
     copy_view_enabled = False
+    add_to_reference_index = False  # nothing references them; saves queries on every pledge
 
     def get_common_view_kwargs(self, **kwargs):
         return {**super().get_common_view_kwargs(**kwargs), **_NO_EDITING}
