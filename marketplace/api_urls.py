@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("events.urls_api")),
     path("", include("sponsors.register.urls_api")),
     path("", include("marketplace.pledges.urls_api")),
+    path("", include("marketplace.payments.urls_api")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

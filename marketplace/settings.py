@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "sponsors.register",
     "marketplace.core",
     "marketplace.pledges",
+    "marketplace.payments",
+    "marketplace.finance",
     "worker",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -225,12 +227,26 @@ STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
+# During a rotation of the webhook signing secret, events signed with the previous one still
+# verify (marketplace/payments/webhooks.py).
+STRIPE_WEBHOOK_SECRET_PREVIOUS = env.str("STRIPE_WEBHOOK_SECRET_PREVIOUS", default="")
+# The local stand-in for Stripe's hosted checkout (marketplace/payments/standin.py): a page
+# labelled TEST PAYMENT that sends the app a signed webhook. On by default in development when
+# there is no Stripe key; start-up refuses it when DEBUG is off (marketplace/config.py).
+PAYMENTS_STAND_IN_ENABLED = env.bool(
+    "PAYMENTS_STAND_IN", default=DEBUG and not STRIPE_SECRET_KEY
+)
+# Issued receipts, invoices and credit notes (PDF): private, served only through views that
+# check who asks, never under MEDIA_URL.
+PRIVATE_DOCUMENTS_ROOT = DATA_DIR / "private"
 
 # Demo data.
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="")
 
 # bench/catalog.py routes a minimal view at /bench/minimal/ as its baseline; off otherwise.
 BENCH_MINIMAL_VIEW = env.bool("BENCH_MINIMAL_VIEW", default=False)
+# bench/webhooks.py routes a view that only verifies a webhook's signature, as its baseline.
+BENCH_WEBHOOK_BASELINE = env.bool("BENCH_WEBHOOK_BASELINE", default=False)
 
 # Wagtail.
 WAGTAIL_SITE_NAME = "Sponsorship opportunities"
@@ -302,6 +318,8 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
+    path("", include("marketplace.payments.urls")),
     path("account/pledges/", include("marketplace.pledges.urls")),
     path("account/", include("sponsors.urls")),
     path("api/v1/", include("marketplace.api_urls")),
@@ -36,6 +37,10 @@ urlpatterns += [
 
 if settings.BENCH_MINIMAL_VIEW:  # bench/catalog.py's baseline: same server, same middleware
     urlpatterns.append(path("bench/minimal/", bench.minimal))
+if settings.BENCH_WEBHOOK_BASELINE:  # bench/webhooks.py's baseline: verify the signature only
+    from marketplace.payments.webhooks import verify_only
+
+    urlpatterns.append(path("bench/webhook-verify/", verify_only))
 
 # Wagtail's page serving is the catch-all, so it comes last.
 urlpatterns += [path("", include(wagtail_urls))]

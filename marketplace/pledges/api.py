@@ -143,6 +143,9 @@ class PledgeSerializer(serializers.ModelSerializer):
     package = serializers.IntegerField(source="package_id")
     event = serializers.CharField(source="event.slug")
     accepted_terms_version = serializers.IntegerField(source="accepted_terms.version")
+    # Money, from the payments app: received net of refunds, and the receipts issued.
+    amount_paid = serializers.SerializerMethodField()
+    receipts = serializers.SerializerMethodField()
 
     class Meta:
         model = Pledge
@@ -161,7 +164,19 @@ class PledgeSerializer(serializers.ModelSerializer):
             "accepted_terms_version",
             "benefits",
             "created_at",
+            "amount_paid",
+            "receipts",
         ]
+
+    def get_amount_paid(self, pledge) -> str:
+        from marketplace.payments.api import amount_paid
+
+        return amount_paid(pledge)
+
+    def get_receipts(self, pledge) -> list[dict]:
+        from marketplace.payments.api import receipts
+
+        return receipts(pledge)
 
 
 def _missing_response(missing):

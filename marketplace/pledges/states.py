@@ -2,7 +2,7 @@
 
     held ──► awaiting_approval ──► awaiting_payment ──► paid ──► partially_refunded ──► refunded
       │  ╲__________________________▲                   ╲_____________________________▲
-      └─ held / awaiting_* ──► expired | cancelled | rejected
+      └─ held / awaiting_* ──► expired | cancelled | rejected;   expired ──► paid (late payment)
 
 A pledge that needs no approval goes from held straight to awaiting_payment. The payments issue
 fills in the paid and refund moves; this module only says which moves are allowed.
@@ -34,7 +34,9 @@ ALLOWED_MOVES: dict[str, frozenset[str]] = {
     S.AWAITING_PAYMENT: frozenset({S.PAID} | _ENDINGS),
     S.PAID: frozenset({S.REFUNDED, S.PARTIALLY_REFUNDED}),
     S.PARTIALLY_REFUNDED: frozenset({S.REFUNDED}),
-    S.EXPIRED: frozenset(),
+    # A payment that arrives after the hold expired takes the slots again if they are still
+    # free (marketplace/payments/settlement.py re-checks them under the package lock).
+    S.EXPIRED: frozenset({S.PAID}),
     S.CANCELLED: frozenset(),
     S.REJECTED: frozenset(),
     S.REFUNDED: frozenset(),

@@ -19,6 +19,8 @@ ALLOWED = {
     ("paid", "refunded"),
     ("paid", "partially_refunded"),
     ("partially_refunded", "refunded"),
+    # Issue 4: a payment arriving after the hold expired re-takes the slots if they are free.
+    ("expired", "paid"),
 }
 for _waiting in ("held", "awaiting_approval", "awaiting_payment"):
     for _ending in ("expired", "cancelled", "rejected"):

@@ -1,0 +1,130 @@
+"""The PDFs of receipts, invoices and credit notes: rendered once, kept privately, emailed once.
+
+A document's PDF is rendered from `finance/pdf/<kind>.html` the first time it is needed (by the
+documents task after the issuing transaction commits, or by a download) and kept under
+PRIVATE_DOCUMENTS_ROOT, never under MEDIA_ROOT: it is served only by views that check who asks.
+The email to the organisation's finance contact is recorded in `Delivery`, so running the task
+twice sends it once.
+"""
+
+import os
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from marketplace.core.pdf import render_pdf
+from marketplace.finance.mail import send_with_attachment
+from marketplace.finance.models import CreditNote, Delivery, Invoice, Receipt
+
+MODELS = {"receipt": Receipt, "invoice": Invoice, "credit_note": CreditNote}
+SUBJECTS = {
+    "receipt": _("Receipt %(number)s for pledge %(reference)s"),
+    "invoice": _("Invoice %(number)s for pledge %(reference)s"),
+    "credit_note": _("Credit note %(number)s for pledge %(reference)s"),
+}
+INTROS = {
+    "receipt": _("Thank you: we received your payment. The receipt is attached."),
+    "invoice": _(
+        "Please pay the attached invoice by bank transfer before its due date, quoting the "
+        "payment reference, so we can match your transfer."
+    ),
+    "credit_note": _("We refunded part or all of your payment. The credit note is attached."),
+}
+
+
+def load(kind: str, pk: int):
+    return MODELS[kind].objects.select_related("pledge", "pledge__event", "organisation").get(pk=pk)
+
+
+def pdf_path(kind: str, document) -> Path:
+    return (
+        Path(settings.PRIVATE_DOCUMENTS_ROOT) / kind / str(document.year) / f"{document.number}.pdf"
+    )
+
+
+def render(kind: str, document) -> bytes:
+    """The document's PDF, rendered now (in the site's default language, as issued)."""
+    from marketplace.finance.snapshots import issuer
+
+    context = {
+        "document": document,
+        "kind": kind,
+        "pledge": document.pledge,
+        "issuer": document.bank if kind == "invoice" else issuer(),
+    }
+    if kind == "credit_note":
+        context["receipt"] = document.receipt
+    with translation.override(settings.LANGUAGE_CODE):
+        return render_pdf(f"finance/pdf/{kind}.html", context)
+
+
+def pdf_bytes(kind: str, document) -> bytes:
+    """The PDF kept for the document, rendering and keeping it the first time. Concurrent
+    first calls each write a complete file and the last rename wins (same content)."""
+    path = pdf_path(kind, document)
+    if path.exists():
+        return path.read_bytes()
+    content = render(kind, document)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".part")
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(content)
+    os.replace(tmp, path)
+    return content
+
+
+def recipients(document) -> list[str]:
+    """The organisation's finance contact (else its primary contact, else its team)."""
+    from marketplace.pledges.emails import sponsor_recipients
+    from sponsors.models import ContactRole
+
+    contact = document.organisation.contact_for(ContactRole.FINANCE)
+    if contact is not None and contact.email:
+        return [contact.email]
+    return sponsor_recipients(document.pledge)
+
+
+def deliver(kind: str, pk: int) -> bool:
+    """Render the PDF (once) and email it to the finance contact (once). True if sent now."""
+    document = load(kind, pk)
+    content = pdf_bytes(kind, document)
+    to = recipients(document)
+    with transaction.atomic():
+        _delivery, created = Delivery.objects.get_or_create(
+            kind=kind, number=document.number, defaults={"recipients": to}
+        )
+        if not created:
+            return False
+        pledge = document.pledge
+        link = settings.SITE_URL + reverse("pledges:detail", args=[pledge.public_id])
+        send_with_attachment(
+            subject=SUBJECTS[kind] % {"number": document.number, "reference": pledge.reference},
+            template="finance/email/document",
+            context={
+                "document": document,
+                "kind": kind,
+                "pledge": pledge,
+                "intro": INTROS[kind],
+                "link": link,
+            },
+            to=to,
+            filename=f"{document.number}.pdf",
+            content=content,
+        )
+    return True
+
+
+def deliver_after_commit(kind: str, pk: int) -> None:
+    """Queue the documents task once the current transaction commits."""
+
+    def enqueue():
+        from worker.tasks.documents import deliver_document
+
+        deliver_document.delay(kind, pk)
+
+    transaction.on_commit(enqueue)

@@ -1,0 +1,183 @@
+"""Finance documents: receipts, invoices and credit notes, and the sequences that number them.
+
+Each document is a snapshot (payer, lines, amounts, method) taken when it is issued and never
+changed afterwards: `save()` on an existing document and every `delete()` raise
+`ImmutableDocument`, whether called on an instance or a queryset. A correction is a new
+document (a credit note refers to the receipt it corrects). Numbers come from `numbering.py`:
+`<SERIES>-<year>-<5 digits>`, per calendar year, without gaps.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class ImmutableDocument(Exception):
+    """Someone tried to change or delete an issued finance document."""
+
+
+class DocumentQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ImmutableDocument(_("An issued document cannot be changed."))
+
+    def delete(self):
+        raise ImmutableDocument(_("An issued document cannot be deleted."))
+
+
+class IssuedDocument(models.Model):
+    """What receipts, invoices and credit notes share: a number, a payer snapshot, lines, an
+    amount with its currency, and immutability."""
+
+    number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
+    year = models.PositiveSmallIntegerField(_("year"), editable=False)
+    sequence = models.PositiveIntegerField(_("sequence"), editable=False)
+    pledge = models.ForeignKey(
+        "pledges.Pledge", verbose_name=_("pledge"), on_delete=models.PROTECT, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "sponsors.Organisation",
+        verbose_name=_("sponsor"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    payer = models.JSONField(_("payer"), default=dict, editable=False)
+    lines = models.JSONField(_("lines"), default=list, editable=False)
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2, editable=False)
+    currency = models.CharField(_("currency"), max_length=3, editable=False)
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now, editable=False)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["-year", "-sequence"]
+
+    def __str__(self):
+        return self.number
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ImmutableDocument(
+                _("%(number)s is issued and cannot be changed.") % {"number": self.number}
+            )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableDocument(
+            _("%(number)s is issued and cannot be deleted.") % {"number": self.number}
+        )
+
+    @property
+    def payer_name(self) -> str:
+        return self.payer.get("legal_name", "")
+
+
+class Receipt(IssuedDocument):
+    """Money received for a pledge: `RCPT-<year>-<5 digits>`, issued when the pledge is paid in
+    full (and for any later payment on it)."""
+
+    method = models.CharField(_("payment method"), max_length=20, editable=False)
+    payments = models.JSONField(_("payments"), default=list, editable=False)
+
+    class Meta(IssuedDocument.Meta):
+        verbose_name = _("receipt")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "sequence"], name="receipt_year_sequence")
+        ]
+
+
+class Invoice(IssuedDocument):
+    """What a sponsor paying by bank transfer is asked to pay: `INV-<year>-<5 digits>`, with
+    the bank details and the pledge reference as the payment reference."""
+
+    due_date = models.DateField(_("due date"), editable=False)
+    payment_reference = models.CharField(_("payment reference"), max_length=20, editable=False)
+    bank = models.JSONField(_("bank details"), default=dict, editable=False)
+
+    class Meta(IssuedDocument.Meta):
+        verbose_name = _("invoice")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "sequence"], name="invoice_year_sequence"),
+            models.UniqueConstraint(fields=["pledge"], name="one_invoice_per_pledge"),
+        ]
+
+
+class CreditNote(IssuedDocument):
+    """A refund of receipted money: `CN-<year>-<5 digits>`, referring to the receipt it
+    corrects."""
+
+    receipt = models.ForeignKey(
+        Receipt,
+        verbose_name=_("receipt"),
+        on_delete=models.PROTECT,
+        related_name="credit_notes",
+        editable=False,
+    )
+    refund = models.OneToOneField(
+        "payments.Refund",
+        verbose_name=_("refund"),
+        on_delete=models.PROTECT,
+        related_name="credit_note",
+        editable=False,
+    )
+    reason = models.TextField(_("reason"), blank=True, editable=False)
+
+    class Meta(IssuedDocument.Meta):
+        verbose_name = _("credit note")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "sequence"], name="credit_note_year_sequence")
+        ]
+
+
+class Sequence(models.Model):
+    """The last number issued in a series for a year. Its row is locked by the transaction that
+    issues the next number, so numbers are consecutive and a rolled-back issue frees its
+    number for the next one."""
+
+    series = models.CharField(max_length=8)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("number sequence")
+        constraints = [
+            models.UniqueConstraint(fields=["series", "year"], name="one_sequence_per_year")
+        ]
+
+    def __str__(self):
+        return f"{self.series}-{self.year}: {self.last}"
+
+
+class DocumentKind(models.TextChoices):
+    RECEIPT = "receipt", _("Receipt")
+    INVOICE = "invoice", _("Invoice")
+    CREDIT_NOTE = "credit_note", _("Credit note")
+
+
+class Delivery(models.Model):
+    """That a document's PDF was emailed (once), to whom and when: the documents task checks it
+    so running twice sends once."""
+
+    kind = models.CharField(max_length=12, choices=DocumentKind.choices)
+    number = models.CharField(max_length=20)
+    recipients = models.JSONField(default=list)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("document delivery")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "number"], name="one_delivery_per_document")
+        ]
+
+    def __str__(self):
+        return f"{self.number} → {', '.join(self.recipients)}"

@@ -1,0 +1,29 @@
+"""Amounts on finance documents: always two decimals, grouped for the reader's locale."""
+
+from decimal import Decimal
+
+from django import template
+from django.utils.formats import number_format
+
+register = template.Library()
+
+
+@register.simple_tag
+def amount(value, currency) -> str:
+    """`{% amount receipt.amount receipt.currency %}` → "CHF 5,000.00"."""
+    if value in (None, ""):
+        return ""
+    return f"{currency} {number_format(Decimal(value), 2, use_l10n=True, force_grouping=True)}"
+
+
+@register.filter
+def method_label(value: str) -> str:
+    from marketplace.pledges.models import PaymentMethod
+
+    labels = []
+    for code in str(value or "").split(","):
+        try:
+            labels.append(str(PaymentMethod(code).label))
+        except ValueError:
+            labels.append(code)
+    return ", ".join(labels)

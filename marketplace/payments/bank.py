@@ -1,0 +1,116 @@
+"""Bank transfer: the invoice a sponsor pays against, and the transfers finance records.
+
+The journey: a bank-transfer pledge is held from the moment it is made. The sponsor asks for
+the invoice on the pledge's page (or through the API); it is issued once, numbered
+`INV-<year>-<5 digits>`, emailed to the organisation's finance contact, and the pledge moves to
+awaiting_payment until the due date (the hold's expiry). Finance records each transfer that
+arrives; settlement counts it, shows the balance of a partial or over-payment, and pays the
+pledge once the total is in.
+"""
+
+import datetime
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from marketplace.finance.invoices import invoice_of, issue_invoice
+from marketplace.finance.models import Invoice
+from marketplace.payments.balance import balance_of, payable_problem
+from marketplace.payments.errors import PaymentError
+from marketplace.payments.models import Payment
+from marketplace.payments.moves import log_payment, move_payment
+from marketplace.payments.refunds import clean_amount
+from marketplace.payments.settlement import settle
+from marketplace.payments.states import PaymentStatus
+from marketplace.pledges.models import PaymentMethod, Pledge
+from marketplace.pledges.states import PledgeState
+from marketplace.pledges.transitions import apply_move, lock_pledge
+
+
+def request_invoice(pledge: Pledge, *, user) -> Invoice:
+    """The pledge's invoice, issued now if it has none: for what is still due, due when the
+    hold expires. A held pledge moves to awaiting_payment. Raises `PaymentError` (conflict)
+    when the pledge does not await a bank transfer."""
+    with transaction.atomic():
+        locked = lock_pledge(pledge)
+        existing = invoice_of(locked)
+        if existing is not None:
+            return existing
+        problem = payable_problem(locked, PaymentMethod.BANK_TRANSFER)
+        if problem:
+            raise PaymentError(problem, conflict=True)
+        invoice = issue_invoice(locked, amount=balance_of(locked).due, actor=user)
+        if locked.status == PledgeState.HELD:
+            apply_move(
+                locked,
+                PledgeState.AWAITING_PAYMENT,
+                actor=user,
+                reason=_("Invoice %(number)s issued.") % {"number": invoice.number},
+            )
+    return invoice
+
+
+def record_transfer(
+    pledge: Pledge,
+    *,
+    amount,
+    currency: str,
+    value_date: datetime.date,
+    bank_reference: str,
+    actor,
+) -> tuple[Payment, str]:
+    """Record a bank transfer received for `pledge` and settle it. Guarantees: the currency is
+    the pledge's, the amount positive with at most two decimals, the value date not in the
+    future, a bank reference recorded once; otherwise `PaymentError` naming the field and
+    nothing written. Returns the payment and the settlement's outcome."""
+    amount = clean_amount(amount)
+    currency = (currency or "").strip().upper()
+    if currency != pledge.currency:
+        raise PaymentError(
+            _(
+                "Pledge %(reference)s is in %(want)s: record the amount credited in %(want)s, "
+                "not %(got)s."
+            )
+            % {"reference": pledge.reference, "want": pledge.currency, "got": currency or "—"},
+            field="currency",
+        )
+    if value_date is None or value_date > timezone.localdate():
+        raise PaymentError(
+            _("Enter the value date, which cannot be in the future."), field="value_date"
+        )
+    bank_reference = (bank_reference or "").strip()
+    if not bank_reference:
+        raise PaymentError(
+            _("Enter the bank's reference for the transfer."), field="bank_reference"
+        )
+    with transaction.atomic():
+        locked = lock_pledge(pledge)
+        duplicate = (
+            Payment.objects.filter(
+                method=PaymentMethod.BANK_TRANSFER, bank_reference=bank_reference
+            )
+            .select_related("pledge")
+            .first()
+        )
+        if duplicate is not None:
+            raise PaymentError(
+                _("The transfer %(bank_reference)s is already recorded (pledge %(reference)s).")
+                % {"bank_reference": bank_reference, "reference": duplicate.pledge.reference},
+                field="bank_reference",
+            )
+        payment = Payment.objects.create(
+            pledge=locked,
+            method=PaymentMethod.BANK_TRANSFER,
+            attempt=(locked.payments.aggregate(n=Max("attempt"))["n"] or 0) + 1,
+            amount=amount,
+            currency=currency,
+            bank_reference=bank_reference,
+            value_date=value_date,
+            created_by=actor,
+        )
+        log_payment(payment, "", PaymentStatus.CREATED, actor, _("Bank transfer recorded."))
+        move_payment(payment, PaymentStatus.SUCCEEDED, actor=actor, reason=_("Received."))
+        outcome = settle(locked.pk, actor=actor, payment=payment)
+    return payment, outcome
