@@ -34,6 +34,7 @@ from urllib.parse import urlsplit
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/loadgen.py
 
 from benchserver import Server, describe_machine  # noqa: E402
+from changes import WATCHED_CAPACITY, availability_changer, remove_pledges_and_sponsors  # noqa: E402
 from loadgen import Load  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -136,8 +137,8 @@ def build_catalogue():
             slug=f"package-{i + 1:02d}",
             category=categories[i % len(categories)],
             price=1000 + 250 * i,
-            capacity=900 if i == PACKAGES // 2 else capacities[i % len(capacities)],
-            max_per_sponsor=1,
+            capacity=WATCHED_CAPACITY if i == PACKAGES // 2 else capacities[i % len(capacities)],
+            max_per_sponsor=WATCHED_CAPACITY if i == PACKAGES // 2 else 1,
             summary="A sponsorship package of the benchmark event, with a one-line summary.",
         )
         if i == PACKAGES // 2:
@@ -149,23 +150,10 @@ def build_catalogue():
 def remove_catalogue() -> None:
     from events.models import EventPage
 
-    for event in EventPage.objects.filter(slug=EVENT_SLUG):
+    events = list(EventPage.objects.filter(slug=EVENT_SLUG))
+    remove_pledges_and_sponsors(events)
+    for event in events:
         event.delete()
-
-
-def change_availability(package_id: int, capacity: int) -> tuple[float, str]:
-    """Publish a revision of the package with a new capacity, as an editor would. Returns the
-    time just before the commit and the label the page must then show."""
-    from django.db import transaction
-
-    from events.models import SponsorshipPackagePage
-
-    package = SponsorshipPackagePage.objects.get(pk=package_id)
-    package.capacity = capacity
-    with transaction.atomic():
-        package.save_revision().publish()
-        committing = time.time()
-    return committing, f"{capacity} of {capacity} left"
 
 
 def cache_expiry(port: int, path: str) -> float | None:
@@ -220,7 +208,7 @@ def run_target(args, name, path, requests, server):
     return figures, load.latencies
 
 
-def measure_staleness(args, server, event_path, package_id, trials, seconds):
+def measure_staleness(args, event_path, package_id, changer, trials, seconds):
     """Change availability while the event page is under load, and time until it shows."""
     import random
     import re
@@ -249,7 +237,7 @@ def measure_staleness(args, server, event_path, package_id, trials, seconds):
             refilled = trial % 2 == 0 and wait_for_refill(args.port, event_path, seconds)
             if not refilled:
                 time.sleep(random.uniform(0, seconds))
-            committing, expected = change_availability(package_id, 899 - trial)
+            committing, expected = changer.change()
             deadline = committing + 2 * seconds + 5
             seen, cache_header = None, None
             while time.time() < deadline:
@@ -412,14 +400,19 @@ def main(argv=None) -> int:
         )
         rows.append(uncached)
         print(f"Changing availability {args.staleness_trials} times under load...", flush=True)
+        changer = availability_changer(event, watched)
+        print(f"Each change: {changer.how}.")
         trials, under_load = measure_staleness(
-            args, server, event_path, watched.pk, args.staleness_trials, seconds
+            args, event_path, watched.pk, changer, args.staleness_trials, seconds
         )
     finally:
         server.stop()
         connections.close_all()
         if not args.keep:
-            remove_catalogue()
+            try:
+                remove_catalogue()
+            except Exception as exc:  # keep the figures; say what is left behind
+                print(f"Warning: could not remove the benchmark event {EVENT_SLUG!r}: {exc}")
         connections.close_all()
     shown = [t["seconds_until_shown"] for t in trials]
     staleness_max = max(shown) if shown and None not in shown else None
@@ -443,6 +436,7 @@ def main(argv=None) -> int:
         "ratio_event_to_minimal": ratio,
         "ratio_target": TARGET_RATIO,
         "ratio_by_server_cpu_per_request": cpu_ratio,
+        "staleness_change": changer.how,
         "staleness_trials": trials,
         "staleness_max_seconds": staleness_max,
         "event_page_under_staleness_load": under_load,
