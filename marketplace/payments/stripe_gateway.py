@@ -81,7 +81,8 @@ def client() -> stripe.StripeClient:
 
 def _refusal(error: stripe.StripeError, fallback: str) -> GatewayError:
     log.warning("Stripe refused: %s (%s)", error, type(error).__name__)
-    message = getattr(error, "user_message", None) or fallback
+    # A card error's message is written for the card holder; any other is technical.
+    message = (error.user_message if isinstance(error, stripe.CardError) else None) or fallback
     return GatewayError(message, code=getattr(error, "code", "") or "")
 
 

@@ -1,0 +1,33 @@
+"""Who may see and handle money: the "Finance" group's permissions. Idempotent."""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+FINANCE = "Finance"
+
+FINANCE_PERMISSIONS = [
+    ("payments", "view_payment"),
+    ("payments", "record_transfer"),
+    ("payments", "refund_payment"),
+    ("payments", "resolve_flag"),
+    ("payments", "view_flag"),
+    ("payments", "view_refund"),
+    ("finance", "view_receipt"),
+    ("finance", "view_invoice"),
+    ("finance", "view_creditnote"),
+    ("pledges", "view_pledge"),
+]
+
+
+@transaction.atomic
+def ensure_finance_permissions() -> Group:
+    """Give the "Finance" group the admin and the finance permissions (see payments, record
+    transfers, refund, resolve flags, read receipts, invoices and credit notes)."""
+    group, _created = Group.objects.get_or_create(name=FINANCE)
+    permissions = [
+        Permission.objects.get(content_type__app_label=app, codename=codename)
+        for app, codename in FINANCE_PERMISSIONS
+    ]
+    admin = Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+    group.permissions.add(admin, *permissions)
+    return group
