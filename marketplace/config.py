@@ -65,9 +65,22 @@ def database_settings(url: str, data_dir: Path) -> dict:
     return config
 
 
+LOGGING_EMAIL_BACKEND = "worker.mail_backend.LoggingEmailBackend"
+
+
 def email_settings(url: str, outbox_dir: Path) -> dict:
     """Email backend settings from EMAIL_URL; by default each message becomes a file in the
-    outbox so a person can read what was sent."""
+    outbox so a person can read what was sent.
+
+    EMAIL_BACKEND is always the logging backend, which records each message in the mail log and
+    hands it to MAIL_DELIVERY_BACKEND, the real backend chosen by EMAIL_URL."""
+    config = _delivery_settings(url, outbox_dir)
+    config["MAIL_DELIVERY_BACKEND"] = config.pop("EMAIL_BACKEND")
+    config["EMAIL_BACKEND"] = LOGGING_EMAIL_BACKEND
+    return config
+
+
+def _delivery_settings(url: str, outbox_dir: Path) -> dict:
     if not url:
         outbox_dir.mkdir(parents=True, exist_ok=True)
         return {
@@ -93,16 +106,29 @@ def email_settings(url: str, outbox_dir: Path) -> dict:
     return config
 
 
-def broker_settings(redis_url: str, data_dir: Path) -> dict:
+DEFAULT_VISIBILITY_TIMEOUT = 3600
+
+
+def broker_settings(
+    redis_url: str, data_dir: Path, visibility_timeout: int = DEFAULT_VISIBILITY_TIMEOUT
+) -> dict:
     """Celery broker: Redis when REDIS_URL is set, else kombu's filesystem transport under
-    DATA_DIR, which needs no server and is shared by the web process, worker and beat."""
+    DATA_DIR, which needs no server and is shared by the web process, worker and beat.
+
+    `visibility_timeout` (CELERY_VISIBILITY_TIMEOUT, seconds): how long Redis waits for a
+    delivered task to be acknowledged before handing it to another worker. Tasks acknowledge
+    late (after running), so a worker killed mid-task has its task redelivered after this long;
+    it must exceed the longest task run and retry countdown (10 minutes), or a slow task
+    would run twice. Only tests set it low."""
     if redis_url:
         if urlsplit(redis_url).scheme not in {"redis", "rediss"}:
             raise ImproperlyConfigured("REDIS_URL is malformed: it must start with redis://.")
+        if visibility_timeout < 1:
+            raise ImproperlyConfigured("CELERY_VISIBILITY_TIMEOUT must be a positive number.")
         return {
             "CELERY_BROKER_URL": redis_url,
             "CELERY_RESULT_BACKEND": None,
-            "CELERY_BROKER_TRANSPORT_OPTIONS": {"visibility_timeout": 3600},
+            "CELERY_BROKER_TRANSPORT_OPTIONS": {"visibility_timeout": visibility_timeout},
         }
     broker_dir = data_dir / "broker"
     for sub in ("in", "processed"):

@@ -137,7 +137,7 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Sponsorship] "
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Sponsorship] "  # = MAIL_SUBJECT_PREFIX
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 # Sponsors land in their portal (or onboarding) after signing in; see sponsors/adapter.py.
 ACCOUNT_ADAPTER = "sponsors.adapter.AccountAdapter"
@@ -199,15 +199,23 @@ AVAILABILITY_CACHE_SECONDS = env.int("AVAILABILITY_CACHE_SECONDS", default=5)
 # oversell the lock prevents (marketplace/pledges/services.py). Never set it in a deployment.
 PLEDGES_DISABLE_INVENTORY_LOCK = False
 
-# Email: by default every message is written to DATA_DIR/outbox/ for a person to read.
+# Email: by default every message is written to DATA_DIR/outbox/ for a person to read. Every
+# message is recorded in the mail log: EMAIL_BACKEND logs, MAIL_DELIVERY_BACKEND delivers.
 OUTBOX_DIR = DATA_DIR / "outbox"
 globals().update(email_settings(env.str("EMAIL_URL", default=""), OUTBOX_DIR))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Sponsorship <sponsorship@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+MAIL_SUBJECT_PREFIX = "[Sponsorship] "
 
 # Celery: Redis when REDIS_URL is set, otherwise an embedded broker on the filesystem so
 # `make run` needs no server. Tests run tasks eagerly unless they start a real worker.
-globals().update(broker_settings(REDIS_URL, DATA_DIR))
+# CELERY_VISIBILITY_TIMEOUT: seconds before Redis redelivers an unacknowledged task (see
+# broker_settings); tests lower it to show a SIGKILLed worker's task running again.
+globals().update(
+    broker_settings(REDIS_URL, DATA_DIR, env.int("CELERY_VISIBILITY_TIMEOUT", default=3600))
+)
+# The transactional outbox keeps sent messages (and so their idempotency keys) this long.
+OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=30)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_ACCEPT_CONTENT = ["json"]

@@ -66,14 +66,19 @@ def invite(organisation: Organisation, by, email: str, role: str = MemberRole.ME
             invited_by=by,
             expires_at=now + datetime.timedelta(days=INVITATION_DAYS),
         )
-        transaction.on_commit(lambda: _queue_invitation_email(invitation.pk))
+        _queue_invitation_email(invitation.pk)
     return invitation
 
 
 def _queue_invitation_email(invitation_id: int) -> None:
-    from worker.tasks.sponsors import send_invitation
+    """Enqueue the email task in the current transaction (outbox: sent after commit)."""
+    from worker import outbox
 
-    send_invitation.delay(invitation_id)
+    outbox.enqueue(
+        "worker.tasks.mail.send_sponsor_invitation",
+        invitation_id,
+        key=f"sponsor-invitation:{invitation_id}",
+    )
 
 
 def revoke(invitation: Invitation, by) -> Invitation:

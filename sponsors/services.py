@@ -158,13 +158,18 @@ def decide_clearance(organisation: Organisation, by, decision: str, reason: str,
             organisation=locked, decision=decision, reason=reason, decided_by=by, decided_at=now
         )
         if notify:
-            transaction.on_commit(lambda: _queue_decision_email(record.pk))
+            _queue_decision_email(record.pk)
     for field in ("clearance", "clearance_reason", "cleared_by", "cleared_at"):
         setattr(organisation, field, getattr(locked, field))
     return record
 
 
 def _queue_decision_email(decision_id: int) -> None:
-    from worker.tasks.sponsors import send_clearance_decision
+    """Enqueue the email task in the current transaction (outbox: sent after commit)."""
+    from worker import outbox
 
-    send_clearance_decision.delay(decision_id)
+    outbox.enqueue(
+        "worker.tasks.mail.send_clearance_decision",
+        decision_id,
+        key=f"clearance-decision:{decision_id}",
+    )

@@ -104,13 +104,19 @@ def test_sqlite_is_the_default_database(tmp_path):
 
 def test_email_defaults_to_the_outbox_and_reads_smtp_urls(tmp_path):
     outbox = tmp_path / "outbox"
+    # Every message goes through the logging backend, which delivers with the real one.
     assert email_settings("", outbox) == {
-        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_BACKEND": "worker.mail_backend.LoggingEmailBackend",
+        "MAIL_DELIVERY_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(outbox),
     }
     assert outbox.is_dir()
     smtp = email_settings("smtp://user:pw@mail.example.org:2525", outbox)
+    assert smtp["EMAIL_BACKEND"] == "worker.mail_backend.LoggingEmailBackend"
+    assert smtp["MAIL_DELIVERY_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
     assert smtp["EMAIL_HOST"] == "mail.example.org" and smtp["EMAIL_PORT"] == 2525
+    memory = email_settings("memory://", outbox)
+    assert memory["MAIL_DELIVERY_BACKEND"] == "django.core.mail.backends.locmem.EmailBackend"
     with pytest.raises(ImproperlyConfigured, match="EMAIL_URL"):
         email_settings("carrier-pigeon://x", outbox)
 
@@ -119,6 +125,12 @@ def test_broker_is_redis_when_set_else_an_embedded_filesystem_broker(tmp_path):
     assert broker_settings("redis://127.0.0.1:6379/0", tmp_path)["CELERY_BROKER_URL"].startswith(
         "redis://"
     )
+    redis = broker_settings("redis://127.0.0.1:6379/0", tmp_path)
+    assert redis["CELERY_BROKER_TRANSPORT_OPTIONS"] == {"visibility_timeout": 3600}
+    quick = broker_settings("redis://127.0.0.1:6379/0", tmp_path, visibility_timeout=2)
+    assert quick["CELERY_BROKER_TRANSPORT_OPTIONS"] == {"visibility_timeout": 2}
+    with pytest.raises(ImproperlyConfigured, match="CELERY_VISIBILITY_TIMEOUT"):
+        broker_settings("redis://127.0.0.1:6379/0", tmp_path, visibility_timeout=0)
     embedded = broker_settings("", tmp_path)
     assert embedded["CELERY_BROKER_URL"] == "filesystem://"
     assert (tmp_path / "broker" / "in").is_dir()

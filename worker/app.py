@@ -19,6 +19,14 @@ app.conf.task_routes = {
 # Each queue gets its own exchange and routing key; left implicit, Celery binds all of them to
 # the default key and a task routed to one queue would be delivered to every queue.
 app.conf.task_queues = [Queue(name, Exchange(name), routing_key=name) for name in QUEUES]
+# The beat schedule, in code (run `celery -A worker beat`; `make run` starts it):
+# - publish-scheduled-pages, every minute: Wagtail's go-live / expiry of pages.
+# - expire-overdue-pledge-holds, every minute: pledges whose hold ran out are expired (their
+#   sponsors emailed) and freed slots offered to the waiting list.
+# - flush-outbox, every minute: tasks whose publish at commit failed (Redis down) are published
+#   now; sent outbox rows older than OUTBOX_RETENTION_DAYS are deleted.
+# Reminders (payment due, holds expiring, assets missing, agreements unsigned) come with the
+# agreements and fulfilment work; each must be idempotent per window (outbox / mail keys).
 app.conf.beat_schedule = {
     "publish-scheduled-pages": {
         "task": "worker.tasks.maintenance.publish_scheduled",
@@ -26,6 +34,10 @@ app.conf.beat_schedule = {
     },
     "expire-overdue-pledge-holds": {
         "task": "worker.tasks.pledges.expire_overdue_holds",
+        "schedule": crontab(),  # every minute
+    },
+    "flush-outbox": {
+        "task": "worker.tasks.maintenance.flush_outbox",
         "schedule": crontab(),  # every minute
     },
 }

@@ -1,6 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class WorkerConfig(AppConfig):
     name = "worker"
-    verbose_name = "Background work"
+    verbose_name = _("Background work")
+
+    def ready(self):
+        # Record tasks that fail for good (Celery's task_failure signal).
+        from worker import failures  # noqa: F401

@@ -5,14 +5,12 @@ Their names start with `worker.tasks.mail.` so `task_routes` sends them to the m
 from celery import shared_task
 
 from sponsors import notifications
+from worker.base import BaseTask
 
 
 @shared_task(
     name="worker.tasks.mail.send_sponsor_invitation",
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    max_retries=5,
-    ignore_result=True,
+    base=BaseTask,
 )
 def send_invitation(invitation_id: int) -> None:
     notifications.send_invitation(invitation_id)
@@ -20,10 +18,7 @@ def send_invitation(invitation_id: int) -> None:
 
 @shared_task(
     name="worker.tasks.mail.send_clearance_decision",
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    max_retries=5,
-    ignore_result=True,
+    base=BaseTask,
 )
 def send_clearance_decision(decision_id: int) -> None:
     notifications.send_clearance_decision(decision_id)

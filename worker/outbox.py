@@ -1,0 +1,168 @@
+"""The transactional outbox: enqueue Celery tasks so that committing never depends on the broker.
+
+    from worker import outbox
+
+    with transaction.atomic():
+        pledge.mark_paid()
+        outbox.enqueue("worker.tasks.documents.render_agreement", pledge.pk,
+                       key=f"agreement:{pledge.pk}:v1")
+
+`enqueue` writes an OutboxMessage row in the *current* transaction and, once it commits, tries
+to publish the task. If the broker (Redis) is down the commit still succeeds and the row stays
+pending; `flush_outbox` (the beat task every minute, or `manage.py flush_outbox`) publishes it
+when the broker is back. A row is marked sent only after the broker accepted the message.
+Rolled back transactions leave nothing behind: no row, no task.
+
+Delivery is at least once (a publish that succeeded but whose "sent" mark was lost is published
+again), so tasks must be idempotent; the task id is derived from the key, which helps tracing.
+With CELERY_TASK_ALWAYS_EAGER (tests) the task runs in-process when the transaction commits.
+"""
+
+import logging
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from worker.models import OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+TASK_ID_NAMESPACE = uuid.UUID("6b1f0b4e-5f53-4c8e-9a55-6d2b9f1e0a11")
+# Publishing is retried by the outbox itself, so the broker gets a short chance only: a request
+# that commits while Redis is down waits well under a second for it.
+PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.1}
+MAX_ERROR = 2000
+
+
+def task_id_for(key: str) -> str:
+    """The Celery task id for an outbox key: the same key always gives the same id."""
+    return str(uuid.uuid5(TASK_ID_NAMESPACE, key))
+
+
+def enqueue(task_name, *args, key: str | None = None, **kwargs) -> OutboxMessage:
+    """Record `task_name(*args, **kwargs)` in the current transaction and publish it after commit.
+
+    `task_name` is a task's registered name (or the task itself); arguments must be JSON
+    (ids, strings, numbers). `key` makes the call idempotent: enqueuing a key that is already
+    recorded returns the existing row and queues nothing more (keys are kept
+    OUTBOX_RETENTION_DAYS after sending). Without a key each call is a new message.
+    A task keyword argument cannot be called `key`."""
+    name = getattr(task_name, "name", task_name)
+    if not isinstance(name, str) or not name:
+        raise ValueError("enqueue() needs a task name.")
+    key = key or f"uuid:{uuid.uuid4()}"
+    try:
+        with transaction.atomic():
+            message = OutboxMessage.objects.create(
+                key=key,
+                task_name=name,
+                args=list(args),
+                kwargs=kwargs,
+                task_id=task_id_for(key),
+            )
+    except IntegrityError:
+        return OutboxMessage.objects.get(key=key)
+    message_id = message.pk
+    transaction.on_commit(lambda: publish(message_id))
+    return message
+
+
+def _celery_app():
+    import worker.tasks  # noqa: F401 - registers the tasks in this (web) process too
+    from worker.app import app
+
+    return app
+
+
+def publish(message_id: int) -> bool:
+    """Hand one pending message to the broker (or, eagerly, run it). Returns whether it went
+    out. A broker failure is recorded on the row, which stays pending; it never raises for
+    one (eager task errors do propagate, as `.delay()` in tests always did)."""
+    return _publish(message_id) == SENT
+
+
+SENT, FAILED, SKIPPED = "sent", "failed", "skipped"
+
+
+def _publish(message_id: int) -> str:
+    app = _celery_app()
+    if app.conf.task_always_eager:
+        return SENT if _run_eagerly(app, message_id) else SKIPPED
+    now = timezone.now()
+    with transaction.atomic():
+        # skip_locked: a concurrent flush publishing this row right now is left to it.
+        message = (
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .filter(pk=message_id, sent_at__isnull=True)
+            .first()
+        )
+        if message is None:
+            return SKIPPED
+        message.attempts += 1
+        message.last_attempt_at = now
+        try:
+            app.send_task(
+                message.task_name,
+                args=message.args,
+                kwargs=message.kwargs,
+                task_id=message.task_id,
+                retry=True,
+                retry_policy=PUBLISH_RETRY_POLICY,
+            )
+        except Exception as exc:  # the broker's many failure types; kept for the next flush
+            message.last_error = f"{type(exc).__name__}: {exc}"[:MAX_ERROR]
+            message.save(update_fields=["attempts", "last_attempt_at", "last_error"])
+            logger.warning("Outbox: could not publish %s (%s); kept for later", message, exc)
+            return FAILED
+        message.sent_at = timezone.now()
+        message.save(update_fields=["attempts", "last_attempt_at", "sent_at"])
+    return SENT
+
+
+def _run_eagerly(app, message_id: int) -> bool:
+    message = OutboxMessage.objects.filter(pk=message_id, sent_at__isnull=True).first()
+    if message is None:
+        return False
+    now = timezone.now()
+    OutboxMessage.objects.filter(pk=message_id).update(
+        sent_at=now, last_attempt_at=now, attempts=message.attempts + 1
+    )
+    app.tasks[message.task_name].apply_async(
+        args=message.args, kwargs=message.kwargs, task_id=message.task_id
+    )
+    return True
+
+
+def pending(min_age_seconds: float = 0):
+    """Pending messages created at least `min_age_seconds` ago, oldest first."""
+    cutoff = timezone.now() - timedelta(seconds=min_age_seconds)
+    return OutboxMessage.objects.filter(sent_at__isnull=True, created_at__lte=cutoff).order_by(
+        "created_at", "pk"
+    )
+
+
+def flush(*, limit: int = 1000, min_age_seconds: float = 0) -> dict:
+    """Publish pending messages, oldest first, stopping at the first broker failure (the broker
+    is most likely down; the next flush tries again). Returns counts: published, failed,
+    pending (left afterwards)."""
+    published = failed = 0
+    for message_id in pending(min_age_seconds).values_list("pk", flat=True)[:limit]:
+        outcome = _publish(message_id)
+        if outcome == SENT:
+            published += 1
+        elif outcome == FAILED:
+            failed += 1
+            break
+    return {"published": published, "failed": failed, "pending": pending().count()}
+
+
+def purge_sent(days: int | None = None) -> int:
+    """Delete messages sent more than `days` (OUTBOX_RETENTION_DAYS) ago; returns how many.
+    Their keys can then be enqueued again."""
+    days = settings.OUTBOX_RETENTION_DAYS if days is None else days
+    cutoff = timezone.now() - timedelta(days=days)
+    deleted, _ = OutboxMessage.objects.filter(sent_at__lt=cutoff).delete()
+    return deleted
