@@ -126,6 +126,9 @@ def test_compose_runs_the_five_services_with_healthchecks(compose):
     ]  # fmt: skip
     beat = services["beat"]["command"]
     assert beat[:4] == ["celery", "-A", "worker", "beat"]
+    assert "ping" in services["worker"]["healthcheck"]["test"][-1]
+    # The image's HEALTHCHECK probes the web server: beat, which serves nothing, opts out.
+    assert services["beat"]["healthcheck"] == {"disable": True}
 
 
 def test_services_start_after_what_they_need_is_healthy(compose):
