@@ -7,6 +7,8 @@ changes anything, and by the audit trail, so all three agree on what "the same" 
 import re
 from decimal import Decimal
 
+from sponsors.register.choices import codes
+
 COLUMNS = (
     "reference",
     "title",
@@ -49,9 +51,9 @@ def format_value(value: Decimal | None) -> str:
     return "" if value is None else f"{value.quantize(Decimal('0.01'))}"
 
 
-def canonical_codes(codes, vocabulary) -> list[str]:
-    present = set(codes)
-    return [code for code in vocabulary.values if code in present]
+def canonical_codes(values, vocabulary) -> list[str]:
+    present = set(values)
+    return [code for code in codes(vocabulary) if code in present]
 
 
 def join(values) -> str:

@@ -18,6 +18,8 @@ from sponsors.register.choices import (
     Contribution,
     PartnerCategory,
     Region,
+    code_set,
+    codes,
 )
 from sponsors.register.currencies import is_currency
 
@@ -95,7 +97,7 @@ class _Row:
         value = self.cells[column].lower()
         if not value:
             self.error(column, "is required")
-        elif value not in vocabulary.values:
+        elif value not in code_set(vocabulary):
             self.error(column, f"unknown {what} {value!r} (expected one of {_codes(vocabulary)})")
         return value
 
@@ -105,7 +107,7 @@ class _Row:
         if not values:
             self.error(column, f"at least one {what} is required")
         for value in values:
-            if value not in vocabulary.values:
+            if value not in code_set(vocabulary):
                 self.error(column, f"unknown {what} {value!r} (expected {_codes(vocabulary)})")
         return csvformat.canonical_codes(values, vocabulary)
 
@@ -143,7 +145,7 @@ class _Row:
 
 
 def _codes(vocabulary) -> str:
-    return ", ".join(vocabulary.values)
+    return ", ".join(codes(vocabulary))
 
 
 def _parse(row: _Row) -> ParsedRow:
@@ -166,7 +168,7 @@ def _parse(row: _Row) -> ParsedRow:
     amends = row.cells["amends"]
     if amends and amends == reference:
         row.error("amends", "an agreement cannot amend itself")
-    elif amends and agreement_type in AgreementType.values and agreement_type != "addendum":
+    elif amends and agreement_type in code_set(AgreementType) and agreement_type != "addendum":
         row.error(
             "amends", f"only an addendum amends an agreement (this one is {agreement_type!r})"
         )

@@ -2,23 +2,15 @@
 
 import csv
 
-from django.db.models import F
-
-from sponsors.register.csvformat import COLUMNS, agreement_row, neutralise
-from sponsors.register.models import Agreement, with_lists
-
-CHUNK = 2000
+from sponsors.register.csvformat import COLUMNS, neutralise
+from sponsors.register.rows import iter_rows
 
 
 def export_rows(queryset=None):
     """The header, then one list of cells per agreement (oldest signature first), every cell a
     spreadsheet would run as a formula neutralised."""
-    if queryset is None:
-        queryset = Agreement.objects.all()
-    queryset = with_lists(queryset).order_by(F("signed_on").asc(nulls_last=True), "reference")
     yield list(COLUMNS)
-    for agreement in queryset.iterator(chunk_size=CHUNK):
-        row = agreement_row(agreement)
+    for _pk, row in iter_rows(queryset):
         yield [neutralise(row[column]) for column in COLUMNS]
 
 

@@ -13,8 +13,7 @@ from django.utils import timezone
 
 from sponsors.models import Organisation
 from sponsors.register import audit, fulltext
-from sponsors.register.choices import AreaOfAction, AuditAction, Region, Status
-from sponsors.register.csvformat import canonical_codes, format_date, format_value, join
+from sponsors.register.choices import AuditAction, Status
 from sponsors.register.csvrows import ParsedRow, RowError, read_rows
 from sponsors.register.models import (
     Agreement,
@@ -24,19 +23,9 @@ from sponsors.register.models import (
     AuditEntry,
     Partner,
 )
+from sponsors.register.rows import SCALAR_FIELDS, rows_by_reference
 
 BATCH = 2000
-SCALAR_FIELDS = [
-    "title",
-    "partner_category",
-    "agreement_type",
-    "signed_on",
-    "entry_into_force",
-    "value",
-    "currency",
-    "contribution",
-    "objective",
-]
 
 
 @dataclass
@@ -213,17 +202,8 @@ class _Writer:
     def _existing(self) -> dict[str, tuple[int, dict]]:
         """reference -> (id, CSV text form) of the stored agreements the file names."""
         existing = {}
-        fields = ["pk", "reference", *SCALAR_FIELDS, "amends__reference"]
         for chunk in _chunks([row.reference for row in self.rows]):
-            records = list(Agreement.objects.filter(reference__in=chunk).values_list(*fields))
-            if not records:
-                continue
-            pks = [record[0] for record in records]
-            lists = _stored_lists(pks)
-            for record in records:
-                data = dict(zip(fields, record, strict=True))
-                pk = data["pk"]
-                existing[data["reference"]] = (pk, _row_from_values(data, lists, pk))
+            existing.update(rows_by_reference(chunk))
         return existing
 
     def _new_agreement(self, row: ParsedRow) -> Agreement:
@@ -324,46 +304,6 @@ class _Writer:
         ]
         for chunk in _chunks(updates, BATCH):
             Agreement.objects.bulk_update(chunk, ["amends"])
-
-
-def _stored_lists(pks) -> dict[str, dict[int, list[str]]]:
-    partners: dict[int, list[str]] = {}
-    for pk, name in (
-        AgreementPartner.objects.filter(agreement_id__in=pks)
-        .order_by("agreement_id", "sort_order", "pk")
-        .values_list("agreement_id", "partner__name")
-    ):
-        partners.setdefault(pk, []).append(name)
-    regions: dict[int, set[str]] = {}
-    for pk, code in AgreementRegion.objects.filter(agreement_id__in=pks).values_list(
-        "agreement_id", "code"
-    ):
-        regions.setdefault(pk, set()).add(code)
-    areas: dict[int, set[str]] = {}
-    for pk, code in AgreementArea.objects.filter(agreement_id__in=pks).values_list(
-        "agreement_id", "code"
-    ):
-        areas.setdefault(pk, set()).add(code)
-    return {"partner": partners, "regions": regions, "areas": areas}
-
-
-def _row_from_values(data, lists, pk) -> dict[str, str]:
-    return {
-        "reference": data["reference"],
-        "title": data["title"],
-        "partner": join(lists["partner"].get(pk, [])),
-        "partner_category": data["partner_category"],
-        "agreement_type": data["agreement_type"],
-        "signed_on": format_date(data["signed_on"]),
-        "entry_into_force": format_date(data["entry_into_force"]),
-        "value": format_value(data["value"]),
-        "currency": data["currency"],
-        "contribution": data["contribution"],
-        "regions": join(canonical_codes(lists["regions"].get(pk, ()), Region)),
-        "areas": join(canonical_codes(lists["areas"].get(pk, ()), AreaOfAction)),
-        "objective": data["objective"],
-        "amends": data["amends__reference"] or "",
-    }
 
 
 def _without_blanks(row: dict) -> dict:

@@ -28,6 +28,7 @@ from sponsors.register.choices import (
     SignatorySide,
     Status,
 )
+from sponsors.register.choices import codes as vocabulary_codes
 from sponsors.register.currencies import validate_currency
 from sponsors.register.documents import private_document_storage, validate_pdf
 
@@ -196,12 +197,12 @@ class Agreement(ClusterableModel):
     @property
     def region_codes(self) -> list[str]:
         codes = {link.code for link in self.region_links.all()}
-        return [code for code in Region.values if code in codes]
+        return [code for code in vocabulary_codes(Region) if code in codes]
 
     @property
     def area_codes(self) -> list[str]:
         codes = {link.code for link in self.area_links.all()}
-        return [code for code in AreaOfAction.values if code in codes]
+        return [code for code in vocabulary_codes(AreaOfAction) if code in codes]
 
     @property
     def partner_list(self) -> list[Partner]:
