@@ -147,18 +147,18 @@ class PledgeActionView(WagtailAdminTemplateMixin, FormView):
             field = getattr(error, "field", None)
             form.add_error(field if field in form.fields else None, str(error))
             return self.form_invalid(form)
-        messages.success(self.request, self.success_message())
+        messages.success(
+            self.request, str(self.success_message) % {"reference": self.pledge.reference}
+        )
         return redirect(self.inspect_url)
 
     def perform(self, data):
         raise NotImplementedError
 
-    def success_message(self):
-        return _("Pledge %(reference)s updated.") % {"reference": self.pledge.reference}
-
 
 class ApproveView(PledgeActionView):
     action_label = gettext_lazy("Approve")
+    success_message = gettext_lazy("Pledge %(reference)s approved; the sponsor was emailed.")
 
     def perform(self, data):
         services.approve(self.pledge, actor=self.request.user, reason=data["reason"])
@@ -166,6 +166,7 @@ class ApproveView(PledgeActionView):
 
 class RejectView(PledgeActionView):
     action_label = gettext_lazy("Reject")
+    success_message = gettext_lazy("Pledge %(reference)s rejected; the sponsor was emailed.")
     form_class = ReasonForm
 
     def perform(self, data):
@@ -174,6 +175,7 @@ class RejectView(PledgeActionView):
 
 class CancelView(PledgeActionView):
     action_label = gettext_lazy("Cancel")
+    success_message = gettext_lazy("Pledge %(reference)s cancelled; the sponsor was emailed.")
 
     def perform(self, data):
         services.cancel(self.pledge, actor=self.request.user, reason=data["reason"])
@@ -181,6 +183,7 @@ class CancelView(PledgeActionView):
 
 class ExtendView(PledgeActionView):
     action_label = gettext_lazy("Extend hold")
+    success_message = gettext_lazy("Hold of pledge %(reference)s extended.")
     form_class = ExtendHoldForm
 
     def get_initial(self):

@@ -4,15 +4,30 @@ each event's versioned terms."""
 
 from django.db import transaction
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
+from events.templatetags.money import money
 from marketplace.pledges import admin_views
 from marketplace.pledges.models import EventTerms, Pledge, WaitlistEntry
 from marketplace.pledges.rules import publish_terms
+
+
+def _amount(pledge) -> str:
+    return money(pledge.total, pledge.currency)
+
+
+def _expiry(pledge) -> str:
+    if pledge.holds_until is None:
+        return "—"
+    return date_format(timezone.localtime(pledge.holds_until), "j M Y, H:i T")
+
 
 _NO_EDITING = {
     "add_url_name": None,
@@ -52,15 +67,13 @@ class PledgeViewSet(ReadOnlyViewSet):
     inspect_view_class = admin_views.PledgeInspectView
     list_display = [
         "reference",
-        "organisation",
-        "package_title",
-        "event",
-        "quantity",
-        "total",
-        "currency",
-        "status",
-        "expires_at",
-        "created_at",
+        Column("organisation", label=_("Sponsor"), sort_key="organisation__display_name"),
+        Column("package_title", label=_("Package"), sort_key="package_title"),
+        Column("event", label=_("Event"), accessor="event.acronym", sort_key="event__acronym"),
+        Column("quantity", label=_("Qty"), sort_key="quantity"),
+        Column("total", label=_("Amount"), accessor=_amount, sort_key="total"),
+        Column("status", label=_("State"), accessor="get_status_display", sort_key="status"),
+        Column("expires_at", label=_("Hold expires"), accessor=_expiry, sort_key="expires_at"),
     ]
     list_filter = ["status", "event", "package", "organisation"]
     search_fields = ["reference", "organisation__display_name", "organisation__legal_name"]
