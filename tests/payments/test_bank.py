@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 from pypdf import PdfReader
 from rest_framework.test import APIClient
+from wagtail.models import Site
 
 from cms.models import SiteSettings
 from marketplace.finance.models import Invoice, Receipt
@@ -17,7 +18,6 @@ from marketplace.payments.errors import PaymentError
 from marketplace.payments.models import Flag, Payment
 from marketplace.pledges.models import Pledge
 from tests.pledges.factories import make_token
-from wagtail.models import Site
 
 
 def pdf_text(content: bytes) -> str:
