@@ -54,7 +54,9 @@ def _package_form(**overrides):
     return nested_form_data(data)
 
 
-def test_organiser_submits_and_approver_publishes(client, editorial):
+def test_organiser_submits_and_approver_publishes(client, editorial, settings):
+    # Public pages may be up to AVAILABILITY_CACHE_SECONDS old; this story reads them at once.
+    settings.AVAILABILITY_CACHE_SECONDS = 0
     event, organiser, approver = editorial
     client.force_login(organiser)
     add_url = reverse("wagtailadmin_pages:add", args=["events", "sponsorshippackagepage", event.pk])
