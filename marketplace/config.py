@@ -119,7 +119,8 @@ def broker_settings(
     delivered task to be acknowledged before handing it to another worker. Tasks acknowledge
     late (after running), so a worker killed mid-task has its task redelivered after this long;
     it must exceed the longest task run and retry countdown (10 minutes), or a slow task
-    would run twice. Only tests set it low."""
+    would run twice. Only tests set it low. Workers look for such tasks every
+    `unacked_restore_interval` seconds (half the timeout, at most 10 s)."""
     if redis_url:
         if urlsplit(redis_url).scheme not in {"redis", "rediss"}:
             raise ImproperlyConfigured("REDIS_URL is malformed: it must start with redis://.")
@@ -128,7 +129,11 @@ def broker_settings(
         return {
             "CELERY_BROKER_URL": redis_url,
             "CELERY_RESULT_BACKEND": None,
-            "CELERY_BROKER_TRANSPORT_OPTIONS": {"visibility_timeout": visibility_timeout},
+            "CELERY_BROKER_TRANSPORT_OPTIONS": {
+                "visibility_timeout": visibility_timeout,
+                "unacked_restore_interval": max(1, min(10, visibility_timeout // 2)),
+                "unacked_restore_throttle": 1,
+            },
         }
     broker_dir = data_dir / "broker"
     for sub in ("in", "processed"):

@@ -126,9 +126,14 @@ def test_broker_is_redis_when_set_else_an_embedded_filesystem_broker(tmp_path):
         "redis://"
     )
     redis = broker_settings("redis://127.0.0.1:6379/0", tmp_path)
-    assert redis["CELERY_BROKER_TRANSPORT_OPTIONS"] == {"visibility_timeout": 3600}
+    assert redis["CELERY_BROKER_TRANSPORT_OPTIONS"] == {
+        "visibility_timeout": 3600,
+        "unacked_restore_interval": 10,
+        "unacked_restore_throttle": 1,
+    }
     quick = broker_settings("redis://127.0.0.1:6379/0", tmp_path, visibility_timeout=2)
-    assert quick["CELERY_BROKER_TRANSPORT_OPTIONS"] == {"visibility_timeout": 2}
+    assert quick["CELERY_BROKER_TRANSPORT_OPTIONS"]["visibility_timeout"] == 2
+    assert quick["CELERY_BROKER_TRANSPORT_OPTIONS"]["unacked_restore_interval"] == 1
     with pytest.raises(ImproperlyConfigured, match="CELERY_VISIBILITY_TIMEOUT"):
         broker_settings("redis://127.0.0.1:6379/0", tmp_path, visibility_timeout=0)
     embedded = broker_settings("", tmp_path)
