@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 
@@ -31,13 +32,13 @@ class PaymentViewSet(ReadOnlyViewSet):
     filterset_class = admin_views.PaymentFilterSet
     list_display = [
         "pledge",
-        "pledge__organisation",
+        Column("organisation", label=_("Sponsor"), accessor="pledge.organisation"),
         "method",
         "attempt",
         "amount",
         "currency",
         "status",
-        "flagged",
+        BooleanColumn("flagged", label=_("Flagged"), accessor="flagged"),
         "bank_reference",
         "created_at",
     ]
