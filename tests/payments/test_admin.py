@@ -26,8 +26,9 @@ def finance(django_user_model, db):
 
 @pytest.fixture
 def organiser(django_user_model, db):
-    from events.editorial import ORGANISERS, ensure_editorial_setup  # noqa: F401
     from wagtail.models import Page  # noqa: F401
+
+    from events.editorial import ORGANISERS, ensure_editorial_setup  # noqa: F401
     from marketplace.pledges.setup import ensure_pledge_permissions
 
     ensure_pledge_permissions()
