@@ -11,7 +11,6 @@ from django.db import connection, transaction
 from django.db.models import Sum
 from django.db.utils import OperationalError
 from django.test.testcases import LiveServerThread, _StaticFilesHandler
-from wagtail.models import Locale, Page
 
 from events.choices import PackageCategory
 from marketplace.pledges.models import Pledge
@@ -20,7 +19,12 @@ from marketplace.pledges.states import SLOT_HOLDING_STATES
 from tests.factories import make_event, make_package, site_tree
 from tests.pledges.factories import make_sponsor, make_terms, make_token
 
-pytestmark = pytest.mark.postgres
+# serialized_rollback: the database is restored (Wagtail's root page included) before each test
+# and not re-populated after it, as the other live-server tests of the suite expect.
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 SPONSORS = 40
 CAPACITY = 3
@@ -49,17 +53,9 @@ def api_server(transactional_db):
     thread.join(timeout=30)
 
 
-def _wagtail_root():
-    """Transactional tests flush the database, Wagtail's root page and locale included."""
-    if Page.get_first_root_node() is None:
-        locale = Locale.objects.get_or_create(language_code="en")[0]
-        Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
-
-
 @pytest.fixture
 def contested(transactional_db):
     """A capacity-3 package and 40 onboarded sponsors with API tokens."""
-    _wagtail_root()
     event = make_event(site_tree()[1])
     make_terms(event)
     package = make_package(
