@@ -50,7 +50,7 @@ def settle(pledge_id: int, *, actor=None, payment: Payment | None = None) -> str
         pledge = lock_pledge(Pledge(pk=pledge_id))
         balance = balance_of(pledge)
         status = pledge.status
-        money = f"{pledge.currency} {balance.net}"
+        money = f"{pledge.currency} {balance.net:,.2f}"
 
         if status in (PledgeState.HELD, PledgeState.AWAITING_PAYMENT):
             if balance.due > 0:
