@@ -1,24 +1,29 @@
 """Emails about organisations: team invitations and due-diligence decisions.
 
 Called by the Celery tasks in `worker/tasks/sponsors.py` with ids. Each is safe to run twice:
-the record remembers when its email went out and a second run sends nothing.
+the record remembers when its email went out and a second run sends nothing. The email is
+logged and handed to the mail queue (`worker.mail.send_templated_mail`) in the same
+transaction that marks the record, from `sponsors/email/<name>{_subject.txt,.txt,.html}`.
 """
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from sponsors.models import ClearanceDecision, Invitation, InvitationStatus, MemberRole
 
 
-def _send(template: str, context: dict, recipients: list[str]) -> None:
-    subject = render_to_string(f"sponsors/email/{template}_subject.txt", context)
-    body = render_to_string(f"sponsors/email/{template}_message.txt", context)
-    subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+def _send(template: str, context: dict, recipients: list[str], *, key: str) -> None:
+    from worker.mail import send_templated_mail
+
+    send_templated_mail(
+        f"sponsors/email/{template}",
+        context,
+        recipients,
+        organisation=context["organisation"],
+        key=key,
+    )
 
 
 def send_invitation(invitation_id: int) -> bool:
@@ -45,7 +50,7 @@ def send_invitation(invitation_id: int) -> bool:
             "link": link,
             "signup_url": settings.SITE_URL + reverse("account_signup"),
         }
-        _send("invitation", context, [invitation.email])
+        _send("invitation", context, [invitation.email], key=f"sponsor-invitation:{invitation.pk}")
         invitation.sent_at = timezone.now()
         invitation.save(update_fields=["sent_at"])
     return True
@@ -84,7 +89,9 @@ def send_clearance_decision(decision_id: int) -> bool:
                 "organisation": decision.organisation,
                 "portal_url": settings.SITE_URL + reverse("sponsors:dashboard"),
             }
-            _send("clearance_decision", context, recipients)
+            _send(
+                "clearance_decision", context, recipients, key=f"clearance-decision:{decision.pk}"
+            )
         decision.notified_at = timezone.now()
         decision.save(update_fields=["notified_at"])
     return bool(recipients)

@@ -1,14 +1,11 @@
 """Emails about pledges, sent after the transaction that caused them commits.
 
 Each message has a plain-text and an HTML part rendered from `pledges/email/message.*`; the
-subject and opening sentence of each kind are here, translatable. A later issue adds a mail log
-and a Celery queue; callers only ever call `notify`.
+subject and opening sentence of each kind are here, translatable. Messages go through the mail
+log and the mail queue (`worker.mail.send_templated_mail`); callers only ever call `notify`.
 """
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -60,17 +57,16 @@ ORGANISER_MESSAGES = {
 }
 
 
-def notify(pledge, kind: str, reason: str = "") -> None:
+def notify(pledge, kind: str, reason: str = ""):
     """Email the pledging organisation's members (or, for organiser kinds, the event's
-    organiser) once the current transaction commits; nothing is sent if it rolls back."""
-    pledge_id = pledge.pk
-    transaction.on_commit(lambda: send_now(pledge_id, kind, reason))
-
-
-def send_now(pledge_id: int, kind: str, reason: str = "") -> int:
+    organiser) about the pledge's latest change. The message is logged in the current
+    transaction and sent by the mail queue once it commits; nothing is sent if it rolls back,
+    and the same change is never emailed twice. Returns the MailLog, or None without
+    recipients."""
     from marketplace.pledges.models import Pledge
+    from worker.mail import send_templated_mail
 
-    pledge = Pledge.objects.select_related("organisation", "event").get(pk=pledge_id)
+    pledge = Pledge.objects.select_related("organisation", "event").get(pk=pledge.pk)
     if kind in ORGANISER_MESSAGES:
         subject, intro = ORGANISER_MESSAGES[kind]
         recipients = [pledge.event.organiser_email]
@@ -81,22 +77,23 @@ def send_now(pledge_id: int, kind: str, reason: str = "") -> int:
         link = settings.SITE_URL + reverse("pledges:detail", args=[pledge.public_id])
     recipients = [address for address in recipients if address]
     if not recipients:
-        return 0
+        return None
     context = {
         "pledge": pledge,
+        "subject": str(subject) % {"reference": pledge.reference},
         "intro": intro,
         "reason": reason,
         "link": link,
-        "site_url": settings.SITE_URL,
     }
-    message = EmailMultiAlternatives(
-        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX
-        + str(subject) % {"reference": pledge.reference},
-        body=render_to_string("pledges/email/message.txt", context),
-        to=recipients,
+    # Each change is a new history entry, so (kind, entry) names one email.
+    change = pledge.history.order_by("-pk").values_list("pk", flat=True).first()
+    return send_templated_mail(
+        "pledges/email/message",
+        context,
+        recipients,
+        pledge=pledge,
+        key=f"pledge:{pledge.pk}:{kind}:{change}" if change else None,
     )
-    message.attach_alternative(render_to_string("pledges/email/message.html", context), "text/html")
-    return message.send()
 
 
 def sponsor_recipients(pledge) -> list[str]:
