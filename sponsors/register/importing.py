@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from sponsors.models import Organisation
-from sponsors.register import audit, fulltext
+from sponsors.register import audit, bulk, fulltext
 from sponsors.register.choices import AuditAction, Status
 from sponsors.register.csvrows import ParsedRow, RowError, read_rows
 from sponsors.register.models import (
@@ -26,6 +26,7 @@ from sponsors.register.models import (
 from sponsors.register.rows import SCALAR_FIELDS, rows_by_reference
 
 BATCH = 2000
+ANALYZE_AFTER = 5000
 
 
 @dataclass
@@ -140,7 +141,6 @@ class _Writer:
         self.rows, self.result = rows, result
         self.user, self.source, self.owner = user, source, owner
         self.now = timezone.now()
-        self.audit_entries = []
         self.only_new = False
 
     def run(self):
@@ -157,13 +157,21 @@ class _Writer:
         self.result.updated = len(changed)
         self.result.unchanged = len(self.rows) - len(new_rows) - len(changed)
         ids = {reference: stored[0] for reference, stored in existing.items()}
-        ids.update(self._create(new_rows, partner_ids))
+        del existing
+        pending_amends = self._create(new_rows, partner_ids, ids)
         self._update(changed, partner_ids)
-        self._set_amends(new_rows, changed, ids)
-        for chunk in _chunks(self.audit_entries, BATCH):
-            AuditEntry.objects.bulk_create(chunk)
-        touched = [ids[row.reference] for row in new_rows] + [s[0] for _, s in changed]
+        pending_amends += [row for row, (_pk, stored) in changed if stored["amends"] != row.amends]
+        self._set_amends(pending_amends, ids)
+        touched = [ids[row.reference] for row in new_rows] + [pk for _, (pk, _s) in changed]
         fulltext.refresh_search_documents(touched)
+        if len(touched) > ANALYZE_AFTER and connection.vendor == "postgresql":
+            # Fresh planner statistics, so the search tool's plans fit the new volume at once.
+            with connection.cursor() as cursor:
+                for model in (Agreement, AgreementPartner, AgreementRegion, AgreementArea):
+                    cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+
+    def _audit(self, entries) -> None:
+        bulk.create(AuditEntry, entries)
 
     def _partners(self) -> dict[str, int]:
         """lower-case name -> partner id, creating missing partners; rewrites each row's
@@ -191,9 +199,17 @@ class _Writer:
                 if organisation in used:
                     organisation = None
                 used.add(organisation)
-                new.append(Partner(name=name, category=category, organisation_id=organisation))
+                new.append(
+                    Partner(
+                        name=name,
+                        category=category,
+                        organisation_id=organisation,
+                        created_at=self.now,
+                        updated_at=self.now,
+                    )
+                )
             for chunk in _chunks(new, BATCH):
-                Partner.objects.bulk_create(chunk)
+                bulk.create(Partner, chunk)
             stored.update({_key(partner.name): (partner.pk, partner.name) for partner in new})
         for row in self.rows:
             row.partners = list(dict.fromkeys(stored[_key(name)][1] for name in row.partners))
@@ -206,23 +222,29 @@ class _Writer:
             existing.update(rows_by_reference(chunk))
         return existing
 
-    def _new_agreement(self, row: ParsedRow) -> Agreement:
+    def _new_agreement(self, row: ParsedRow, ids) -> Agreement:
         return Agreement(
             reference=row.reference,
             status=Status.IN_FORCE if row.signed_on else Status.DRAFT,
             business_owner=self.owner,
+            amends_id=ids.get(row.amends) if row.amends else None,
             created_at=self.now,
             updated_at=self.now,
             **{name: getattr(row, name) for name in SCALAR_FIELDS},
         )
 
-    def _create(self, rows, partner_ids) -> dict[str, int]:
-        ids = {}
+    def _create(self, rows, partner_ids, ids) -> list[ParsedRow]:
+        """Create the new agreements in chunks; returns those whose amended agreement comes
+        later in the file (their `amends` is set once every id is known)."""
+        pending = []
         for chunk in _chunks(rows, BATCH):
-            agreements = Agreement.objects.bulk_create([self._new_agreement(r) for r in chunk])
+            agreements = bulk.create(Agreement, [self._new_agreement(r, ids) for r in chunk])
+            entries = []
             for row, agreement in zip(chunk, agreements, strict=True):
                 ids[row.reference] = agreement.pk
-                self.audit_entries.append(
+                if row.amends and agreement.amends_id is None:
+                    pending.append(row)
+                entries.append(
                     audit.entry(
                         agreement,
                         AuditAction.CREATED,
@@ -233,17 +255,18 @@ class _Writer:
                     )
                 )
             self._write_lists(chunk, ids, partner_ids, partners=True, regions=True, areas=True)
-        return ids
+            self._audit(entries)
+        return pending
 
     def _update(self, changed, partner_ids):
         for chunk in _chunks(changed, BATCH):
-            agreements = []
+            agreements, entries = [], []
             for row, (pk, stored) in chunk:
                 agreement = Agreement(pk=pk, reference=row.reference, updated_at=self.now)
                 for name in SCALAR_FIELDS:
                     setattr(agreement, name, getattr(row, name))
                 agreements.append(agreement)
-                self.audit_entries.append(
+                entries.append(
                     audit.entry(
                         agreement,
                         AuditAction.UPDATED,
@@ -271,6 +294,7 @@ class _Writer:
                         regions=column == "regions",
                         areas=column == "areas",
                     )
+            self._audit(entries)
 
     def _write_lists(self, rows, ids, partner_ids, *, partners, regions, areas):
         links, region_rows, area_rows = [], [], []
@@ -287,20 +311,17 @@ class _Writer:
                 region_rows.extend(AgreementRegion(agreement_id=pk, code=c) for c in row.regions)
             if areas:
                 area_rows.extend(AgreementArea(agreement_id=pk, code=c) for c in row.areas)
-        AgreementPartner.objects.bulk_create(links, batch_size=BATCH)
-        AgreementRegion.objects.bulk_create(region_rows, batch_size=BATCH)
-        AgreementArea.objects.bulk_create(area_rows, batch_size=BATCH)
+        bulk.create(AgreementPartner, links)
+        bulk.create(AgreementRegion, region_rows)
+        bulk.create(AgreementArea, area_rows)
 
-    def _set_amends(self, new_rows, changed, ids):
-        missing = {r.amends for r in new_rows if r.amends and r.amends not in ids}
-        missing |= {r.amends for r, _ in changed if r.amends and r.amends not in ids}
+    def _set_amends(self, rows, ids):
+        missing = {r.amends for r in rows if r.amends and r.amends not in ids}
         for chunk in _chunks(missing):
             ids.update(Agreement.objects.filter(reference__in=chunk).values_list("reference", "pk"))
-        wanted = [row for row in new_rows if row.amends]
-        wanted += [row for row, (_pk, stored) in changed if stored["amends"] != row.amends]
         updates = [
             Agreement(pk=ids[row.reference], amends_id=ids[row.amends] if row.amends else None)
-            for row in wanted
+            for row in rows
         ]
         for chunk in _chunks(updates, BATCH):
             Agreement.objects.bulk_update(chunk, ["amends"])
