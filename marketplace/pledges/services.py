@@ -205,10 +205,13 @@ def create_pledge(
                 reason=_("The package requires the organisers' approval."),
                 expires_at=deadline_end(event),
             )
-            emails.notify(pledge, "awaiting_approval")
-            emails.notify(pledge, "needs_approval")
-        else:
-            emails.notify(pledge, "held")
+    # Mail is logged and queued once the package lock is released: the lock is held only for
+    # the check and the write, so pledges of a busy package wait as little as possible.
+    if package.requires_approval:
+        emails.notify(pledge, "awaiting_approval")
+        emails.notify(pledge, "needs_approval")
+    else:
+        emails.notify(pledge, "held")
     return pledge
 
 

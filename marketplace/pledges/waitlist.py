@@ -135,11 +135,12 @@ def offer_freed_slots(package_id: int) -> list:
             entry.offered_at = now
             entry.offer = pledge
             entry.save(update_fields=["status", "offered_at", "offer"])
-            emails.notify(pledge, "offered")
             offers.append(pledge)
             if available is not None:
                 available -= entry.quantity
-        return offers
+    for pledge in offers:  # after the package lock is released
+        emails.notify(pledge, "offered")
+    return offers
 
 
 def _cannot_take(entry: WaitlistEntry, locked: dict) -> bool:
