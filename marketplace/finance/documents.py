@@ -21,6 +21,7 @@ from marketplace.core.pdf import render_pdf
 from marketplace.finance.mail import send_with_attachment
 from marketplace.finance.models import CreditNote, Delivery, Invoice, Receipt
 
+DELIVER_TASK = "worker.tasks.documents.deliver_document"
 MODELS = {"receipt": Receipt, "invoice": Invoice, "credit_note": CreditNote}
 SUBJECTS = {
     "receipt": _("Receipt %(number)s for pledge %(reference)s"),
@@ -115,16 +116,15 @@ def deliver(kind: str, pk: int) -> bool:
             to=to,
             filename=f"{document.number}.pdf",
             content=content,
+            pledge=pledge,
+            key=f"finance:{kind}:{document.number}",
         )
     return True
 
 
 def deliver_after_commit(kind: str, pk: int) -> None:
-    """Queue the documents task once the current transaction commits."""
+    """Queue the documents task through the outbox: recorded in the current transaction,
+    published once it commits (or later by beat, if the broker is down)."""
+    from worker import outbox
 
-    def enqueue():
-        from worker.tasks.documents import deliver_document
-
-        deliver_document.delay(kind, pk)
-
-    transaction.on_commit(enqueue)
+    outbox.enqueue(DELIVER_TASK, kind, pk, key=f"document:{kind}:{pk}")

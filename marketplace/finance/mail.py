@@ -1,22 +1,22 @@
-"""Emailing a finance document: one small function, so the mail log (marketplace/core/mail.py,
-when it exists) can take over in one place."""
+"""Emailing a finance document through the mail log (worker/mail.py): logged, sent once per
+key by the mail queue, with the PDF attached."""
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
+from worker.mail import send_templated_mail
 
 
-def send_with_attachment(*, subject, template, context, to, filename, content) -> int:
-    """Send an HTML + text message rendered from `<template>.txt` / `.html`, with a PDF
-    attached. Returns the number of messages sent (0 when there is no recipient)."""
+def send_with_attachment(*, subject, template, context, to, filename, content, pledge, key):
+    """Log and queue an HTML + text message rendered from `<template>_subject.txt`, `.txt` and
+    `.html`, with a PDF attached; the same `key` sends one email however often this runs.
+    Returns the number of messages queued (0 when there is no recipient)."""
     to = [address for address in to if address]
     if not to:
         return 0
-    message = EmailMultiAlternatives(
-        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + str(subject),
-        body=render_to_string(f"{template}.txt", context),
-        to=to,
+    send_templated_mail(
+        template,
+        {**context, "subject": str(subject)},
+        to,
+        pledge=pledge,
+        attachments=[(filename, content, "application/pdf")],
+        key=key,
     )
-    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
-    message.attach(filename, content, "application/pdf")
-    return message.send()
+    return 1

@@ -57,6 +57,7 @@ class IssuedDocument(models.Model):
     )
 
     objects = DocumentQuerySet.as_manager()
+    wagtail_reference_index_ignore = True  # no admin "usage" needed; saves queries
 
     class Meta:
         abstract = True

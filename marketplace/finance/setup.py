@@ -31,3 +31,29 @@ def ensure_finance_permissions() -> Group:
     admin = Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
     group.permissions.add(admin, *permissions)
     return group
+
+
+DEMO_BANK = {
+    "bank_name": "Demo Bank of Geneva",
+    "bank_account_holder": "Telecommunication Development Bureau — sponsorship",
+    "bank_iban": "CH93 0076 2011 6238 5295 7",
+    "bank_bic": "DEMOCHGGXXX",
+    "bank_address": "Rue du Marché 1, 1204 Geneva, Switzerland",
+}
+
+
+def ensure_demo_bank_details() -> None:
+    """Demo bank details for invoices, on the default site, unless some are already set."""
+    from wagtail.models import Site
+
+    from cms.models import SiteSettings
+
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        return
+    values = SiteSettings.for_site(site)
+    if values.bank_iban:
+        return
+    for field, value in DEMO_BANK.items():
+        setattr(values, field, value)
+    values.save()

@@ -22,6 +22,8 @@ class Payment(models.Model):
     """One attempt to pay a pledge: a Stripe Checkout Session, or a bank transfer finance
     recorded as received. `amount` is what the attempt asks for (card) or what arrived (bank)."""
 
+    wagtail_reference_index_ignore = True  # no admin "usage" needed; saves queries
+
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     pledge = models.ForeignKey(
         "pledges.Pledge",
@@ -112,6 +114,8 @@ class Payment(models.Model):
 class PaymentEvent(models.Model):
     """A payment's audit log: who, when, from which state to which, why."""
 
+    wagtail_reference_index_ignore = True  # no admin "usage" needed; saves queries
+
     payment = models.ForeignKey(Payment, on_delete=models.CASCADE, related_name="history")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -142,6 +146,8 @@ class RefundSource(models.TextChoices):
 class Refund(models.Model):
     """Money given back from a payment: through Stripe's Refund API for a card payment, or a
     manual transfer finance records for a bank payment."""
+
+    wagtail_reference_index_ignore = True  # no admin "usage" needed; saves queries
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     payment = models.ForeignKey(
@@ -186,6 +192,8 @@ class WebhookEvent(models.Model):
     """A Stripe event processed once: written in the same transaction as its effects, so a
     replay finds it and does nothing, and a failure leaves no row (Stripe retries)."""
 
+    wagtail_reference_index_ignore = True  # no admin "usage" needed; saves queries
+
     event_id = models.CharField(max_length=255, unique=True)
     type = models.CharField(max_length=100)
     livemode = models.BooleanField(default=False)
@@ -214,6 +222,8 @@ class FlagKind(models.TextChoices):
 
 class Flag(models.Model):
     """Something finance must look at and decide. Open until resolved with a note."""
+
+    wagtail_reference_index_ignore = True  # no admin "usage" needed; saves queries
 
     key = models.CharField(max_length=255, unique=True)  # one flag per cause, however often seen
     kind = models.CharField(_("kind"), max_length=20, choices=FlagKind.choices)
