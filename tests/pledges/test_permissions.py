@@ -106,3 +106,13 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, a_pledge, package):
         assert response.status_code == 302
         assert response["Location"].startswith("/accounts/login/")
     assert APIClient().get(f"/api/v1/pledges/{a_pledge.reference}/").status_code == 401
+
+
+def test_another_organisation_cannot_pay_it(b_client, b_api, a_pledge):
+    """The payment routes (payments app) answer 404 to a non-member too, and start nothing."""
+    pid, ref = a_pledge.public_id, a_pledge.reference
+    for url in (f"/account/pledges/{pid}/pay/card/", f"/account/pledges/{pid}/invoice/"):
+        assert b_client.post(url).status_code == 404
+    for url in (f"/api/v1/pledges/{ref}/checkout/", f"/api/v1/pledges/{ref}/invoice/"):
+        assert b_api.post(url).status_code == 404
+    _unchanged(a_pledge)
