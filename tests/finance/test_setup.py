@@ -1,0 +1,25 @@
+"""load_demo gives the Finance group what it needs, and running it again changes nothing."""
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from wagtail.models import Site
+
+from cms.models import SiteSettings
+
+
+def test_load_demo_lets_finance_into_the_finance_screens_idempotently(db, client):
+    call_command("load_demo", verbosity=0)
+    call_command("load_demo", verbosity=0)
+    finance = get_user_model().objects.get(email="finance@example.org")
+    assert finance.has_perm("payments.record_transfer")
+    assert finance.has_perm("payments.refund_payment")
+    assert finance.has_perm("finance.view_receipt")
+    assert not finance.has_perm("finance.change_receipt")
+    assert not finance.has_perm("finance.delete_receipt")
+    client.force_login(finance)
+    assert client.get("/admin/finance/payments/").status_code == 200
+    organiser = get_user_model().objects.get(email="organiser@example.org")
+    client.force_login(organiser)
+    assert client.get("/admin/finance/payments/").status_code in (302, 403)  # refused
+    values = SiteSettings.for_site(Site.objects.get(is_default_site=True))
+    assert values.bank_iban  # invoices have bank details to print
