@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     # Our apps first so their templates override the libraries'.
     "cms",
     "events",
+    "events.fulfilment",
     "sponsors",
     "sponsors.register",
     "marketplace.core",
