@@ -1,3 +1,10 @@
 """Celery tasks, one module per area. Importing this package registers them all."""
 
-from worker.tasks import documents, mail, maintenance, pledges, sponsors  # noqa: F401
+from worker.tasks import (  # noqa: F401
+    documents,
+    fulfilment,
+    mail,
+    maintenance,
+    pledges,
+    sponsors,
+)
