@@ -93,3 +93,9 @@ def by_relevance(queryset, text: str):
             "-rank", F("signed_on").desc(nulls_last=True), "reference"
         )
     return queryset.order_by(F("signed_on").desc(nulls_last=True), "reference")
+
+
+def rank_of(field: str, text: str):
+    """The relevance of the document in `field` (e.g. "agreement__search_document") to the
+    words of `text`, on PostgreSQL."""
+    return SearchRank(F(field), _query(clean_text(text)))

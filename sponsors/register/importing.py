@@ -12,12 +12,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from sponsors.models import Organisation
-from sponsors.register import audit, bulk, fulltext
+from sponsors.register import audit, bulk, facets, fulltext
 from sponsors.register.choices import AuditAction, Status
 from sponsors.register.csvrows import ParsedRow, RowError, read_rows
 from sponsors.register.models import (
     Agreement,
     AgreementArea,
+    AgreementFacet,
     AgreementPartner,
     AgreementRegion,
     AuditEntry,
@@ -167,7 +168,7 @@ class _Writer:
         if len(touched) > ANALYZE_AFTER and connection.vendor == "postgresql":
             # Fresh planner statistics, so the search tool's plans fit the new volume at once.
             with connection.cursor() as cursor:
-                for model in (Agreement, AgreementPartner, AgreementRegion, AgreementArea):
+                for model in (Agreement, AgreementFacet, AgreementPartner, AgreementRegion):
                     cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
     def _audit(self, entries) -> None:
@@ -255,6 +256,7 @@ class _Writer:
                     )
                 )
             self._write_lists(chunk, ids, partner_ids, partners=True, regions=True, areas=True)
+            facets.refresh([agreement.pk for agreement in agreements])
             self._audit(entries)
         return pending
 
@@ -294,6 +296,7 @@ class _Writer:
                         regions=column == "regions",
                         areas=column == "areas",
                     )
+            facets.refresh(ids.values())
             self._audit(entries)
 
     def _write_lists(self, rows, ids, partner_ids, *, partners, regions, areas):

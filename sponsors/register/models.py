@@ -332,3 +332,52 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.reference} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+
+class BitmaskField(models.PositiveIntegerField):
+    """A set of codes as bits of an integer; `field__hasany=mask` keeps rows sharing a bit."""
+
+
+@BitmaskField.register_lookup
+class HasAny(models.Lookup):
+    lookup_name = "hasany"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"({lhs} & {rhs}) <> 0", [*lhs_params, *rhs_params]
+
+
+class AgreementFacet(models.Model):
+    """One narrow row per agreement with what the search tool counts and the statistics add
+    up: regions and areas as bit masks, so every facet count and every statistic is one scan
+    of a small table. Derived data, rewritten by `facets.refresh` whenever the agreement or
+    its lists change (all writes go through the register's services)."""
+
+    agreement = models.OneToOneField(
+        Agreement, primary_key=True, on_delete=models.CASCADE, related_name="facet"
+    )
+    # The signature date, or the earliest date for a draft, so drafts sort last (an index
+    # cannot say NULLS LAST on SQLite).
+    recency = models.DateField()
+    year = models.PositiveSmallIntegerField(null=True)
+    agreement_type = models.CharField(max_length=30)
+    partner_category = models.CharField(max_length=30)
+    contribution = models.CharField(max_length=10)
+    value = models.DecimalField(max_digits=16, decimal_places=2, null=True)
+    currency = models.CharField(max_length=3, blank=True)
+    region_mask = BitmaskField(default=0)
+    area_mask = BitmaskField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                models.F("recency").desc(),
+                models.F("agreement").desc(),
+                name="register_facet_recent",
+            ),
+            models.Index(fields=["year", "agreement_type"], name="register_facet_year_type"),
+        ]
+
+    def __str__(self):
+        return f"facets of agreement {self.agreement_id}"

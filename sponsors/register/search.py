@@ -2,15 +2,16 @@
 
 Facets combine with AND between them and OR within one (two regions: either). Each facet's
 counts apply every other selected filter but not its own, so a person sees what choosing
-another value would give.
+another value would give. All counts come from one grouped scan of the narrow facet table
+(`AgreementFacet`), and the page of results from its recency index, so a search costs a few
+queries whatever the register's size.
 """
 
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q
-from django.db.models.functions import ExtractYear
+from django.db.models import Case, Count, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from sponsors.register import fulltext
@@ -20,9 +21,11 @@ from sponsors.register.choices import (
     Contribution,
     PartnerCategory,
     Region,
+    codes,
 )
-from sponsors.register.models import Agreement, AgreementArea, AgreementRegion, with_lists
-from sponsors.register.stats import MAX_YEAR, MIN_YEAR, signed_between
+from sponsors.register.facets import AREA_BITS, REGION_BITS, mask_of
+from sponsors.register.models import Agreement, AgreementFacet, with_lists
+from sponsors.register.stats import MAX_YEAR, MIN_YEAR
 
 PER_PAGE = 20
 VALUE_BUCKETS = [
@@ -33,13 +36,14 @@ VALUE_BUCKETS = [
     ("no_value", _("No value stated"), Q(value__isnull=True)),
 ]
 CHOICE_FACETS = {
-    # facet: (query parameter, vocabulary, agreement field or None for a child table)
-    "region": ("region", Region, None),
-    "area": ("area", AreaOfAction, None),
-    "type": ("type", AgreementType, "agreement_type"),
-    "category": ("category", PartnerCategory, "partner_category"),
-    "contribution": ("contribution", Contribution, "contribution"),
+    # facet: (query parameter, vocabulary)
+    "region": ("region", Region),
+    "area": ("area", AreaOfAction),
+    "type": ("type", AgreementType),
+    "category": ("category", PartnerCategory),
+    "contribution": ("contribution", Contribution),
 }
+FACET_FIELDS = {"type": "agreement_type", "category": "partner_category"}
 
 
 @dataclass
@@ -74,8 +78,8 @@ class SearchParams:
             year_from=year("year_from"),
             year_to=year("year_to"),
         )
-        for facet, (name, vocabulary, _field) in CHOICE_FACETS.items():
-            setattr(params, facet, many(name, set(vocabulary.values)))
+        for facet, (name, vocabulary) in CHOICE_FACETS.items():
+            setattr(params, facet, many(name, set(codes(vocabulary))))
         return params
 
     @property
@@ -100,84 +104,139 @@ class SearchResult:
     years: list[FacetOption]
 
 
-def filter_codes(queryset, facet: str, codes):
-    """Agreements having any of the codes of a facet (region, area, type, category,
-    contribution)."""
-    _name, _vocabulary, field_name = CHOICE_FACETS[facet]
-    if not codes:
-        return queryset
-    if field_name:
-        return queryset.filter(**{f"{field_name}__in": list(codes)})
-    model = AgreementRegion if facet == "region" else AgreementArea
-    return queryset.filter(
-        Exists(model.objects.filter(agreement=OuterRef("pk"), code__in=list(codes)))
-    )
+def option_condition(facet: str, code: str) -> Q:
+    """Facet rows having this value of a facet."""
+    if facet == "region":
+        return Q(region_mask__hasany=REGION_BITS[code])
+    if facet == "area":
+        return Q(area_mask__hasany=AREA_BITS[code])
+    if facet == "value":
+        return next(bucket for key, _label, bucket in VALUE_BUCKETS if key == code)
+    return Q(**{FACET_FIELDS.get(facet, facet): code})
 
 
-def filter_agreements(params: SearchParams, *, skip: str | None = None, queryset=None):
-    """Agreements matching every selected filter except the facet `skip`."""
-    queryset = Agreement.objects.all() if queryset is None else queryset
-    queryset = fulltext.match(queryset, params.q)
-    for facet in CHOICE_FACETS:
-        if facet != skip:
-            queryset = filter_codes(queryset, facet, getattr(params, facet))
-    if skip != "value" and params.value:
+def conditions(params: SearchParams) -> dict[str, Q]:
+    """One condition on the facet table per facet with a selection (years included)."""
+    selected = {}
+    if params.region:
+        selected["region"] = Q(region_mask__hasany=mask_of(params.region, REGION_BITS))
+    if params.area:
+        selected["area"] = Q(area_mask__hasany=mask_of(params.area, AREA_BITS))
+    for facet in ("type", "category", "contribution"):
+        if getattr(params, facet):
+            selected[facet] = Q(**{f"{FACET_FIELDS.get(facet, facet)}__in": getattr(params, facet)})
+    if params.value:
         condition = Q()
-        for key, _label, bucket in VALUE_BUCKETS:
-            if key in params.value:
-                condition |= bucket
-        queryset = queryset.filter(condition)
-    if skip != "year" and (params.year_from or params.year_to):
-        queryset = queryset.filter(signed_between(params.year_from, params.year_to))
+        for key in params.value:
+            condition |= option_condition("value", key)
+        selected["value"] = condition
+    if params.year_from or params.year_to:
+        years = Q(year__isnull=False)
+        if params.year_from:
+            years &= Q(year__gte=params.year_from)
+        if params.year_to:
+            years &= Q(year__lte=params.year_to)
+        selected["year"] = years
+    return selected
+
+
+def matching_facets(params: SearchParams):
+    """Facet rows of the agreements matching the words (all of them without words)."""
+    queryset = AgreementFacet.objects.all()
+    if params.q:
+        queryset = queryset.filter(
+            agreement__in=fulltext.match(Agreement.objects.all(), params.q).values("pk")
+        )
     return queryset
 
 
-def facet_counts(params: SearchParams) -> dict[str, list[FacetOption]]:
-    facets = {}
-    for facet, (_name, vocabulary, field_name) in CHOICE_FACETS.items():
-        matching = filter_agreements(params, skip=facet)
-        if field_name:
-            rows = matching.order_by().values_list(field_name).annotate(n=Count("pk"))
-        else:
-            model = AgreementRegion if facet == "region" else AgreementArea
-            rows = (
-                model.objects.filter(agreement__in=matching.values("pk"))
-                .order_by()
-                .values_list("code")
-                .annotate(n=Count("pk"))
-            )
-        counts = dict(rows)
-        selected = set(getattr(params, facet))
-        facets[facet] = [
-            FacetOption(code, label, counts.get(code, 0), code in selected)
-            for code, label in vocabulary.choices
-        ]
-    matching = filter_agreements(params, skip="value")
-    buckets = matching.order_by().aggregate(
-        **{key: Count("pk", filter=bucket) for key, _label, bucket in VALUE_BUCKETS}
-    )
-    facets["value"] = [
-        FacetOption(key, label, buckets[key], key in params.value)
-        for key, label, _bucket in VALUE_BUCKETS
+def _all(conditions_: dict[str, Q], skip=()) -> Q:
+    combined = Q()
+    for facet, condition in conditions_.items():
+        if facet not in skip:
+            combined &= condition
+    return combined
+
+
+def _count(condition: Q):
+    return Count("pk", filter=condition) if condition else Count("pk")
+
+
+def facet_counts(params: SearchParams, queryset=None):
+    """(facets, years, total): every option's count (other facets' filters applied) in one
+    grouped query; year filtering is applied to the per-year rows here."""
+    selected = conditions(params)
+    queryset = matching_facets(params) if queryset is None else queryset
+    if len(selected) >= 2:
+        # A row failing two selected filters counts nowhere: leave it out of the scan.
+        passed = sum(
+            (Case(When(c, then=Value(1)), default=Value(0)) for c in selected.values()),
+            start=Value(0),
+        )
+        queryset = queryset.alias(passed=passed).filter(passed__gte=len(selected) - 1)
+    aggregates = {"n": _count(_all(selected, skip={"year"}))}
+    options = [
+        (facet, code)
+        for facet, (_n, vocabulary) in CHOICE_FACETS.items()
+        for code in codes(vocabulary)
     ]
-    return facets
+    options += [("value", key) for key, _label, _bucket in VALUE_BUCKETS]
+    for index, (facet, code) in enumerate(options):
+        condition = _all(selected, skip={facet, "year"}) & option_condition(facet, code)
+        aggregates[f"o{index}"] = Count("pk", filter=condition)
+    rows = list(queryset.order_by().values("year").annotate(**aggregates))
+
+    def in_range(year):
+        if "year" not in selected:
+            return True
+        return (
+            year is not None
+            and (not params.year_from or year >= params.year_from)
+            and (not params.year_to or year <= params.year_to)
+        )
+
+    kept = [row for row in rows if in_range(row["year"])]
+    total = sum(row["n"] for row in kept)
+    facets: dict[str, list[FacetOption]] = {facet: [] for facet in [*CHOICE_FACETS, "value"]}
+    labels = {facet: dict(vocabulary.choices) for facet, (_n, vocabulary) in CHOICE_FACETS.items()}
+    labels["value"] = {key: label for key, label, _bucket in VALUE_BUCKETS}
+    for index, (facet, code) in enumerate(options):
+        count = sum(row[f"o{index}"] for row in kept)
+        facets[facet].append(
+            FacetOption(code, labels[facet][code], count, code in getattr(params, facet))
+        )
+    years = [
+        FacetOption(str(row["year"]), str(row["year"]), row["n"], False)
+        for row in sorted(rows, key=lambda r: r["year"] or 0, reverse=True)
+        if row["year"] is not None and row["n"]
+    ]
+    return facets, years, total
 
 
-def year_counts(params: SearchParams) -> list[FacetOption]:
-    rows = (
-        filter_agreements(params, skip="year")
-        .filter(signed_on__isnull=False)
-        .annotate(year=ExtractYear("signed_on"))
-        .order_by()
-        .values_list("year")
-        .annotate(n=Count("pk"))
-    )
-    return [FacetOption(str(year), str(year), n, False) for year, n in sorted(rows, reverse=True)]
+def filter_codes(queryset, facet: str, values):
+    """Agreements having any of the values of a facet (for the API)."""
+    if not values:
+        return queryset
+    condition = Q()
+    for value in values:
+        condition |= option_condition(facet, value)
+    return queryset.filter(pk__in=AgreementFacet.objects.filter(condition).values("agreement"))
 
 
 def search(params: SearchParams, page_number=1, per_page=PER_PAGE) -> SearchResult:
-    """One page of matching agreements (best match first, else most recent) with every
-    facet's counts."""
-    matching = fulltext.by_relevance(filter_agreements(params), params.q)
-    page = Paginator(with_lists(matching), per_page).get_page(page_number)
-    return SearchResult(page=page, facets=facet_counts(params), years=year_counts(params))
+    """One page of matching agreements (best match first with words on PostgreSQL, else most
+    recent) with every facet's counts."""
+    facets, years, total = facet_counts(params)
+    matching = matching_facets(params).filter(_all(conditions(params)))
+    if params.q and fulltext.on_postgresql():
+        ordered = matching.annotate(rank=fulltext.rank_of("agreement__search_document", params.q))
+        ordered = ordered.order_by("-rank", "-recency", "-agreement")
+    else:
+        ordered = matching.order_by("-recency", "-agreement")
+    paginator = Paginator(ordered.values_list("agreement", flat=True), per_page)
+    paginator.__dict__["count"] = total  # known from the counts: no second COUNT query
+    page = paginator.get_page(page_number)
+    ids = list(page.object_list)
+    agreements = with_lists(Agreement.objects.filter(pk__in=ids)).in_bulk()
+    page.object_list = [agreements[pk] for pk in ids if pk in agreements]
+    return SearchResult(page=page, facets=facets, years=years)

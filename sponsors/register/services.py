@@ -13,7 +13,7 @@ from django.core.files import File
 from django.db import transaction
 
 from sponsors.models import Organisation
-from sponsors.register import audit, fulltext
+from sponsors.register import audit, facets, fulltext
 from sponsors.register.choices import (
     AgreementType,
     AreaOfAction,
@@ -119,6 +119,7 @@ def finish_save(agreement, *, before, regions, areas, user=None, source: str) ->
     regions and areas, refresh its search document and audit the change. `before` is the
     snapshot taken before the save, None for a new agreement."""
     set_lists(agreement, regions=regions, areas=areas)
+    facets.refresh([agreement.pk])
     fulltext.refresh_search_documents([agreement.pk])
     action = AuditAction.CREATED if before is None else AuditAction.UPDATED
     audit.record(agreement, action, before, audit.snapshot(agreement), user=user, source=source)

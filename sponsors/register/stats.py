@@ -15,10 +15,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import ExtractYear
 
-from sponsors.register.choices import AgreementType, AreaOfAction, PartnerCategory, Region
-from sponsors.register.models import Agreement, AgreementArea, AgreementRegion
+from sponsors.register.choices import AgreementType, AreaOfAction, PartnerCategory, Region, codes
+from sponsors.register.facets import AREA_BITS, REGION_BITS, codes_of
+from sponsors.register.models import AgreementFacet
 
 DIMENSIONS = {
     "region": Region,
@@ -92,69 +92,58 @@ def _years(counted: dict[int, object], year_from, year_to) -> list[int]:
     return list(range(max(first, MIN_YEAR), min(last, MAX_YEAR) + 1))
 
 
+def _years_q(year_from, year_to) -> Q:
+    q = Q(year__isnull=False)
+    if year_from:
+        q &= Q(year__gte=max(year_from, MIN_YEAR))
+    if year_to:
+        q &= Q(year__lte=min(year_to, MAX_YEAR))
+    return q
+
+
 def agreement_stats(by: str, year_from: int | None = None, year_to: int | None = None):
     """A table of agreements per year and code of the dimension `by` (region, area, type or
     partner category). For region and area each agreement is shared 1/k among its k codes; for
-    type and category each counts 1 in its own (type includes addenda, the others do not)."""
+    type and category each counts 1 in its own (type includes addenda, the others do not).
+    Reads the facet rows: one grouped query, whatever the register's size."""
     vocabulary = DIMENSIONS[by]
-    agreements = Agreement.objects.filter(signed_between(year_from, year_to))
+    rows_qs = AgreementFacet.objects.filter(_years_q(year_from, year_to)).order_by()
     if by != "type":
-        agreements = agreements.exclude(agreement_type=AgreementType.ADDENDUM)
-    totals = dict(
-        agreements.annotate(year=ExtractYear("signed_on"))
-        .values_list("year")
-        .annotate(n=Count("pk"))
-        .values_list("year", "n")
-        .order_by()
-    )
+        rows_qs = rows_qs.exclude(agreement_type=AgreementType.ADDENDUM)
+    field = {
+        "region": "region_mask",
+        "area": "area_mask",
+        "type": "agreement_type",
+        "category": "partner_category",
+    }[by]
+    counted = list(rows_qs.values_list("year", field).annotate(n=Count("pk")))
+    totals: dict[int, int] = defaultdict(int)
+    cells: dict[tuple[int, str], Fraction] = defaultdict(Fraction)
     if by in ("region", "area"):
-        cells = _shared_counts(by, vocabulary, year_from, year_to)
+        bits = REGION_BITS if by == "region" else AREA_BITS
+        denominator = math.lcm(*range(1, len(bits) + 1))
+        units: dict[tuple[int, str], int] = defaultdict(int)
+        for year, mask, n in counted:
+            totals[year] += n
+            shared = codes_of(mask, bits)
+            for code in shared:
+                units[(year, code)] += n * (denominator // len(shared))
+        cells.update({key: Fraction(value, denominator) for key, value in units.items()})
     else:
-        field = "agreement_type" if by == "type" else "partner_category"
-        cells = defaultdict(Fraction)
-        for year, code, n in (
-            agreements.annotate(year=ExtractYear("signed_on"))
-            .values_list("year", field)
-            .annotate(n=Count("pk"))
-            .values_list("year", field, "n")
-            .order_by()
-        ):
+        for year, code, n in counted:
+            totals[year] += n
             cells[(year, code)] += n
     rows = [
         StatsRow(
             year=year,
-            values=[Fraction(cells.get((year, code), 0)) for code in vocabulary.values],
+            values=[Fraction(cells.get((year, code), 0)) for code in codes(vocabulary)],
             total=totals.get(year, 0),
         )
         for year in _years(totals, year_from, year_to)
     ]
     return StatsTable(
-        by=by, codes=list(vocabulary.values), labels=list(vocabulary.labels), rows=rows
+        by=by, codes=list(codes(vocabulary)), labels=list(vocabulary.labels), rows=rows
     )
-
-
-def _shared_counts(by, vocabulary, year_from, year_to) -> dict[tuple[int, str], Fraction]:
-    """{(year, code): sum of 1/k} over new agreements, exactly."""
-    model = AgreementRegion if by == "region" else AgreementArea
-    denominator = math.lcm(*range(1, len(vocabulary.values) + 1))
-    links = (
-        model.objects.filter(signed_between(year_from, year_to, prefix="agreement__"))
-        .exclude(agreement__agreement_type=AgreementType.ADDENDUM)
-        .order_by()
-        .values_list("agreement_id", "agreement__signed_on", "code")
-    )
-    codes_of: dict[int, list[str]] = defaultdict(list)
-    year_of: dict[int, int] = {}
-    for agreement_id, signed_on, code in links.iterator(chunk_size=20000):
-        codes_of[agreement_id].append(code)
-        year_of[agreement_id] = signed_on.year
-    units: dict[tuple[int, str], int] = defaultdict(int)
-    for agreement_id, codes in codes_of.items():
-        share = denominator // len(codes)
-        year = year_of[agreement_id]
-        for code in codes:
-            units[(year, code)] += share
-    return {key: Fraction(value, denominator) for key, value in units.items()}
 
 
 @dataclass
@@ -172,9 +161,8 @@ def value_by_currency(year_from: int | None = None, year_to: int | None = None) 
     """Total stated value per year and currency, over all agreements (addenda included) that
     state a value; currencies are never added together."""
     sums = (
-        Agreement.objects.filter(signed_between(year_from, year_to), value__isnull=False)
+        AgreementFacet.objects.filter(_years_q(year_from, year_to), value__isnull=False)
         .exclude(currency="")
-        .annotate(year=ExtractYear("signed_on"))
         .values_list("year", "currency")
         .annotate(total=Sum("value"))
         .values_list("year", "currency", "total")

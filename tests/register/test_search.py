@@ -153,5 +153,5 @@ def test_postgresql_full_text_search_stems_and_ranks(register):
     assert refs(search(params("q=diabetes+OR+drill"))) == ["B", "D"]
     assert refs(search(params("q=diabetes&region=AFR"))) == ["B"]
     result = search(params("q=spectrum"))
-    assert result.page.object_list[0].rank > 0
+    assert [a.reference for a in result.page.object_list] == ["A"]
     assert counts(result, "region") == {"AFR": 1}
