@@ -18,6 +18,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("marketplace.payments.urls")),
     path("account/pledges/", include("marketplace.pledges.urls")),
+    path("account/agreements/", include("marketplace.agreements.urls")),
+    path("account/benefits/", include("events.fulfilment.urls")),
     path("account/", include("sponsors.urls")),
     path("api/v1/", include("marketplace.api_urls")),
     path("partnerships/", include("sponsors.register.urls")),
