@@ -105,3 +105,8 @@ def kind_label(kind: str) -> str:
         return str(BenefitKind(kind).label)
     except ValueError:
         return kind
+
+
+def kinds_needing_asset() -> list[str]:
+    """The benefit kinds for which the sponsor supplies something."""
+    return [kind for kind, rule in RULES.items() if rule.needs_asset]

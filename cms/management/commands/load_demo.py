@@ -11,6 +11,7 @@ from cms.demo.catalogue import demo_events, ensure_event, ensure_site
 from cms.demo.sponsors import ensure_demo_organisation
 from cms.demo.users import demo_password, ensure_demo_users
 from events.editorial import ensure_editorial_setup
+from events.fulfilment.setup import ensure_fulfilment_permissions
 from marketplace.finance.setup import ensure_demo_bank_details, ensure_finance_permissions
 from marketplace.pledges.setup import ensure_pledges_setup
 from sponsors.register.demo import load_demo_register
@@ -33,6 +34,7 @@ class Command(BaseCommand):
             load_demo_register()
             ensure_pledges_setup()
             ensure_finance_permissions()
+            ensure_fulfilment_permissions()
             ensure_demo_bank_details()
         if created:
             call_command("update_index", verbosity=0)
