@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "marketplace.core",
     "marketplace.pledges",
     "marketplace.payments",
+    "marketplace.agreements",
     "marketplace.finance",
     "worker",
     "wagtail.contrib.forms",
@@ -248,6 +249,11 @@ PAYMENTS_STAND_IN_ENABLED = env.bool(
 # Issued receipts, invoices and credit notes (PDF): private, served only through views that
 # check who asks, never under MEDIA_URL.
 PRIVATE_DOCUMENTS_ROOT = DATA_DIR / "private"
+
+# How many reverse proxies in front of the app append the client's address to X-Forwarded-For.
+# 0 (the default): the address recorded with an agreement signature is REMOTE_ADDR; with N, the
+# N-th address from the right of X-Forwarded-For (marketplace/agreements/signing.py).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # Demo data.
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="")

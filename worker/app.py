@@ -25,8 +25,13 @@ app.conf.task_queues = [Queue(name, Exchange(name), routing_key=name) for name i
 #   sponsors emailed) and freed slots offered to the waiting list.
 # - flush-outbox, every minute: tasks whose publish at commit failed (Redis down) are published
 #   now; sent outbox rows older than OUTBOX_RETENTION_DAYS are deleted.
-# Reminders (payment due, holds expiring, assets missing, agreements unsigned) come with the
-# agreements and fulfilment work; each must be idempotent per window (outbox / mail keys).
+# - remind-unsigned-agreements, every hour: agreements still unsigned N days after they were
+#   sent (N from the event's AgreementPolicy) are chased, once per window.
+# - remind-payments, every minute: payment due (3 days to 24 h before a hold ends) and hold
+#   about to expire (24 h before; 10 min for a card hold), once per (pledge, hold end).
+# - remind-fulfilment, every hour: sponsors' missing assets (7 and 2 days before the due date),
+#   the organisers' daily overdue digest and, after an event, each sponsor's PDF report.
+# Reminders are idempotent per window: the MailLog key (kind, object, window) is unique.
 app.conf.beat_schedule = {
     "publish-scheduled-pages": {
         "task": "worker.tasks.maintenance.publish_scheduled",
@@ -39,6 +44,18 @@ app.conf.beat_schedule = {
     "flush-outbox": {
         "task": "worker.tasks.maintenance.flush_outbox",
         "schedule": crontab(),  # every minute
+    },
+    "remind-payments": {
+        "task": "worker.tasks.reminders.remind_payments",
+        "schedule": crontab(),  # every minute: a card hold's window is 10 minutes
+    },
+    "remind-fulfilment": {
+        "task": "worker.tasks.reminders.remind_fulfilment",
+        "schedule": crontab(minute=5),  # every hour, at :05
+    },
+    "remind-unsigned-agreements": {
+        "task": "worker.tasks.agreements.remind_unsigned",
+        "schedule": crontab(minute=7),  # every hour, at :07
     },
 }
 app.autodiscover_tasks(lambda: ["worker"], related_name="tasks")

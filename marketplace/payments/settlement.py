@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from events.fulfilment.services import enqueue_task_creation
+from marketplace.agreements.scheduling import PAYMENT, schedule_agreement
 from marketplace.finance.receipts import issue_receipt
 from marketplace.payments.balance import balance_of
 from marketplace.payments.models import FlagKind, Payment
@@ -115,6 +116,7 @@ def settle(pledge_id: int, *, actor=None, payment: Payment | None = None) -> str
 def _after_payment(pledge, balance, actor, payment) -> None:
     issue_receipt(pledge, _unreceipted(pledge), actor=actor)
     enqueue_task_creation(pledge.pk)  # benefit tasks, via the outbox in this transaction
+    schedule_agreement(pledge, PAYMENT)  # the agreement, via the outbox in this transaction
     if balance.over > 0:
         _flag(
             FlagKind.OVERPAYMENT,

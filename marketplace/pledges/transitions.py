@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from marketplace.agreements.scheduling import APPROVAL, schedule_agreement
 from marketplace.pledges import emails
 from marketplace.pledges.errors import PledgeError
 from marketplace.pledges.models import (
@@ -116,6 +117,7 @@ def approve(pledge: Pledge, *, actor, reason: str = "") -> Pledge:
             reason=reason or _("Approved."),
             expires_at=expires_at,
         )
+        schedule_agreement(locked, APPROVAL)  # if the event issues agreements on approval
         emails.notify(locked, "approved", reason)
     return locked
 

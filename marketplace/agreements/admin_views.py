@@ -1,0 +1,238 @@
+"""Organisers' agreement screens in the Wagtail admin: the listing (filters by state and event),
+an agreement with its signatures and history, its PDFs, and the actions — countersign, issue a
+new version, void — each a form, then a service; a refusal shows on the form and changes
+nothing."""
+
+import django_filters
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import FormView
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.views import generic
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.widgets.button import Button
+
+from events.models import EventPage
+from marketplace.agreements import services, signing
+from marketplace.agreements.errors import AgreementError
+from marketplace.agreements.forms import CountersignForm, OptionalReasonForm, ReasonForm
+from marketplace.agreements.models import Agreement
+from marketplace.agreements.states import REPLACEABLE_STATES, AgreementState
+from marketplace.agreements.views import pdf_response
+
+VIEW_PERMISSION = "agreements.view_agreement"
+COUNTERSIGN_PERMISSION = signing.COUNTERSIGN_PERMISSION
+REISSUE_PERMISSION = "agreements.reissue_agreement"
+
+
+class AgreementFilterSet(WagtailFilterSet):
+    status = django_filters.ChoiceFilter(
+        label=gettext_lazy("State"), choices=AgreementState.choices
+    )
+    event = django_filters.ModelChoiceFilter(
+        label=gettext_lazy("Event"),
+        field_name="pledge__event",
+        queryset=EventPage.objects.order_by("-start_date", "title"),
+    )
+
+    class Meta:
+        model = Agreement
+        fields = ["status", "event"]
+
+
+class AgreementIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return (
+            super()
+            .get_base_queryset()
+            .select_related("pledge", "pledge__event", "pledge__organisation")
+            .defer("content")
+        )
+
+    def get_edit_url(self, instance):
+        return reverse("agreements_admin:inspect", args=[instance.pk])
+
+
+def available_actions(agreement, user) -> list[tuple[str, str]]:
+    """(url name, label) of the actions the agreement's state and the user's rights allow."""
+    actions = []
+    if agreement.status == AgreementState.SIGNED_BY_SPONSOR and user.has_perm(
+        COUNTERSIGN_PERMISSION
+    ):
+        actions.append(("countersign", _("Countersign")))
+    if user.has_perm(REISSUE_PERMISSION):
+        newest = not Agreement.objects.filter(
+            pledge_id=agreement.pledge_id, version__gt=agreement.version
+        ).exists()
+        if newest and agreement.status in (*REPLACEABLE_STATES, AgreementState.VOID):
+            actions.append(("new_version", _("Issue a new version")))
+        if agreement.status in REPLACEABLE_STATES:
+            actions.append(("void", _("Void")))
+    return actions
+
+
+class AgreementInspectView(generic.InspectView):
+    template_name = "agreements/admin/inspect.html"
+
+    def get_edit_url(self):
+        return None
+
+    def get_delete_url(self):
+        return None
+
+    @property
+    def header_more_buttons(self):
+        return [
+            Button(
+                label, url=reverse(f"agreements_admin:{name}", args=[self.object.pk]), priority=i
+            )
+            for i, (name, label) in enumerate(available_actions(self.object, self.request.user))
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        agreement = self.object
+        context.update(
+            agreement=agreement,
+            c=agreement.content,
+            signatures=list(agreement.signatures.select_related("user")),
+            history=agreement.history.select_related("actor"),
+            versions=Agreement.objects.filter(pledge_id=agreement.pledge_id).order_by("version"),
+            reminders=list(agreement.reminders.all()),
+            actions=[
+                (reverse(f"agreements_admin:{name}", args=[agreement.pk]), label)
+                for name, label in available_actions(agreement, self.request.user)
+            ],
+        )
+        return context
+
+
+def agreement_pdf(request, pk, kind):
+    if not request.user.has_perm(VIEW_PERMISSION):
+        raise PermissionDenied
+    agreement = get_object_or_404(Agreement, pk=pk)
+    executed = kind == "executed"
+    field = agreement.executed_pdf if executed else agreement.pdf
+    if not field:
+        raise Http404
+    suffix = "-executed" if executed else ""
+    return pdf_response(
+        services.pdf_bytes(agreement, executed=executed), f"{agreement.file_stem}{suffix}.pdf"
+    )
+
+
+class AgreementActionView(WagtailAdminTemplateMixin, FormView):
+    """One organiser action on an agreement (see the module's docstring)."""
+
+    template_name = "agreements/admin/action.html"
+    header_icon = "doc-full"
+    permission = ""
+    action_label = ""
+    success_message = ""
+    form_class = OptionalReasonForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm(self.permission):
+            raise PermissionDenied
+        self.agreement = get_object_or_404(
+            Agreement.objects.select_related("pledge", "pledge__organisation", "pledge__event"),
+            pk=kwargs["pk"],
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self):
+        return self.action_label
+
+    def get_page_subtitle(self):
+        return self.agreement.label
+
+    @property
+    def inspect_url(self):
+        return reverse("agreements_admin:inspect", args=[self.agreement.pk])
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [
+            {"url": reverse("agreements_admin:index"), "label": _("Agreements")},
+            {"url": self.inspect_url, "label": self.agreement.label},
+            {"url": "", "label": self.action_label},
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            agreement=self.agreement,
+            c=self.agreement.content,
+            action_label=self.action_label,
+            cancel_url=self.inspect_url,
+        )
+        return context
+
+    def form_valid(self, form):
+        try:
+            self.perform(form.cleaned_data)
+        except AgreementError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+            return self.form_invalid(form)
+        messages.success(self.request, str(self.success_message) % {"label": self.agreement.label})
+        return redirect(self.inspect_url)
+
+    def perform(self, data):
+        raise NotImplementedError
+
+
+class CountersignView(AgreementActionView):
+    permission = COUNTERSIGN_PERMISSION
+    action_label = gettext_lazy("Countersign")
+    success_message = gettext_lazy(
+        "%(label)s is executed; the executed copy goes to both sides and into the register."
+    )
+    form_class = CountersignForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["confirm_label"] = _(
+            "I have read agreement %(label)s, checked the sponsor's signature, and countersign it "
+            "on behalf of the organisers."
+        ) % {"label": self.agreement.label}
+        return kwargs
+
+    def get_initial(self):
+        return {"full_name": self.request.user.get_full_name()}
+
+    def perform(self, data):
+        signing.countersign(
+            self.agreement,
+            user=self.request.user,
+            full_name=data["full_name"],
+            title=data["title"],
+            confirmed=data["confirm"],
+            ip_address=signing.client_ip(self.request),
+            user_agent=self.request.META.get("HTTP_USER_AGENT", ""),
+        )
+
+
+class NewVersionView(AgreementActionView):
+    permission = REISSUE_PERMISSION
+    action_label = gettext_lazy("Issue a new version")
+    success_message = gettext_lazy(
+        "%(label)s is void; the new version is being rendered and will be emailed to the "
+        "sponsor's signatory."
+    )
+
+    def perform(self, data):
+        services.issue_new_version(self.agreement, actor=self.request.user, reason=data["reason"])
+
+
+class VoidView(AgreementActionView):
+    permission = REISSUE_PERMISSION
+    action_label = gettext_lazy("Void")
+    success_message = gettext_lazy("%(label)s is void.")
+    form_class = ReasonForm
+
+    def perform(self, data):
+        services.void_agreement(self.agreement, actor=self.request.user, reason=data["reason"])

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AgreementsConfig(AppConfig):
+    name = "marketplace.agreements"
+    label = "agreements"
+    verbose_name = _("Sponsorship agreements")
+    default_auto_field = "django.db.models.BigAutoField"

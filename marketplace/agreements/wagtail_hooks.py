@@ -1,0 +1,122 @@
+"""The "Agreements" menu of the Wagtail admin: sponsorship agreements (listing filtered by state
+and event; an agreement with its signatures, history, PDFs and actions), each event's agreement
+policy, and the clauses (snippets) agreements are made of.
+
+Organisers and approvers get these permissions from `setup.ensure_agreement_permissions`
+(run by `load_demo`)."""
+
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from marketplace.agreements import admin_views
+from marketplace.agreements.models import (
+    Agreement,
+    AgreementPolicy,
+    PackageClause,
+    StandardClause,
+)
+
+NO_EDITING = {
+    "add_url_name": None,
+    "edit_url_name": None,
+    "delete_url_name": None,
+    "copy_url_name": None,
+    "usage_url_name": None,
+    "history_url_name": None,
+}
+
+
+class AgreementViewSet(ModelViewSet):
+    """Listing and inspect only: agreements change through their actions, never a form."""
+
+    model = Agreement
+    name = "agreements_admin"
+    url_prefix = "agreements"
+    icon = "doc-full"
+    menu_label = _("Agreements")
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    add_to_reference_index = False
+    index_view_class = admin_views.AgreementIndexView
+    inspect_view_class = admin_views.AgreementInspectView
+    filterset_class = admin_views.AgreementFilterSet
+    search_fields = ["number", "pledge__reference", "pledge__organisation__display_name"]
+    search_backend_name = None
+    list_per_page = 50
+    list_display = [
+        Column("label", label=_("Agreement"), sort_key="number"),
+        Column("sponsor", label=_("Sponsor"), accessor="pledge.organisation",
+               sort_key="pledge__organisation__display_name"),
+        Column("event", label=_("Event"), accessor="pledge.event.acronym",
+               sort_key="pledge__event__acronym"),
+        Column("package", label=_("Package"), accessor="pledge.package_title"),
+        Column("status", label=_("State"), accessor="get_status_display", sort_key="status"),
+        Column("sent_at", label=_("Sent"), sort_key="sent_at"),
+        Column("sponsor_signed_at", label=_("Signed by sponsor"), sort_key="sponsor_signed_at"),
+        Column("executed_at", label=_("Executed"), sort_key="executed_at"),
+    ]  # fmt: skip
+    inspect_view_fields = ["number", "version", "status", "pledge", "created_at", "sha256"]
+
+    def get_common_view_kwargs(self, **kwargs):
+        return {**super().get_common_view_kwargs(**kwargs), **NO_EDITING}
+
+    def get_urlpatterns(self):
+        return [
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
+            path("inspect/<int:pk>/", self.inspect_view, name="inspect"),
+            path("pdf/<int:pk>/<str:kind>/", admin_views.agreement_pdf, name="pdf"),
+            path("countersign/<int:pk>/", admin_views.CountersignView.as_view(),
+                 name="countersign"),
+            path("new-version/<int:pk>/", admin_views.NewVersionView.as_view(),
+                 name="new_version"),
+            path("void/<int:pk>/", admin_views.VoidView.as_view(), name="void"),
+        ]  # fmt: skip
+
+
+class AgreementPolicyViewSet(ModelViewSet):
+    model = AgreementPolicy
+    name = "agreement_policies"
+    url_prefix = "agreement-policies"
+    icon = "cog"
+    menu_label = _("Policies per event")
+    copy_view_enabled = False
+    add_to_reference_index = False
+    list_display = ["event", "issue_on", "unsigned_reminder_days"]
+    form_fields = ["event", "issue_on", "unsigned_reminder_days"]
+
+
+class StandardClauseViewSet(SnippetViewSet):
+    model = StandardClause
+    icon = "doc-full-inverse"
+    menu_label = _("Standard clauses")
+    url_prefix = "agreements/standard-clauses"
+    list_display = ["title", "order", "active"]
+    list_filter = ["active"]
+    ordering = ["order", "pk"]
+
+
+class PackageClauseViewSet(SnippetViewSet):
+    model = PackageClause
+    icon = "doc-empty-inverse"
+    menu_label = _("Package clauses")
+    url_prefix = "agreements/package-clauses"
+    list_display = ["title", "package", "order", "active"]
+    list_filter = ["active", "package"]
+    ordering = ["package", "order", "pk"]
+
+
+class AgreementsGroup(ModelViewSetGroup):
+    menu_label = _("Agreements")
+    menu_icon = "doc-full"
+    menu_order = 255
+    items = (AgreementViewSet, AgreementPolicyViewSet, StandardClauseViewSet, PackageClauseViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_viewsets():
+    return AgreementsGroup()
