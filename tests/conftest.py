@@ -57,3 +57,19 @@ def _isolated_cache():
 def tree(db):
     """(home page, events index) serving the default site."""
     return site_tree()
+
+
+def pytest_collection_modifyitems(items):
+    """Every test that commits for real (live server, transactional_db) restores the migrated
+    data afterwards (Wagtail's root page, content types...). Mixing flushing tests with
+    serialized-rollback tests otherwise breaks whichever runs second."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        fixtures = set(getattr(item, "fixturenames", ()))
+        transactional = (marker is not None and marker.kwargs.get("transaction")) or bool(
+            fixtures & {"transactional_db", "live_server"}
+        )
+        if transactional:
+            kwargs = dict(marker.kwargs) if marker is not None else {}
+            kwargs.update(transaction=True, serialized_rollback=True)
+            item.add_marker(pytest.mark.django_db(**kwargs), append=False)
