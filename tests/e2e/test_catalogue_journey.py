@@ -29,7 +29,7 @@ def page(monkeypatch):
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_visitor_follows_an_event_to_a_package_and_reads_availability(live_server, page):
     SCREENSHOTS.mkdir(exist_ok=True)
     _, index = site_tree()
