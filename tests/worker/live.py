@@ -175,9 +175,8 @@ def broker_at(url: str):
 
 
 def _reset_pools(url: str) -> None:
-    if app._pool is not None:
-        with contextlib.suppress(Exception):
-            app._pool.force_close_all()
+    # Only drop the app's references: kombu keeps one pool per URL process-wide, and closing
+    # it would leave later code (even eager tasks acquire a producer) a closed pool.
     app.conf.broker_url = url
     app._pool = None
     amqp = app.__dict__.get("amqp")

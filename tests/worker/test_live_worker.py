@@ -33,12 +33,19 @@ from worker.app import app
 from worker.mail import send_templated_mail
 from worker.models import FailedTask, MailLog, MailStatus, OutboxMessage
 
-pytestmark = [pytest.mark.broker, pytest.mark.postgres, pytest.mark.timeout(120)]
+# Transactional: the workers must see what this process commits. serialized_rollback, as the
+# suite's other transactional tests: the flush afterwards leaves the database as they expect.
+pytestmark = [
+    pytest.mark.broker,
+    pytest.mark.postgres,
+    pytest.mark.timeout(120),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 HELLO = "worker_tests/email/hello"
 
 
 @pytest.fixture
-def live(transactional_db, monkeypatch):
+def live(monkeypatch):
     """This process publishes to the broker instead of running tasks itself."""
     monkeypatch.setitem(app.conf, "task_always_eager", False)
     purge_broker(settings.REDIS_URL)
