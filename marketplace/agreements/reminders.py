@@ -61,23 +61,27 @@ def remind_unsigned(now=None) -> int:
     docstring). Returns how many reminders this call sent; a second call in the same window,
     on this worker or another, sends none."""
     now = now or timezone.now()
-    sent = 0
-    for pk, window in due_reminders(now):
-        with transaction.atomic():
-            agreement = lock_agreement(pk)
-            if agreement.status != AgreementState.SENT:
-                continue  # signed or replaced meanwhile
-            _reminder, created = AgreementReminder.objects.get_or_create(
-                agreement=agreement, window=window, defaults={"sent_at": now}
-            )
-            if not created:
-                continue
-            mail.send(
-                agreement,
-                "reminder",
-                mail.signatory_recipients(agreement.pledge),
-                key=f"agreement:{agreement.pk}:reminder:{window}",
-                since=timezone.localdate(agreement.sent_at).isoformat(),
-            )
-            sent += 1
-    return sent
+    return sum(send_reminder(pk, window, now) for pk, window in due_reminders(now))
+
+
+def send_reminder(agreement_id: int, window: int, now=None) -> bool:
+    """Send reminder `window` of the agreement unless it was sent already or the agreement no
+    longer awaits the sponsor; returns whether this call sent it. Concurrent calls for the
+    same window send once (row lock, then the unique reminder row)."""
+    with transaction.atomic():
+        agreement = lock_agreement(agreement_id)
+        if agreement.status != AgreementState.SENT:
+            return False  # signed or replaced meanwhile
+        _reminder, created = AgreementReminder.objects.get_or_create(
+            agreement=agreement, window=window, defaults={"sent_at": now or timezone.now()}
+        )
+        if not created:
+            return False
+        mail.send(
+            agreement,
+            "reminder",
+            mail.signatory_recipients(agreement.pledge),
+            key=f"agreement:{agreement.pk}:reminder:{window}",
+            since=timezone.localdate(agreement.sent_at).isoformat(),
+        )
+    return True

@@ -1,0 +1,127 @@
+"""Fixtures for the agreement tests: an event and package with benefits, a sponsor with a
+signatory, pledges paid through the real settlement path (bank transfer recorded)."""
+
+import io
+
+import pytest
+from django.utils import timezone
+from pypdf import PdfReader
+
+from events.choices import BenefitKind, PackageCategory
+from marketplace.agreements.models import StandardClause
+from marketplace.payments.bank import record_transfer
+from sponsors.models import Contact, ContactRole
+from tests.factories import make_event, make_package
+from tests.pledges.factories import make_sponsor, make_terms, pledge_for
+
+SIGNATORY_EMAIL = "ceo@acme.example"
+ORGANISER_EMAIL = "events@example.org"
+
+
+@pytest.fixture(autouse=True)
+def _agreement_settings(settings, tmp_path):
+    settings.PRIVATE_DOCUMENTS_ROOT = tmp_path / "private"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.SITE_URL = "http://testserver"
+    settings.PAYMENTS_STAND_IN_ENABLED = False
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def on_commit(django_capture_on_commit_callbacks):
+    """Run the on-commit callbacks (outbox publishing, eager tasks) at the end of the block."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def event(tree):
+    event = make_event(tree[1], region="AFR", organiser_email=ORGANISER_EMAIL)
+    make_terms(event)
+    return event
+
+
+@pytest.fixture
+def package(event):
+    return make_package(
+        event,
+        title="Gold sponsor",
+        category=PackageCategory.HEADLINE,
+        price="50000.00",
+        capacity=3,
+        max_per_sponsor=1,
+        benefits=[(BenefitKind.LOGO_WEBSITE, 1, 30), (BenefitKind.PASSES, 5, 7)],
+    )
+
+
+@pytest.fixture
+def clauses(db):
+    return [
+        StandardClause.objects.create(
+            title="No endorsement", body="No endorsement implied.", order=1
+        ),
+        StandardClause.objects.create(title="Old clause", body="Retired.", order=2, active=False),
+    ]
+
+
+@pytest.fixture
+def sponsor(db):
+    user, organisation = make_sponsor(name="Acme")
+    organisation.legal_name = "Acme Corporation SA"
+    organisation.billing_address = "1 Rue du Rhône\n1204 Geneva"
+    organisation.save()
+    Contact.objects.create(
+        organisation=organisation, role=ContactRole.SIGNATORY, name="Ada Lovelace",
+        email=SIGNATORY_EMAIL,
+    )  # fmt: skip
+    return user, organisation
+
+
+@pytest.fixture
+def other_sponsor(db):
+    return make_sponsor(name="Borealis")
+
+
+@pytest.fixture
+def pledge(sponsor, package):
+    return pledge_for(sponsor, package, quantity=1, payment_method="bank_transfer")
+
+
+def pay(pledge, reference="BANK-1"):
+    """Record the full transfer: settlement marks the pledge paid (and queues its agreement)."""
+    return record_transfer(
+        pledge,
+        amount=pledge.total,
+        currency=pledge.currency,
+        value_date=timezone.localdate(),
+        bank_reference=reference,
+        actor=None,
+    )
+
+
+def pdf_text(content: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def agreement_mails(mailoutbox, fragment="agreement"):
+    return [m for m in mailoutbox if fragment.lower() in m.subject.lower()]
+
+
+@pytest.fixture
+def sent_agreement(pledge, clauses, django_capture_on_commit_callbacks):
+    """The pledge paid and its agreement issued (sent to the signatory)."""
+    from marketplace.agreements.models import Agreement
+
+    with django_capture_on_commit_callbacks(execute=True):
+        pay(pledge)
+    return Agreement.objects.get(pledge=pledge)
+
+
+def sign_data(agreement, **overrides):
+    data = {
+        "full_name": "Ada Lovelace",
+        "title": "Chief Executive",
+        "confirm": "on",
+        "document_sha256": agreement.sha256,
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
