@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, Q, Value, When
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from sponsors.register import fulltext
+from sponsors.register import facet_sql, fulltext
 from sponsors.register.choices import (
     AgreementType,
     AreaOfAction,
@@ -158,36 +158,19 @@ def _all(conditions_: dict[str, Q], skip=()) -> Q:
     return combined
 
 
-def _count(condition: Q):
-    return Count("pk", filter=condition) if condition else Count("pk")
-
-
-def facet_counts(params: SearchParams, queryset=None):
-    """(facets, years, total): every option's count (other facets' filters applied) in one
-    grouped query; year filtering is applied to the per-year rows here."""
-    selected = conditions(params)
-    queryset = matching_facets(params) if queryset is None else queryset
-    if len(selected) >= 2:
-        # A row failing two selected filters counts nowhere: leave it out of the scan.
-        passed = sum(
-            (Case(When(c, then=Value(1)), default=Value(0)) for c in selected.values()),
-            start=Value(0),
+def facet_counts(params: SearchParams):
+    """(facets, years, total): every option's count (other facets' filters applied) from one
+    grouped query (`facet_sql`); the year filter is applied to its per-year rows here."""
+    matching_ids = None
+    if params.q:
+        matching_ids = (
+            fulltext.match(Agreement.objects.all(), params.q).values("pk").query.sql_with_params()
         )
-        queryset = queryset.alias(passed=passed).filter(passed__gte=len(selected) - 1)
-    aggregates = {"n": _count(_all(selected, skip={"year"}))}
-    options = [
-        (facet, code)
-        for facet, (_n, vocabulary) in CHOICE_FACETS.items()
-        for code in codes(vocabulary)
-    ]
-    options += [("value", key) for key, _label, _bucket in VALUE_BUCKETS]
-    for index, (facet, code) in enumerate(options):
-        condition = _all(selected, skip={facet, "year"}) & option_condition(facet, code)
-        aggregates[f"o{index}"] = Count("pk", filter=condition)
-    rows = list(queryset.order_by().values("year").annotate(**aggregates))
+    rows = facet_sql.count_rows(params, matching_ids)
+    has_years = bool(params.year_from or params.year_to)
 
     def in_range(year):
-        if "year" not in selected:
+        if not has_years:
             return True
         return (
             year is not None
@@ -197,10 +180,10 @@ def facet_counts(params: SearchParams, queryset=None):
 
     kept = [row for row in rows if in_range(row["year"])]
     total = sum(row["n"] for row in kept)
-    facets: dict[str, list[FacetOption]] = {facet: [] for facet in [*CHOICE_FACETS, "value"]}
     labels = {facet: dict(vocabulary.choices) for facet, (_n, vocabulary) in CHOICE_FACETS.items()}
     labels["value"] = {key: label for key, label, _bucket in VALUE_BUCKETS}
-    for index, (facet, code) in enumerate(options):
+    facets: dict[str, list[FacetOption]] = {facet: [] for facet in [*CHOICE_FACETS, "value"]}
+    for index, (facet, code) in enumerate(facet_sql.options()):
         count = sum(row[f"o{index}"] for row in kept)
         facets[facet].append(
             FacetOption(code, labels[facet][code], count, code in getattr(params, facet))
