@@ -29,3 +29,30 @@ def test_event_page_queries_do_not_grow_with_packages(client, tree, settings):
     assert _queries_for(client, "/api/v1/events/small/") == _queries_for(
         client, "/api/v1/events/large/"
     )
+
+
+def test_event_page_queries_do_not_grow_with_delivered_sponsor_logos(
+    client, tree, settings, tmp_path
+):
+    """The sponsor wall costs one query whether it shows one logo or twelve."""
+    from events.fulfilment import services
+    from tests.fulfilment.conftest import paid_pledge_with_tasks
+    from tests.pledges.factories import make_sponsor, make_terms
+
+    settings.AVAILABILITY_CACHE_SECONDS = 0
+    settings.PRIVATE_DOCUMENTS_ROOT = tmp_path / "private"
+    organiser = make_sponsor(name="Organiser")[0]
+    counts = {}
+    for slug, sponsors in (("few", 1), ("many", 12)):
+        event = make_event(tree[1], slug=slug)
+        make_terms(event)
+        package = make_package(event, slug="gold", capacity=None, benefits=BENEFITS)
+        for i in range(sponsors):
+            _, tasks = paid_pledge_with_tasks(make_sponsor(name=f"{slug} {i}"), package)
+            logo = next(task for task in tasks if task.kind == BenefitKind.LOGO_WEBSITE)
+            services.start(logo, actor=organiser)
+            services.deliver(logo, actor=organiser, proof_url="https://example.org/wall")
+        response = client.get(event.url)
+        assert response.content.decode().count('class="sponsor-name"') == sponsors
+        counts[slug] = _queries_for(client, event.url)
+    assert counts["few"] == counts["many"]
