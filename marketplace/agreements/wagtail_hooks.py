@@ -94,7 +94,6 @@ class StandardClauseViewSet(SnippetViewSet):
     model = StandardClause
     icon = "doc-full-inverse"
     menu_label = _("Standard clauses")
-    url_prefix = "agreements/standard-clauses"
     list_display = ["title", "order", "active"]
     list_filter = ["active"]
     ordering = ["order", "pk"]
@@ -104,7 +103,6 @@ class PackageClauseViewSet(SnippetViewSet):
     model = PackageClause
     icon = "doc-empty-inverse"
     menu_label = _("Package clauses")
-    url_prefix = "agreements/package-clauses"
     list_display = ["title", "package", "order", "active"]
     list_filter = ["active", "package"]
     ordering = ["package", "order", "pk"]

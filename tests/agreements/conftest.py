@@ -125,3 +125,41 @@ def sign_data(agreement, **overrides):
     }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
+
+
+@pytest.fixture
+def organiser(tree, client):
+    """An "Event organisers" member with the agreement permissions load_demo grants, signed in."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from events.editorial import ORGANISERS, ensure_editorial_setup
+    from marketplace.agreements.setup import ensure_agreement_permissions
+
+    ensure_editorial_setup(tree[1])
+    ensure_agreement_permissions()
+    user = get_user_model().objects.create_user(
+        "olivia@example.org", "olivia@example.org", "pw", first_name="Olivia", last_name="Okafor"
+    )
+    user.groups.add(Group.objects.get(name=ORGANISERS))
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def signed_agreement(sent_agreement, sponsor):
+    """The agreement signed by the sponsor (as the portal does)."""
+    from marketplace.agreements.signing import sign_as_sponsor
+
+    sign_as_sponsor(
+        sent_agreement,
+        user=sponsor[0],
+        full_name="Ada Lovelace",
+        title="Chief Executive",
+        confirmed=True,
+        document_sha256=sent_agreement.sha256,
+        ip_address="203.0.113.7",
+        user_agent="SponsorBrowser/1.0",
+    )
+    sent_agreement.refresh_from_db()
+    return sent_agreement
