@@ -2,13 +2,12 @@ import re
 
 from django.conf import settings
 from django.urls import include, path, re_path
-from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import views as cms_views
-from marketplace.core import bench
+from marketplace.core import bench, media
 from marketplace.core.health import healthz
 
 urlpatterns = [
@@ -32,8 +31,7 @@ urlpatterns = [
 urlpatterns += [
     re_path(
         r"^{}(?P<path>.*)$".format(re.escape(settings.MEDIA_URL.lstrip("/"))),
-        serve,
-        {"document_root": settings.MEDIA_ROOT},
+        media.public_media,
     )
 ]
 
