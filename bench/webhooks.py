@@ -16,6 +16,10 @@ posts, from client processes:
     (pledge paid, receipt numbered, PDF task queued);
   * a replay storm: 1,000 concurrent copies of one new event — exactly one receipt must result.
 
+A processed event includes what follows a payment after commit in the same request: the outbox
+rows for the receipt's PDF and for the `pledge_paid` receivers (agreement, benefit tasks) and
+their publication to Redis. No worker runs; the queued tasks are purged at the end.
+
 It prints events/s and p50/p95/p99 latency for both, their ratio, and the storm's answers, and
 writes bench/results/webhooks-<time>.json. Everything it starts is stopped on exit.
 """
@@ -277,12 +281,14 @@ def post_all(port, jobs, processes, connections) -> dict:
     }
 
 
-def purge_documents_queue() -> int:
-    """Drop the PDF tasks this run queued (no worker runs during the benchmark)."""
-    from worker.app import app
+def purge_queued_tasks() -> dict:
+    """Drop the tasks this run queued for its pledges (receipt PDFs, and whatever else follows
+    a payment: agreements, benefit tasks): no worker runs during the benchmark, and its
+    database is its own."""
+    from worker.app import QUEUES, app
 
     with app.connection_for_write() as conn:
-        return conn.default_channel.queue_purge("documents") or 0
+        return {queue: conn.default_channel.queue_purge(queue) or 0 for queue in QUEUES}
 
 
 def main(argv=None) -> int:
@@ -347,9 +353,9 @@ def main(argv=None) -> int:
         "storm_duplicates": report["storm"]["outcomes"].get("duplicate", 0),
     }
     try:
-        report["checks"]["document_tasks_purged"] = purge_documents_queue()
+        report["checks"]["queued_tasks_purged"] = purge_queued_tasks()
     except Exception as exc:  # the broker is optional for the figures
-        report["checks"]["document_tasks_purged"] = f"not purged: {exc}"
+        report["checks"]["queued_tasks_purged"] = f"not purged: {exc}"
 
     b, w, s = report["baseline"], report["webhook"], report["storm"]
     ratio = w["per_second"] / b["per_second"] if b["per_second"] else None
