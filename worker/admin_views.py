@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.widgets.button import Button
+from wagtail.admin.widgets.button import HeaderButton
 
 from worker.failures import AlreadyRetried, retry_failed_task
 from worker.models import FailedTask
@@ -31,11 +31,17 @@ class FailedTaskInspectView(generic.InspectView):
     def get_delete_url(self):
         return None
 
-    @property
-    def header_more_buttons(self):
-        if self.object.retried_at or not self.request.user.has_perm(RETRY_PERMISSION):
-            return []
-        return [Button(_("Retry"), url=reverse("failed_tasks:retry", args=[self.object.pk]))]
+    def get_header_buttons(self):
+        buttons = list(super().get_header_buttons())
+        if self.object.retried_at is None and self.request.user.has_perm(RETRY_PERMISSION):
+            buttons.append(
+                HeaderButton(
+                    _("Retry"),
+                    url=reverse("failed_tasks:retry", args=[self.object.pk]),
+                    icon_name="rotate",
+                )
+            )
+        return buttons
 
 
 class RetryFailedTaskView(WagtailAdminTemplateMixin, TemplateView):

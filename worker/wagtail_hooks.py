@@ -87,9 +87,8 @@ class MailLogViewSet(ReadOnlyViewSet):
         "failed_at",
         "key",
         "attachments",
-        "body_text",
-        "body_html",
     ]
+    inspect_template_name = "worker/admin/mail_log_inspect.html"
 
 
 class FailedTaskViewSet(ReadOnlyViewSet):
@@ -122,8 +121,8 @@ class FailedTaskViewSet(ReadOnlyViewSet):
         "failed_at",
         "retried_at",
         "retried_by",
-        "traceback",
     ]
+    inspect_template_name = "worker/admin/failed_task_inspect.html"
 
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [

@@ -38,7 +38,14 @@ def staff_with(*codenames):
 def test_the_mail_log_filters_by_organisation_and_status(staff):
     acme, globex = make_organisation(display_name="Acme"), make_organisation(display_name="Globex")
     log("Acme receipt", organisation=acme, status=MailStatus.SENT)
-    log("Acme reminder", organisation=acme, status=MailStatus.FAILED, error="550 no such user")
+    log(
+        "Acme reminder",
+        organisation=acme,
+        status=MailStatus.FAILED,
+        error="550 no such user",
+        body_text="Please pay.",
+        body_html="<p>Please <b>pay</b>.</p>",
+    )
     log("Globex receipt", organisation=globex)
     url = reverse("mail_log:index")
     html = staff.get(url, {"organisation": acme.pk}).content.decode()
@@ -47,7 +54,8 @@ def test_the_mail_log_filters_by_organisation_and_status(staff):
     assert "Acme reminder" in html and "Acme receipt" not in html
     entry = MailLog.objects.get(subject="Acme reminder")
     html = staff.get(reverse("mail_log:inspect", args=[entry.pk])).content.decode()
-    assert "550 no such user" in html
+    assert "550 no such user" in html and "Please pay." in html
+    assert 'srcdoc="&lt;p&gt;Please &lt;b&gt;pay&lt;/b&gt;.&lt;/p&gt;"' in html  # sandboxed
 
 
 def test_the_organisation_page_lists_its_emails(staff):
@@ -82,12 +90,13 @@ def test_a_failed_task_is_retried_once_from_the_admin(staff, django_capture_on_c
         task_id="abc",
         args=["/dev/null", "x"],
         exception="OSError: disk full",
-        traceback="Traceback ...",
+        traceback="Traceback (most recent call last):\n  File ...\nOSError: disk full",
     )
     inspect_url = reverse("failed_tasks:inspect", args=[failed.pk])
     retry_url = reverse("failed_tasks:retry", args=[failed.pk])
     html = staff.get(inspect_url).content.decode()
     assert "OSError: disk full" in html and retry_url in html
+    assert "Traceback (most recent call last):\n  File ..." in html
     assert "disk full" in staff.get(retry_url).content.decode()  # the confirmation page
     with django_capture_on_commit_callbacks(execute=True):
         response = staff.post(retry_url)
