@@ -10,6 +10,7 @@ from celery.signals import task_failure
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
+from worker import signals
 from worker.models import FailedTask
 
 logger = logging.getLogger(__name__)
@@ -31,11 +32,12 @@ def _json_safe(value):
 def record_failure(
     *, task_name: str, task_id: str, args, kwargs, exception, traceback_text: str, retries: int
 ) -> FailedTask | None:
-    """Write a FailedTask row (in its own transaction). Never raises: a failure to record is
-    logged, so the original error is what Celery reports."""
+    """Write a FailedTask row (in its own transaction) and send `worker.signals.task_failed`.
+    Never raises: a failure to record is logged, so the original error is what Celery
+    reports."""
     try:
         with transaction.atomic():
-            return FailedTask.objects.create(
+            failed = FailedTask.objects.create(
                 task_name=task_name,
                 task_id=task_id or "",
                 args=_json_safe(list(args or [])),
@@ -47,6 +49,8 @@ def record_failure(
     except DatabaseError:
         logger.exception("Could not record the failure of task %s (%s)", task_name, task_id)
         return None
+    signals.send_robustly(signals.task_failed, FailedTask, failed=failed)
+    return failed
 
 
 @task_failure.connect(dispatch_uid="worker.failures.on_task_failure")

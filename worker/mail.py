@@ -35,7 +35,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from worker import outbox
+from worker import outbox, signals
 from worker.base import TRANSIENT_ERRORS
 from worker.models import MailLog, MailStatus
 
@@ -171,7 +171,8 @@ def deliver(log_id: int, *, final_attempt: bool = False) -> bool:
 
     Holds the row locked while sending, so concurrent runs send it once. On an error the row
     records it and the error is raised again (for the task to retry): the status stays queued,
-    or becomes failed when `final_attempt` or the error is not transient."""
+    or becomes failed when `final_attempt` or the error is not transient. Sends
+    `worker.signals.mail_sent` / `mail_failed` (for good) once the row is saved."""
     error = None
     with transaction.atomic():
         log = MailLog.objects.select_for_update().filter(pk=log_id).first()
@@ -199,7 +200,10 @@ def deliver(log_id: int, *, final_attempt: bool = False) -> bool:
                 ]
             )  # fmt: skip
     if error is not None:
+        if log.status == MailStatus.FAILED:
+            signals.send_robustly(signals.mail_failed, MailLog, log=log)
         raise error
+    signals.send_robustly(signals.mail_sent, MailLog, log=log)
     return True
 
 

@@ -167,3 +167,50 @@ def test_bad_calls_are_refused():
     with pytest.raises(TemplateDoesNotExist):
         send_templated_mail("worker_tests/email/missing", {}, "a@example.org")
     assert not MailLog.objects.exists()
+
+
+@pytest.fixture
+def received():
+    from worker import signals
+
+    events = []
+
+    def on_sent(sender, log, **kwargs):
+        events.append(("sent", log.pk))
+
+    def on_failed(sender, log, **kwargs):
+        events.append(("failed", log.pk))
+
+    def on_task_failed(sender, failed, **kwargs):
+        events.append(("task", failed.task_name))
+
+    def broken(sender, **kwargs):
+        raise RuntimeError("a receiver's bug")
+
+    signals.mail_sent.connect(broken)  # must not stop the delivery nor the others
+    signals.mail_sent.connect(on_sent)
+    signals.mail_failed.connect(on_failed)
+    signals.task_failed.connect(on_task_failed)
+    yield events
+    signals.mail_sent.disconnect(broken)
+    signals.mail_sent.disconnect(on_sent)
+    signals.mail_failed.disconnect(on_failed)
+    signals.task_failed.disconnect(on_task_failed)
+
+
+def test_signals_tell_when_an_email_is_sent(on_commit, received):
+    with on_commit():
+        log = send()
+    assert received == [("sent", log.pk)]
+    deliver(log.pk)  # nothing new
+    assert received == [("sent", log.pk)]
+    log.refresh_from_db()
+    assert log.status == MailStatus.SENT
+
+
+def test_signals_tell_once_when_an_email_fails_for_good(on_commit, settings, received):
+    settings.EMAIL_BACKEND = "tests.worker.backends.FailingBackend"
+    with pytest.raises(Exception), on_commit():
+        log = send()
+    # Not on each of the 8 retries: once, then the task's own failure.
+    assert received == [("failed", log.pk), ("task", "worker.tasks.mail.send_logged_mail")]
