@@ -150,7 +150,7 @@ class TaskView(PermissionMixin, WagtailAdminTemplateMixin, TemplateView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_page_title(self):
-        return self.task.kind_label
+        return self.task.title
 
     def get_page_subtitle(self):
         return self.task.organisation.display_name
@@ -159,7 +159,7 @@ class TaskView(PermissionMixin, WagtailAdminTemplateMixin, TemplateView):
         return self.breadcrumbs_items + [
             _home_crumb(),
             {"url": board_url(self.task.event_id), "label": self.task.event.title},
-            {"url": "", "label": f"{self.task.kind_label} — {self.task.organisation}"},
+            {"url": "", "label": f"{self.task.title} — {self.task.organisation}"},
         ]
 
     def get_context_data(self, **kwargs):
@@ -229,7 +229,7 @@ class TaskActionView(PermissionMixin, WagtailAdminTemplateMixin, FormView):
             {"url": board_url(self.task.event_id), "label": self.task.event.title},
             {
                 "url": reverse("fulfilment_admin:task", args=[self.task.pk]),
-                "label": f"{self.task.kind_label} — {self.task.organisation}",
+                "label": f"{self.task.title} — {self.task.organisation}",
             },
             {"url": "", "label": self.action_label},
         ]

@@ -90,6 +90,7 @@ class BenefitTask(models.Model):
     # with the pledge they name the task, so creating the tasks twice creates them once.
     benefit_index = models.PositiveSmallIntegerField(_("benefit number"))
     unit = models.PositiveSmallIntegerField(_("unit"), default=1)
+    units = models.PositiveSmallIntegerField(_("units of the benefit"), default=1)
     kind = models.CharField(_("benefit"), max_length=20, choices=BenefitKind.choices)
     description = models.CharField(_("description"), max_length=255, blank=True)
     quantity = models.PositiveIntegerField(_("quantity"), default=1)
@@ -153,6 +154,17 @@ class BenefitTask(models.Model):
     @property
     def kind_label(self) -> str:
         return kind_label(self.kind)
+
+    @property
+    def title(self) -> str:
+        """The benefit's name, with "(2 of 4)" for a benefit delivered unit by unit."""
+        if self.units > 1:
+            return _("%(kind)s (%(unit)s of %(units)s)") % {
+                "kind": self.kind_label,
+                "unit": self.unit,
+                "units": self.units,
+            }
+        return self.kind_label
 
     @cached_property
     def rule(self):

@@ -68,8 +68,9 @@ def _new_keys(keys) -> set[str]:
 
 
 def send_asset_reminders(today: datetime.date | None = None) -> int:
-    """Queue the "assets missing" emails due today, each once per (pledge, due date, window);
-    returns how many this call queued."""
+    """Queue the "assets missing" emails due today, each once per (pledge, due date, window).
+    Returns how many were due and unsent when this call looked (two runs racing may both
+    count one; only one is sent)."""
     from sponsors.models import ContactRole
     from worker.mail import send_templated_mail
 
@@ -122,7 +123,7 @@ def overdue_tasks(today: datetime.date):
 
 def send_overdue_digests(today: datetime.date | None = None) -> int:
     """Queue one digest per event with overdue tasks to the event's organiser address, once
-    per (event, day); returns how many this call queued."""
+    per (event, day). Returns how many were due and unsent when this call looked."""
     from worker.mail import send_templated_mail
 
     today = today or timezone.localdate()

@@ -112,7 +112,8 @@ def send_report(pledge) -> bool:
 
 def send_post_event_reports(today: datetime.date | None = None) -> int:
     """Queue the report of every paid pledge whose event ended (within the window) and that
-    has not had it yet; returns how many this call queued."""
+    has not had it yet, once per pledge. Returns how many were due and unsent when this call
+    looked."""
     from worker.models import MailLog
 
     today = today or timezone.localdate()

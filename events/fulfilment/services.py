@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.fulfilment import assets
-from events.fulfilment.kinds import AssetType, kind_label, rule_for
+from events.fulfilment.kinds import AssetType, rule_for
 from events.fulfilment.models import BenefitTask, BenefitTaskEvent
 from events.fulfilment.states import FulfilmentError, TaskState, check_move
 
@@ -49,6 +49,7 @@ def planned_tasks(pledge) -> list[BenefitTask]:
                     organisation_id=pledge.organisation_id,
                     benefit_index=index,
                     unit=unit,
+                    units=len(units),
                     kind=kind,
                     description=(benefit.get("description") or "")[:255],
                     quantity=quantity,
@@ -248,4 +249,4 @@ def _delete(fieldfiles) -> None:
 
 def describe(task) -> str:
     """A short label for messages: "Logo on website — Acme (due 2026-05-01)"."""
-    return f"{kind_label(task.kind)} — {task.organisation.display_name} ({task.due_date})"
+    return f"{task.title} — {task.organisation.display_name} ({task.due_date})"

@@ -41,6 +41,9 @@ def test_each_benefit_of_a_paid_pledge_becomes_tasks_with_due_date_and_team(
             ("exhibition", 1, 2, "logistics", start - days(10)),
         ]
     )
+    posts = [t for t in tasks if t.kind == "social_media"]
+    assert [t.title for t in posts] == [f"Social media post ({n} of 4)" for n in (1, 2, 3, 4)]
+    assert next(t for t in tasks if t.kind == "passes").title == "Complimentary passes"
     task = tasks[0]
     assert (task.organisation, task.event_id, task.package_category, task.state) == (
         sponsor[1],

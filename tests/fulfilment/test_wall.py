@@ -68,9 +68,7 @@ def test_the_wall_groups_delivered_logos_by_category_in_catalogue_order(
     assert social[0].logo_url == orbit[1].logo.url
 
 
-def test_a_sponsor_appears_once_per_category_and_a_refund_takes_it_off(
-    event, package, organiser
-):
+def test_a_sponsor_appears_once_per_category_and_a_refund_takes_it_off(event, package, organiser):
     acme = make_sponsor(name="Acme")
     first, _ = deliver_logo(acme, package, organiser)
     deliver_logo(acme, package, organiser, upload=png())
