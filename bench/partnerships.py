@@ -40,6 +40,16 @@ WORDS = (
 ).split()
 
 
+def vocabulary(rng) -> list[str]:
+    """The topical words and 400 made-up ones, so a query word occurs in a few percent of the
+    agreements (as in real text) rather than in half of them."""
+    syllables = "ka ro mi te lu sa no vi de pa ri go".split()
+    made_up = {
+        "".join(rng.choice(syllables) for _ in range(rng.randrange(2, 4))) for _ in range(600)
+    }
+    return WORDS + sorted(made_up)[:400]
+
+
 def generate(path: Path, rows: int, seed: int) -> None:
     from sponsors.register.choices import (
         AgreementType,
@@ -51,6 +61,7 @@ def generate(path: Path, rows: int, seed: int) -> None:
     from sponsors.register.csvformat import COLUMNS
 
     rng = random.Random(seed)
+    words = vocabulary(rng)
     partners = [f"Partner {i:04d} {rng.choice(WORDS).title()}" for i in range(3000)]
     types = [t for t in AgreementType.values if t != "addendum"]
     with path.open("w", encoding="utf-8", newline="") as out:
@@ -63,7 +74,7 @@ def generate(path: Path, rows: int, seed: int) -> None:
             writer.writerow(
                 [
                     f"BENCH/{n:06d}",
-                    " ".join(rng.choice(WORDS) for _ in range(6)).capitalize(),
+                    " ".join(rng.choice(words) for _ in range(6)).capitalize(),
                     ";".join(rng.sample(partners, rng.choice([1, 1, 1, 2]))),
                     rng.choice(PartnerCategory.values),
                     "addendum" if addendum else rng.choice(types),
@@ -74,7 +85,7 @@ def generate(path: Path, rows: int, seed: int) -> None:
                     rng.choice(Contribution.values),
                     ";".join(rng.sample(Region.values, rng.choice([1, 1, 1, 2, 3]))),
                     ";".join(rng.sample(AreaOfAction.values, rng.choice([1, 1, 2]))),
-                    " ".join(rng.choice(WORDS) for _ in range(25)).capitalize() + ".",
+                    " ".join(rng.choice(words) for _ in range(25)).capitalize() + ".",
                     f"BENCH/{rng.randrange(1, n):06d}" if addendum else "",
                 ]
             )
