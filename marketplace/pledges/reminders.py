@@ -80,7 +80,8 @@ def due_for_hold_reminder(now):
 
 def send_payment_reminders(now=None) -> dict[str, int]:
     """Queue the payment-due and hold-expiring reminders due now, each once per window (the
-    MailLog key is unique); returns how many of each this call queued."""
+    MailLog key is unique). Returns how many of each were due and unsent when this call
+    looked (two runs racing may both count one; only one is sent)."""
     now = now or timezone.now()
     return {
         PAYMENT_DUE: _send(PAYMENT_DUE, due_for_payment_reminder(now)),
