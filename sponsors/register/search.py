@@ -145,7 +145,7 @@ def matching_facets(params: SearchParams):
     queryset = AgreementFacet.objects.all()
     if params.q:
         queryset = queryset.filter(
-            agreement__in=fulltext.match(Agreement.objects.all(), params.q).values("pk")
+            agreement__in=fulltext.match(Agreement.objects.order_by(), params.q).values("pk")
         )
     return queryset
 
@@ -164,7 +164,9 @@ def facet_counts(params: SearchParams):
     matching_ids = None
     if params.q:
         matching_ids = (
-            fulltext.match(Agreement.objects.all(), params.q).values("pk").query.sql_with_params()
+            fulltext.match(Agreement.objects.order_by(), params.q)
+            .values("pk")
+            .query.sql_with_params()
         )
     rows = facet_sql.count_rows(params, matching_ids)
     has_years = bool(params.year_from or params.year_to)
