@@ -59,6 +59,10 @@ class MailLog(models.Model):
     it. Written in the transaction that decided to send it (templated mail) or when another
     library sent it through the email backend (`source` = backend)."""
 
+    # Written with every email; Wagtail's reference index (two to four queries a save) has no
+    # use for it: the admin lists a pledge's emails by their foreign key.
+    wagtail_reference_index_ignore = True
+
     class Source(models.TextChoices):
         TEMPLATE = "template", _("Templated mail")
         BACKEND = "backend", _("Sent directly")

@@ -56,11 +56,14 @@ MESSAGES = {
 }
 
 
-def signatory_recipients(pledge) -> list[str]:
-    """The organisation's signatory contact (else its primary or any contact), else its team."""
+def signatory_recipients(pledge, content: dict | None = None) -> list[str]:
+    """The organisation's signatory contact (else its primary or any contact), else its team.
+    With an agreement's `content`, the signatory it was issued to (no need to look again)."""
     from marketplace.pledges.emails import sponsor_recipients
     from sponsors.models import ContactRole
 
+    if content and content.get("sponsor", {}).get("signatory_email"):
+        return [content["sponsor"]["signatory_email"]]
     contact = pledge.organisation.contact_for(ContactRole.SIGNATORY)
     if contact is not None and contact.email:
         return [contact.email]

@@ -34,13 +34,14 @@ def log_event(agreement, from_state, to_state, actor=None, reason="") -> Agreeme
     )
 
 
-def apply_move(agreement, to_state: str, *, actor=None, reason="", at=None) -> None:
-    """Apply an allowed move to a locked agreement: state, its timestamp, an audit entry.
-    Raises `InvalidAgreementMove` (nothing written) when the table forbids it."""
+def apply_move(agreement, to_state: str, *, actor=None, reason="", at=None, also_save=()) -> None:
+    """Apply an allowed move to a locked agreement: state, its timestamp, an audit entry (and
+    the fields named in `also_save`, in the same UPDATE). Raises `InvalidAgreementMove`
+    (nothing written) when the table forbids it."""
     from_state = agreement.status
     check_move(from_state, to_state)
     agreement.status = to_state
-    fields = ["status"]
+    fields = ["status", *also_save]
     stamp = STAMPS.get(to_state)
     if stamp:
         setattr(agreement, stamp, at or timezone.now())

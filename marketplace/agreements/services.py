@@ -63,21 +63,23 @@ def issue_agreement(pledge_id: int, version: int = 1) -> Agreement | None:
         agreement = lock_agreement(agreement.pk)
         if agreement.status != AgreementState.DRAFT:
             return agreement  # another run finished first
+        stored = []
         if not agreement.pdf:
             agreement.sha256 = documents.sha256_of(pdf)
             agreement.pdf.save(_pdf_name(agreement), ContentFile(pdf), save=False)
-            agreement.save(update_fields=["pdf", "sha256"])
+            stored = ["pdf", "sha256"]
         else:
             pdf = _read(agreement.pdf)
         apply_move(
             agreement,
             AgreementState.SENT,
             reason=_("Emailed to the sponsor's signatory for signature."),
+            also_save=stored,
         )
         mail.send(
             agreement,
             "reissued" if agreement.version > 1 else "issued",
-            mail.signatory_recipients(agreement.pledge),
+            mail.signatory_recipients(agreement.pledge, agreement.content),
             key=f"agreement:{agreement.pk}:issued",
             pdf=(f"{agreement.file_stem}.pdf", pdf),
         )
@@ -128,8 +130,9 @@ def _create_version(pledge_id: int, version: int) -> Agreement | None:
 
 
 def _pdf_name(agreement, suffix: str = "") -> str:
+    """The file's name below the field's `agreements/` folder: `<year>/<number>-v<n>.pdf`."""
     year = agreement.number.split("-")[1]
-    return f"agreements/{year}/{agreement.file_stem}{suffix}.pdf"
+    return f"{year}/{agreement.file_stem}{suffix}.pdf"
 
 
 def _read(field) -> bytes:

@@ -31,6 +31,7 @@ def test_paying_a_pledge_issues_its_agreement_emailed_to_the_signatory_with_the_
         1,
         "sent",
     )
+    assert agreement.pdf.name == f"agreements/{YEAR}/AGR-{YEAR}-00001-v1.pdf"
     stored = agreement.pdf.open("rb").read()
     assert stored.startswith(b"%PDF-")
     assert agreement.sha256 == hashlib.sha256(stored).hexdigest()
