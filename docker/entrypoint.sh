@@ -6,6 +6,7 @@ set -eu
 
 if [ "${1:-web}" = "web" ]; then
     python manage.py migrate --noinput
+    python manage.py ensure_roles
     # gthread: a worker waiting on PostgreSQL or Redis serves other requests meanwhile, and
     # clients (there is no buffering proxy in front in docker-compose) keep their connections.
     exec gunicorn marketplace.wsgi:application \

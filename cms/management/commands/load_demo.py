@@ -13,6 +13,7 @@ from cms.demo.users import demo_password, ensure_demo_users
 from events.editorial import ensure_editorial_setup
 from events.fulfilment.setup import ensure_fulfilment_permissions
 from marketplace.agreements.setup import ensure_agreements_setup
+from marketplace.core.roles import ensure_roles
 from marketplace.finance.setup import ensure_demo_bank_details, ensure_finance_permissions
 from marketplace.pledges.setup import ensure_pledges_setup
 from sponsors.register.demo import load_demo_register
@@ -38,6 +39,7 @@ class Command(BaseCommand):
             ensure_fulfilment_permissions()
             ensure_demo_bank_details()
             ensure_agreements_setup()
+            ensure_roles()
         if created:
             call_command("update_index", verbosity=0)
             self.stdout.write(f"Demo catalogue created: {', '.join(created)}.")
