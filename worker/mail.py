@@ -29,7 +29,7 @@ from email.utils import make_msgid, parseaddr
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -44,9 +44,15 @@ ATTACHMENTS_DIR = "mail/attachments"
 MAX_ERROR = 4000
 
 
+def attachment_storage() -> FileSystemStorage:
+    """Where attachments wait for delivery: private (receipts, agreements), never under
+    MEDIA_ROOT, which is served to the public."""
+    return FileSystemStorage(location=settings.PRIVATE_DOCUMENTS_ROOT)
+
+
 @dataclass(frozen=True)
 class Attachment:
-    """A file already in the default storage (e.g. a rendered agreement), attached by name."""
+    """A file already in the attachment storage (see `attachment_storage`), attached by name."""
 
     filename: str
     path: str
@@ -143,7 +149,7 @@ def _store(attachment) -> dict:
     if isinstance(content, str):
         content = content.encode()
     folder = f"{ATTACHMENTS_DIR}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
-    path = default_storage.save(f"{folder}/{filename}", ContentFile(content))
+    path = attachment_storage().save(f"{folder}/{filename}", ContentFile(content))
     return {"filename": filename, "path": path, "mimetype": mimetype}
 
 
@@ -160,7 +166,7 @@ def build_message(log: MailLog) -> EmailMultiAlternatives:
     if log.body_html:
         message.attach_alternative(log.body_html, "text/html")
     for item in log.attachments:
-        with default_storage.open(item["path"], "rb") as handle:
+        with attachment_storage().open(item["path"], "rb") as handle:
             message.attach(item["filename"], handle.read(), item.get("mimetype"))
     message.mail_log_id = log.pk  # already logged: the logging backend leaves it alone
     return message

@@ -5,13 +5,12 @@ the error) recorded."""
 import pytest
 from django.core import mail
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.template import TemplateDoesNotExist
 
 from tests.sponsors.builders import make_organisation
 from tests.worker.backends import FlakyBackend
-from worker.mail import Attachment, deliver, send_templated_mail
+from worker.mail import Attachment, attachment_storage, deliver, send_templated_mail
 from worker.models import FailedTask, MailLog, MailStatus, OutboxMessage
 
 pytestmark = pytest.mark.django_db
@@ -124,8 +123,11 @@ def test_a_failed_email_can_be_sent_by_running_the_task_again(on_commit, setting
     assert len(mail.outbox) == 1
 
 
-def test_attachments_are_stored_and_attached(on_commit):
-    stored = default_storage.save("tests/agreement.pdf", ContentFile(b"%PDF-1.7 agreement"))
+def test_attachments_are_stored_privately_and_attached(on_commit, settings, tmp_path):
+    settings.PRIVATE_DOCUMENTS_ROOT = tmp_path / "private"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    storage = attachment_storage()
+    stored = storage.save("tests/agreement.pdf", ContentFile(b"%PDF-1.7 agreement"))
     try:
         with on_commit():
             log = send(
@@ -137,10 +139,10 @@ def test_attachments_are_stored_and_attached(on_commit):
         assert [a[0] for a in mail.outbox[0].attachments] == ["agreement.pdf", "notes.txt"]
         assert mail.outbox[0].attachments[0][1] == b"%PDF-1.7 agreement"
         assert log.attachments[1]["path"].startswith("mail/attachments/")
+        assert (tmp_path / "private" / log.attachments[1]["path"]).exists()
+        assert not (tmp_path / "media").exists()  # nothing public
     finally:
-        default_storage.delete(stored)
-        for item in MailLog.objects.get().attachments[1:]:
-            default_storage.delete(item["path"])
+        storage.delete(stored)
 
 
 def test_the_language_is_recorded_and_used(on_commit):
