@@ -243,9 +243,7 @@ STRIPE_WEBHOOK_SECRET_PREVIOUS = env.str("STRIPE_WEBHOOK_SECRET_PREVIOUS", defau
 # The local stand-in for Stripe's hosted checkout (marketplace/payments/standin.py): a page
 # labelled TEST PAYMENT that sends the app a signed webhook. On by default in development when
 # there is no Stripe key; start-up refuses it when DEBUG is off (marketplace/config.py).
-PAYMENTS_STAND_IN_ENABLED = env.bool(
-    "PAYMENTS_STAND_IN", default=DEBUG and not STRIPE_SECRET_KEY
-)
+PAYMENTS_STAND_IN_ENABLED = env.bool("PAYMENTS_STAND_IN", default=DEBUG and not STRIPE_SECRET_KEY)
 # Issued receipts, invoices and credit notes (PDF): private, served only through views that
 # check who asks, never under MEDIA_URL.
 PRIVATE_DOCUMENTS_ROOT = DATA_DIR / "private"
