@@ -9,7 +9,8 @@ It migrates the PostgreSQL database of DATABASE_URL (creating it if needed; use 
 its own: what it issues stays, as issued documents do), empties the Celery queues of the Redis
 database of REDIS_URL (use a database of its own), listens for mail on a local SMTP server
 (aiosmtpd, 127.0.0.1) and starts ONE Celery worker (`-c 1`: one pool process does all the work)
-on the queues default, documents and mail, against that database, broker and SMTP server.
+on the queues default, documents and mail, against that database, broker and SMTP server, as
+deployed (prefork pool, log level INFO; pool processes load the PDF fonts when they start).
 
 1. Throughput: N paid pledges get their agreement task queued while the worker is stopped
    (through the outbox, as settlement does); the worker then starts and drains them. Each
@@ -49,6 +50,7 @@ from benchserver import describe_machine  # noqa: E402
 from loadgen import die_with_parent, percentile  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 RESULTS_DIR = ROOT / "bench" / "results"
 CELERY = str(Path(sys.executable).with_name("celery"))
 TARGET_PER_SECOND = 10
@@ -58,7 +60,7 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--agreements", type=int, default=200, help="throughput run size (200)")
     parser.add_argument("--burst", type=int, default=500, help="pledges paid in the burst (500)")
-    parser.add_argument("--concurrency", type=int, default=1, help="worker pool processes (1)")
+    parser.add_argument("--concurrency", type=int, default=1, help="worker pool size (1)")
     parser.add_argument("--timeout", type=float, default=900, help="max seconds per phase")
     return parser.parse_args(argv)
 
@@ -147,11 +149,11 @@ class Worker:
         self.process = None
 
     def start(self, timeout: float = 60) -> "Worker":
-        self.log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
+        self.log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
             [CELERY, "-A", "worker", "worker", "-Q", "default,documents,mail",
              "-c", str(self.concurrency), "-P", "prefork", "-n", "bench@%h",
-             "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "WARNING"],
+             "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "INFO"],
             cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
             preexec_fn=_child_setup,  # own process group, dies with the benchmark
         )  # fmt: skip
@@ -453,6 +455,9 @@ def main(argv=None) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    from marketplace.agreements.setup import ensure_demo_clauses
+
+    ensure_demo_clauses()  # the agreements carry the demo's four standard clauses
     purge_queues()
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     run = time.strftime("%Y%m%d-%H%M%S")

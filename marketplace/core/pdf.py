@@ -33,6 +33,15 @@ def font_config() -> FontConfiguration:
     return config
 
 
+def warm_up() -> None:
+    """Load the fonts into this thread's font configuration now (a one-line document): the
+    first PDF a process renders otherwise pays about a second for fontconfig and the fonts.
+    Worker pool processes call it when they start (`worker/app.py`)."""
+    HTML(string="<p>warm</p>", url_fetcher=offline_url_fetcher()).write_pdf(
+        font_config=font_config()
+    )
+
+
 def render_pdf(template_name: str, context: dict) -> bytes:
     """Render `template_name` with `context` to HTML, then to PDF bytes. Guarantees no network
     access and no file read outside the template itself."""
