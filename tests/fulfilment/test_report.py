@@ -30,6 +30,7 @@ def test_the_report_lists_each_benefit_with_its_proofs(paid, organiser):
     services.waive(tasks["passes"], actor=organiser, reason="The sponsor sent no delegates.")
 
     content = render_report(pledge)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     (SCREENSHOTS / "fulfilment-report.pdf").write_bytes(content)  # to look at
     reader = PdfReader(io.BytesIO(content))
     text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
