@@ -5,10 +5,10 @@ policy, and the clauses (snippets) agreements are made of.
 Organisers and approvers get these permissions from `setup.ensure_agreement_permissions`
 (run by `load_demo`)."""
 
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -19,6 +19,11 @@ from marketplace.agreements.models import (
     PackageClause,
     StandardClause,
 )
+
+
+def _inspect_url(agreement) -> str:
+    return reverse("agreements_admin:inspect", args=[agreement.pk])
+
 
 NO_EDITING = {
     "add_url_name": None,
@@ -48,7 +53,7 @@ class AgreementViewSet(ModelViewSet):
     search_backend_name = None
     list_per_page = 50
     list_display = [
-        Column("label", label=_("Agreement"), sort_key="number"),
+        TitleColumn("label", label=_("Agreement"), sort_key="number", get_url=_inspect_url),
         Column("sponsor", label=_("Sponsor"), accessor="pledge.organisation",
                sort_key="pledge__organisation__display_name"),
         Column("event", label=_("Event"), accessor="pledge.event.acronym",
