@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from events.choices import BenefitKind
 from events.fulfilment.kinds import AssetType, Team, kind_label, rule_for
 from events.fulfilment.states import OPEN_STATES, TaskState, label
+from marketplace.core.audit import StateChange
 
 
 class PrivateStorage(FileSystemStorage):
@@ -214,28 +215,15 @@ class BenefitTask(models.Model):
         return bool(self.proof_file or self.proof_url)
 
 
-class BenefitTaskEvent(models.Model):
+class BenefitTaskEvent(StateChange):
     """One entry of a task's audit log: who, when, from which state to which, why. An asset
     supplied or replaced is logged with the state unchanged."""
 
     task = models.ForeignKey(BenefitTask, on_delete=models.CASCADE, related_name="history")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("at"), default=timezone.now)
-    from_state = models.CharField(_("from"), max_length=20, blank=True)
-    to_state = models.CharField(_("to"), max_length=20)
-    reason = models.TextField(_("reason"), blank=True)
 
-    class Meta:
+    class Meta(StateChange.Meta):
         verbose_name = _("benefit task history entry")
         verbose_name_plural = _("benefit task history")
-        ordering = ["at", "pk"]
 
     def __str__(self):
         return f"{self.task_id}: {self.from_state or '∅'} → {self.to_state}"

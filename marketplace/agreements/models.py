@@ -22,6 +22,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel
 
 from marketplace.agreements.states import AgreementState, label
 from marketplace.agreements.storage import agreement_storage
+from marketplace.core.audit import StateChange
 
 DEFAULT_REMINDER_DAYS = 7
 
@@ -211,29 +212,16 @@ class Agreement(models.Model):
         return next((s for s in self.signatures.all() if s.side == side), None)
 
 
-class AgreementEvent(models.Model):
+class AgreementEvent(StateChange):
     """One entry of an agreement's audit log: who moved it, when, from which state, why."""
 
     wagtail_reference_index_ignore = True
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="history")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("at"), default=timezone.now)
-    from_state = models.CharField(_("from"), max_length=20, blank=True)
-    to_state = models.CharField(_("to"), max_length=20)
-    reason = models.TextField(_("reason"), blank=True)
 
-    class Meta:
+    class Meta(StateChange.Meta):
         verbose_name = _("agreement history entry")
         verbose_name_plural = _("agreement history")
-        ordering = ["at", "pk"]
 
     def __str__(self):
         return f"{self.agreement}: {self.from_state or '∅'} → {self.to_state}"

@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.core.audit import StateChange
 from marketplace.pledges.states import EXPIRING_STATES, PledgeState
 
 REFERENCE_DIGITS = 6
@@ -168,27 +169,14 @@ class Pledge(models.Model):
         }.get(self.status, _("Nothing to do: this pledge is closed."))
 
 
-class PledgeEvent(models.Model):
+class PledgeEvent(StateChange):
     """One entry of a pledge's audit log: who moved it, when, from which state to which, why."""
 
     pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="history")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("at"), default=timezone.now)
-    from_state = models.CharField(_("from"), max_length=20, blank=True)
-    to_state = models.CharField(_("to"), max_length=20)
-    reason = models.TextField(_("reason"), blank=True)
 
-    class Meta:
+    class Meta(StateChange.Meta):
         verbose_name = _("pledge history entry")
         verbose_name_plural = _("pledge history")
-        ordering = ["at", "pk"]
 
     def __str__(self):
         return f"{self.pledge}: {self.from_state or '∅'} → {self.to_state}"
