@@ -21,8 +21,25 @@ from sponsors.choices import DUE_DILIGENCE_CATEGORIES, PartnerCategory
 
 class Clearance(models.TextChoices):
     PENDING = "pending", _("Pending review")
-    CLEARED = "cleared", _("Cleared")
+    CLEARED = "cleared", _("Approved")
+    RESERVED = "reserved", _("Approved with reservation")
     DECLINED = "declined", _("Declined")
+
+
+# The decisions that let an organisation sponsor (packages that require approval included).
+APPROVED_CLEARANCES = (Clearance.CLEARED, Clearance.RESERVED)
+
+
+class ExclusionCriterion(models.TextChoices):
+    """What the UN checks before it engages a business partner; a due-diligence decision records
+    which of these the approver checked."""
+
+    UN_SANCTIONS = "un_sanctions", _("UN Security Council sanctions lists")
+    UNGM_INELIGIBLE = "ungm_ineligible", _("UN Global Marketplace ineligible vendors")
+    TOBACCO = "tobacco", _("Tobacco")
+    WEAPONS = "weapons", _("Weapons and armaments")
+    HUMAN_RIGHTS = "human_rights", _("Human-rights and labour concerns")
+    OTHER = "other", _("Other concerns")
 
 
 def logo_path(instance, filename: str) -> str:
@@ -93,8 +110,9 @@ class Organisation(models.Model):
 
     @property
     def is_cleared(self) -> bool:
-        """True once an organiser has cleared the organisation in due diligence."""
-        return self.clearance == Clearance.CLEARED
+        """True once an approver has approved the organisation in due diligence (with or
+        without a reservation)."""
+        return self.clearance in APPROVED_CLEARANCES
 
     @property
     def is_declined(self) -> bool:
@@ -255,6 +273,10 @@ class ClearanceDecision(models.Model):
     )
     decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
     notified_at = models.DateTimeField(null=True, blank=True)
+    criteria_checked = models.JSONField(
+        _("exclusion criteria checked"), default=list, blank=True
+    )  # ExclusionCriterion values
+    reservation = models.TextField(_("reservation"), blank=True)
 
     class Meta:
         verbose_name = _("due-diligence decision")
@@ -262,3 +284,106 @@ class ClearanceDecision(models.Model):
 
     def __str__(self):
         return f"{self.organisation}: {self.get_decision_display()}"
+
+    def criteria_labels(self) -> list[str]:
+        return [ExclusionCriterion(c).label for c in self.criteria_checked if c in _CRITERIA]
+
+
+_CRITERIA = set(ExclusionCriterion.values)
+
+
+class SanctionsEntryKind(models.TextChoices):
+    INDIVIDUAL = "individual", _("Individual")
+    ENTITY = "entity", _("Entity")
+
+
+class SanctionsEntry(models.Model):
+    """One individual or entity of the UN Security Council Consolidated List, as last imported
+    (`python manage.py import_sanctions_list FILE`). Entries dropped from a newer list are kept,
+    marked delisted, so the matches reviewed against them keep their evidence."""
+
+    data_id = models.CharField(_("data id"), max_length=32, unique=True)
+    reference_number = models.CharField(_("reference number"), max_length=64, blank=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=SanctionsEntryKind.choices)
+    name = models.CharField(_("name"), max_length=500)
+    original_script_name = models.CharField(
+        _("name in original script"), max_length=500, blank=True
+    )
+    aliases = models.JSONField(_("aliases"), default=list, blank=True)
+    list_type = models.CharField(_("sanctions regime"), max_length=100, blank=True)
+    listed_on = models.DateField(_("listed on"), null=True, blank=True)
+    list_generated_at = models.DateTimeField(_("list generated at"), null=True, blank=True)
+    delisted_at = models.DateTimeField(_("delisted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sanctions list entry")
+        verbose_name_plural = _("sanctions list entries")
+        ordering = ["name", "pk"]
+
+    def __str__(self):
+        return f"{self.name} ({self.reference_number or self.data_id})"
+
+    def names(self) -> list[str]:
+        """Every name the entry is listed under: its name, the original script and aliases."""
+        names = [self.name, self.original_script_name, *self.aliases]
+        return list(dict.fromkeys(n for n in names if n))
+
+
+class ScreeningOutcome(models.TextChoices):
+    OPEN = "open", _("Awaiting review")
+    TRUE_MATCH = "true_match", _("True match")
+    FALSE_POSITIVE = "false_positive", _("False positive")
+
+
+class ScreeningMatch(models.Model):
+    """A name of an organisation (or of its signatory, contact or member) that resembles a
+    sanctions-list entry. While one is open the organisation cannot be approved; an approver
+    reviews it as a true match (which declines the organisation) or a false positive, with a
+    reason. Rows are never deleted: they are the screening's audit trail."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="screening_matches"
+    )
+    entry = models.ForeignKey(SanctionsEntry, on_delete=models.PROTECT, related_name="matches")
+    subject = models.CharField(_("screened as"), max_length=40)  # e.g. "organisation", "contact"
+    subject_name = models.CharField(_("screened name"), max_length=500)
+    matched_name = models.CharField(_("listed name"), max_length=500)
+    score = models.PositiveSmallIntegerField(_("similarity"))
+    source = models.CharField(_("found by"), max_length=20)  # onboarding, import, daily, ...
+    found_at = models.DateTimeField(_("found at"), default=timezone.now)
+    outcome = models.CharField(
+        _("outcome"),
+        max_length=20,
+        choices=ScreeningOutcome.choices,
+        default=ScreeningOutcome.OPEN,
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    review_reason = models.TextField(_("review reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("screening match")
+        verbose_name_plural = _("screening matches")
+        ordering = ["-found_at", "-pk"]
+        permissions = [("review_screeningmatch", _("Can review sanctions screening matches"))]
+        constraints = [
+            # A name matched once stays one row, whatever its outcome: a daily rescan never
+            # reopens a false positive that an approver has already reviewed.
+            models.UniqueConstraint(
+                fields=["organisation", "entry", "subject_name"], name="one_match_per_name"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.subject_name} ~ {self.entry}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.outcome == ScreeningOutcome.OPEN

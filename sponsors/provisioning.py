@@ -16,6 +16,7 @@ from django_countries import countries
 
 from sponsors.choices import PartnerCategory
 from sponsors.models import Clearance, Contact, ContactRole, MemberRole, Membership, Organisation
+from sponsors.screening import screen_organisation
 from sponsors.services import decide_clearance
 
 
@@ -106,5 +107,14 @@ def create_sponsor_account(
             name=email.split("@")[0],
             email=email,
         )
+        matches = screen_organisation(organisation, source="onboarding")
+        if matches:
+            # Rolls everything back: an organisation resembling a sanctions-list entry is
+            # never cleared by a command; it registers in the portal and an approver reviews.
+            raise ProvisioningError(
+                f"{name} resembles the UN sanctions list entry {matches[0].entry} "
+                f"({matches[0].matched_name!r}); nothing was created. Register it in the "
+                "portal so that an approver reviews the match."
+            )
         decide_clearance(organisation, None, Clearance.CLEARED, reason, notify=False)
     return SponsorAccount(user, organisation, password, generated)

@@ -16,3 +16,15 @@ def ensure_sponsor_review_permissions() -> None:
     )
     for group in Group.objects.filter(name__in=REVIEW_GROUPS):
         group.permissions.add(*permissions)
+
+
+SCREENING_PERMISSIONS = ("review_screeningmatch", "view_screeningmatch", "view_sanctionsentry")
+
+
+def ensure_screening_permissions() -> None:
+    """Sponsorship approvers review sanctions screening matches (and read the list). Idempotent."""
+    permissions = Permission.objects.filter(
+        content_type__app_label="sponsors", codename__in=SCREENING_PERMISSIONS
+    )
+    for group in Group.objects.filter(name=APPROVERS):
+        group.permissions.add(*permissions)

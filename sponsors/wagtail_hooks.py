@@ -7,14 +7,16 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
 
 from sponsors.admin_views import (
     DecideClearanceView,
     OrganisationIndexView,
     OrganisationInspectView,
     OrganisationPermissionPolicy,
+    ReviewScreeningMatchView,
 )
-from sponsors.models import Clearance, Organisation
+from sponsors.models import Clearance, Organisation, SanctionsEntry, ScreeningMatch
 
 
 class OrganisationViewSet(ModelViewSet):
@@ -87,9 +89,19 @@ class OrganisationViewSet(ModelViewSet):
                 name="clear",
             ),
             path(
+                "reserve/<int:pk>/",
+                DecideClearanceView.as_view(decision=Clearance.RESERVED),
+                name="reserve",
+            ),
+            path(
                 "decline/<int:pk>/",
                 DecideClearanceView.as_view(decision=Clearance.DECLINED),
                 name="decline",
+            ),
+            path(
+                "screening/<int:pk>/review/",
+                ReviewScreeningMatchView.as_view(),
+                name="review_match",
             ),
         ]
 
@@ -99,8 +111,119 @@ def register_organisation_viewset():
     return OrganisationViewSet()
 
 
+class ReadOnlyPolicy(ModelPermissionPolicy):
+    """Screening rows are written by the screening and reviewed through their own action;
+    nobody adds, edits or deletes them in a form."""
+
+    def user_has_permission(self, user, action):
+        if action in {"add", "change", "delete"}:
+            return False
+        return super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
+class ScreeningMatchViewSet(ModelViewSet):
+    model = ScreeningMatch
+    name = "screening_matches"
+    url_prefix = "screening-matches"
+    menu_label = _("Sanctions screening")
+    icon = "warning"
+    menu_order = 251
+    add_to_admin_menu = True
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    list_per_page = 50
+    ordering = ["outcome", "-found_at"]
+    list_display = [
+        DateColumn("found_at", label=_("Found")),
+        Column("organisation", label=_("Organisation"), accessor="organisation"),
+        Column("subject_name", label=_("Screened name")),
+        Column("matched_name", label=_("Listed name")),
+        Column("score", label=_("Similarity")),
+        Column("outcome", label=_("Outcome"), accessor="get_outcome_display"),
+    ]
+    list_filter = ["outcome", "subject", "source"]
+    form_fields = ["review_reason"]  # never shown: the policy allows no add or edit
+    search_fields = ["subject_name", "matched_name", "organisation__legal_name"]
+    search_backend_name = None
+    inspect_view_fields = [
+        "organisation",
+        "subject",
+        "subject_name",
+        "entry",
+        "matched_name",
+        "score",
+        "source",
+        "found_at",
+        "outcome",
+        "reviewed_by",
+        "reviewed_at",
+        "review_reason",
+    ]
+
+    @property
+    def permission_policy(self):
+        return ReadOnlyPolicy(self.model)
+
+    def get_queryset(self, request):
+        return ScreeningMatch.objects.select_related("organisation", "entry")
+
+
+class SanctionsEntryViewSet(ModelViewSet):
+    model = SanctionsEntry
+    name = "sanctions_entries"
+    url_prefix = "sanctions-list"
+    menu_label = _("Sanctions list")
+    icon = "list-ul"
+    add_to_settings_menu = True
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    list_per_page = 50
+    list_display = [
+        "name",
+        Column("reference_number", label=_("Reference")),
+        Column("kind", label=_("Kind"), accessor="get_kind_display"),
+        Column("list_type", label=_("Regime")),
+        DateColumn("listed_on", label=_("Listed on")),
+        DateColumn("delisted_at", label=_("Delisted")),
+    ]
+    list_filter = ["kind", "list_type"]
+    form_fields = ["name"]  # never shown: the policy allows no add or edit
+    search_fields = ["name", "reference_number", "original_script_name"]
+    search_backend_name = None
+    inspect_view_fields = [
+        "data_id",
+        "reference_number",
+        "kind",
+        "name",
+        "original_script_name",
+        "aliases",
+        "list_type",
+        "listed_on",
+        "list_generated_at",
+        "delisted_at",
+    ]
+
+    @property
+    def permission_policy(self):
+        return ReadOnlyPolicy(self.model)
+
+
+@hooks.register("register_admin_viewset")
+def register_screening_viewsets():
+    return [ScreeningMatchViewSet(), SanctionsEntryViewSet()]
+
+
 @hooks.register("register_permissions")
 def register_decide_clearance_permission():
     return Permission.objects.filter(
-        content_type__app_label="sponsors", codename="decide_clearance"
+        content_type__app_label="sponsors",
+        codename__in=[
+            "decide_clearance",
+            "review_screeningmatch",
+            "view_screeningmatch",
+            "view_sanctionsentry",
+        ],
     )

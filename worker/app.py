@@ -29,6 +29,7 @@ app.conf.task_queues = [Queue(name, Exchange(name), routing_key=name) for name i
 #   sent (N from the event's AgreementPolicy) are chased, once per window.
 # - remind-payments, every minute: payment due (3 days to 24 h before a hold ends) and hold
 #   about to expire (24 h before; 10 min for a card hold), once per (pledge, hold end).
+# - screen-sponsors, daily at 03:17: every organisation against the stored UN sanctions list.
 # - remind-fulfilment, every hour: sponsors' missing assets (7 and 2 days before the due date),
 #   the organisers' daily overdue digest and, after an event, each sponsor's PDF report.
 # Reminders are idempotent per window: the MailLog key (kind, object, window) is unique.
@@ -56,6 +57,10 @@ app.conf.beat_schedule = {
     "remind-unsigned-agreements": {
         "task": "worker.tasks.agreements.remind_unsigned",
         "schedule": crontab(minute=7),  # every hour, at :07
+    },
+    "screen-sponsors": {
+        "task": "worker.tasks.sponsors.screen_sponsors",
+        "schedule": crontab(hour=3, minute=17),  # daily: the sanctions list changes often
     },
 }
 app.autodiscover_tasks(lambda: ["worker"], related_name="tasks")

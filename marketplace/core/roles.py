@@ -16,7 +16,7 @@ from marketplace.agreements.setup import ensure_agreement_permissions
 from marketplace.finance.setup import FINANCE, ensure_finance_permissions
 from marketplace.pledges.setup import ensure_pledge_permissions
 from sponsors.register.access import PARTNERSHIP_OFFICERS, ensure_partnership_groups
-from sponsors.staff import ensure_sponsor_review_permissions
+from sponsors.staff import ensure_screening_permissions, ensure_sponsor_review_permissions
 
 # The mail log and failed tasks: organisers, approvers and finance follow what was sent; those
 # who decide on money or approvals may re-run a task that failed for good.
@@ -34,6 +34,7 @@ def ensure_roles() -> list[str]:
         Group.objects.get_or_create(name=name)
     ensure_finance_permissions()
     ensure_sponsor_review_permissions()
+    ensure_screening_permissions()
     ensure_pledge_permissions()
     ensure_agreement_permissions()
     ensure_fulfilment_permissions()

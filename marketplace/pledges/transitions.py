@@ -28,7 +28,6 @@ from marketplace.pledges.states import (
     PledgeState,
     check_move,
 )
-from sponsors.models import Clearance
 
 EXPIRY_BATCH = 500
 
@@ -101,7 +100,7 @@ def approve(pledge: Pledge, *, actor, reason: str = "") -> Pledge:
         locked = lock_pledge(pledge)
         if locked.status != PledgeState.AWAITING_APPROVAL:
             raise PledgeError(_("Only a pledge awaiting approval can be approved."))
-        if locked.organisation.clearance != Clearance.CLEARED:
+        if not locked.organisation.is_cleared:
             raise PledgeError(
                 _(
                     "%(organisation)s has not been cleared in due diligence: clear it before "

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from events.editorial import ORGANISERS, admin_access
 from sponsors.membership import onboarding_missing
-from sponsors.models import Clearance, ClearanceDecision
+from sponsors.models import Clearance, ClearanceDecision, ExclusionCriterion
 from sponsors.notifications import send_clearance_decision
 from sponsors.services import (
     OrganisationError,
@@ -21,6 +21,9 @@ from sponsors.staff import ensure_sponsor_review_permissions
 from tests.sponsors.builders import make_organisation, make_user
 
 pytestmark = pytest.mark.django_db
+
+# Every exclusion criterion an approval needs (all but "other").
+CHECKED = [c for c in ExclusionCriterion.values if c != ExclusionCriterion.OTHER]
 
 
 @pytest.fixture
@@ -153,7 +156,9 @@ def test_an_organiser_clears_through_the_admin_with_a_required_reason(
     organisation.refresh_from_db()
     assert organisation.clearance == Clearance.PENDING
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, {"reason": "Registry and sanctions lists checked."})
+        response = client.post(
+            url, {"reason": "Registry and sanctions lists checked.", "criteria": CHECKED}
+        )
     assert response["Location"] == reverse("sponsor_organisations:inspect", args=[organisation.pk])
     organisation.refresh_from_db()
     assert organisation.is_cleared and organisation.cleared_by == organiser
@@ -164,7 +169,8 @@ def test_the_admin_shows_the_refusal_to_clear_an_undeclared_organisation(client,
     organisation = make_organisation(declares_no_excluded_activities=False)
     client.force_login(organiser)
     response = client.post(
-        reverse("sponsor_organisations:clear", args=[organisation.pk]), {"reason": "ok"}
+        reverse("sponsor_organisations:clear", args=[organisation.pk]),
+        {"reason": "ok", "criteria": CHECKED},
     )
     assert response.status_code == 400
     assert "not yet declared" in response.content.decode()

@@ -4,7 +4,7 @@ Their names start with `worker.tasks.mail.` so `task_routes` sends them to the m
 
 from celery import shared_task
 
-from sponsors import notifications
+from sponsors import notifications, screening
 from worker.base import BaseTask
 
 
@@ -22,3 +22,10 @@ def send_invitation(invitation_id: int) -> None:
 )
 def send_clearance_decision(decision_id: int) -> None:
     notifications.send_clearance_decision(decision_id)
+
+
+@shared_task(name="worker.tasks.sponsors.screen_sponsors", base=BaseTask)
+def screen_sponsors() -> dict:
+    """Daily: screen every organisation against the stored sanctions list (new matches only)."""
+    result = screening.screen_organisations(source="daily")
+    return {"organisations": result.organisations, "new_matches": len(result.new_matches)}
