@@ -137,6 +137,7 @@ class _ListIndex:
     def __init__(self):
         self.keys = {SanctionsEntryKind.ENTITY: [], SanctionsEntryKind.INDIVIDUAL: []}
         self.names = {SanctionsEntryKind.ENTITY: [], SanctionsEntryKind.INDIVIDUAL: []}
+        self.by_word: dict[str, set[int]] = {}  # individuals' name words -> their positions
         for entry in SanctionsEntry.objects.filter(delisted_at__isnull=True).only(
             "pk", "kind", "name", "original_script_name", "aliases"
         ):
@@ -144,8 +145,34 @@ class _ListIndex:
             for listed_name in entry.names():
                 key = skeleton(listed_name, entity=entity)
                 if key:
+                    if not entity:
+                        position = len(self.keys[entry.kind])
+                        for word in set(key.split()):
+                            self.by_word.setdefault(word, set()).add(position)
                     self.keys[entry.kind].append(key)
                     self.names[entry.kind].append((entry.pk, listed_name))
+
+    def _containing(self, key: str):
+        """People leave out middle names and patronymics: "Ivan Petrov" is "Ivan Sergeyevich
+        Petrov". A name of two words or more whose every word is a word of a listed name, and
+        which makes up two thirds of that name's words at least, is a match too (looked up
+        through the words, not compared with every name)."""
+        words = key.split()
+        found = None
+        for word in words:
+            found = (
+                self.by_word.get(word, set())
+                if found is None
+                else found & self.by_word.get(word, set())
+            )
+            if not found:
+                return []
+        keys = self.keys[SanctionsEntryKind.INDIVIDUAL]
+        return [
+            (keys[i], fuzz.token_set_ratio(key, keys[i]), i)
+            for i in found
+            if _covers(len(words), len(keys[i].split()))
+        ]
 
     def matches(self, subject: Subject):
         kind = SanctionsEntryKind.ENTITY if subject.entity else SanctionsEntryKind.INDIVIDUAL
@@ -156,21 +183,7 @@ class _ListIndex:
             key, self.keys[kind], scorer=fuzz.ratio, score_cutoff=MATCH_THRESHOLD, limit=None
         )
         if kind == SanctionsEntryKind.INDIVIDUAL and key.count(" "):
-            # People leave out middle names and patronymics: "Ivan Petrov" is "Ivan
-            # Sergeyevich Petrov". A name of two words or more that the other contains, and
-            # that makes up two thirds of its words at least, counts as a match too.
-            words = len(key.split())
-            hits += [
-                hit
-                for hit in process.extract(
-                    key,
-                    self.keys[kind],
-                    scorer=fuzz.token_set_ratio,
-                    score_cutoff=MATCH_THRESHOLD,
-                    limit=None,
-                )
-                if _covers(words, len(hit[0].split()))
-            ]
+            hits += self._containing(key)
         best: dict[int, tuple[int, str]] = {}
         for _key, score, index in hits:
             entry_id, listed_name = self.names[kind][index]
