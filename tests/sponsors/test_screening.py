@@ -383,3 +383,24 @@ def test_organisers_cannot_review_matches(client, sanctions_list):
     assert response.status_code in (302, 403)
     match.refresh_from_db()
     assert match.is_open
+
+
+def test_the_sponsor_is_told_of_an_approval_with_reservation(
+    approver, django_capture_on_commit_callbacks
+):
+    organisation = make_organisation()
+    with django_capture_on_commit_callbacks(execute=True):
+        decide_clearance(
+            organisation,
+            approver,
+            Clearance.RESERVED,
+            "Checked.",
+            criteria=CHECKED,
+            reservation="In-kind contributions only.",
+        )
+    (message,) = mail.outbox
+    assert "is cleared to sponsor" in message.subject
+    assert "with the reservation below" in message.body
+    assert "In-kind contributions only." in message.body
+    assert "not able to accept" not in message.body
+    assert "In-kind contributions only." in message.alternatives[0][0]
