@@ -71,7 +71,7 @@ def invitation_limit_problem(organisation: Organisation, email: str = "") -> str
         )
         return _(
             "%(organisation)s has sent %(limit)s invitations in the last 24 hours, the most "
-            "allowed. Nothing was sent: you can invite again from %(again)s."
+            "allowed. Nothing was sent; you can invite again from %(again)s onwards."
         ) % {
             "organisation": organisation.display_name,
             "limit": INVITATIONS_PER_DAY,

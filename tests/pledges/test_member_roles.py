@@ -61,3 +61,41 @@ def test_a_plain_member_still_reads_the_pledge(client, sponsor, admins_pledge):
     assert "Cancel this pledge" not in html
     api = api_for(member_of(sponsor))
     assert api.get(f"/api/v1/pledges/{admins_pledge.reference}/").status_code == 200
+
+
+def test_a_plain_member_cannot_pledge_on_the_page_or_through_the_api(client, sponsor, package):
+    member = member_of(sponsor)
+    client.force_login(member)
+    url = f"/account/pledges/new/{package.pk}/"
+    data = {"quantity": "1", "payment_method": "card", "accept_terms": "on", "terms_version": "1"}
+    for response in (client.get(url), client.post(url, data)):
+        assert response.status_code == 403
+        assert "Pledging needs the Administrator role" in response.content.decode()
+        assert "may pledge and cancel" in response.content.decode()
+
+    body = {"package": package.pk, "quantity": 1, "payment_method": "card", "accept_terms": True}
+    response = api_for(member).post("/api/v1/pledges/", body, format="json")
+    assert response.status_code == 403
+    assert "Pledging needs the Administrator role" in response.json()["detail"]
+    assert not Pledge.objects.exists()
+
+
+def test_a_member_granted_may_pledge_pledges_and_cancels(client, sponsor, package):
+    member = member_of(sponsor, may_pledge=True)
+    body = {"package": package.pk, "quantity": 1, "payment_method": "card", "accept_terms": True}
+    response = api_for(member).post("/api/v1/pledges/", body, format="json")
+    assert response.status_code == 201
+    pledge = Pledge.objects.get(reference=response.json()["reference"])
+    client.force_login(member)
+    client.post(f"/account/pledges/{pledge.public_id}/cancel/")
+    assert Pledge.objects.get(pk=pledge.pk).status == "cancelled"
+
+
+@pytest.mark.parametrize("role", ["signatory", "finance"])
+def test_signatories_and_finance_do_not_cancel_without_the_grant(
+    client, sponsor, admins_pledge, role
+):
+    client.force_login(member_of(sponsor, role))
+    response = client.post(f"/account/pledges/{admins_pledge.public_id}/cancel/")
+    assert response.status_code == 403
+    assert Pledge.objects.get(pk=admins_pledge.pk).status == "held"
