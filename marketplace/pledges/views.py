@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from events.availability import availability_for
-from marketplace.pledges import services, waitlist
+from marketplace.pledges import services, submission, waitlist
 from marketplace.pledges.errors import OnboardingIncomplete, PledgeError
 from marketplace.pledges.forms import PledgeForm
 from marketplace.pledges.models import (
@@ -188,6 +188,12 @@ def _pledge_or_wait(request, package_id, *, joining_waitlist):
     allowance = max(package.max_per_sponsor - own, 0)
     if availability.available is not None and not joining_waitlist:
         allowance = min(allowance, availability.available)
+    posted_token = request.POST.get("form_token", "") if not joining_waitlist else ""
+    if request.method == "POST" and not joining_waitlist:
+        # A second click on "Pledge" (or the page sent again) lands on the pledge it made.
+        used = submission.used_form_token(posted_token, request.user)
+        if used is not None:
+            return _already_submitted(request, submission.AlreadySubmitted(used.pledge))
     form = PledgeForm(
         request.POST or None,
         max_quantity=allowance,
@@ -196,6 +202,7 @@ def _pledge_or_wait(request, package_id, *, joining_waitlist):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         action = waitlist.join_waitlist if joining_waitlist else services.create_pledge
+        once = {} if joining_waitlist else {"form_token": posted_token}
         try:
             result = action(
                 user=request.user,
@@ -205,7 +212,13 @@ def _pledge_or_wait(request, package_id, *, joining_waitlist):
                 payment_method=data["payment_method"],
                 accept_terms=data["accept_terms"],
                 terms_version=data["terms_version"],
+                **once,
             )
+        except submission.AlreadySubmitted as already:  # the same form, sent at the same time
+            return _already_submitted(request, already)
+        except submission.FormExpired as error:
+            posted_token = ""  # a fresh token below
+            form.add_error(None, error.message)
         except OnboardingIncomplete as error:  # e.g. declined between two clicks
             form.add_error(None, error.message)
         except PledgeError as error:
@@ -234,6 +247,17 @@ def _pledge_or_wait(request, package_id, *, joining_waitlist):
             "own": own,
             "joining_waitlist": joining_waitlist,
             "closed": services.pledging_closed(event),
+            # Kept across a corrected submission (a failed attempt did not use it).
+            "form_token": ""
+            if joining_waitlist
+            else posted_token or submission.issue_form_token(request.user, package),
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _already_submitted(request, already):
+    messages.info(request, already.message)
+    if already.pledge is None:
+        return redirect("pledges:list")
+    return redirect("pledges:detail", public_id=already.pledge.public_id)
