@@ -148,8 +148,6 @@ class MembershipForm(forms.Form):
     may_pay = forms.BooleanField(label=_("May pay"), required=False)
 
 
-RoleForm = MembershipForm  # the name the team page's form had before grants existed
-
 
 class SwitchOrganisationForm(forms.Form):
     organisation = forms.UUIDField(widget=forms.HiddenInput)
