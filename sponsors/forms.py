@@ -148,6 +148,5 @@ class MembershipForm(forms.Form):
     may_pay = forms.BooleanField(label=_("May pay"), required=False)
 
 
-
 class SwitchOrganisationForm(forms.Form):
     organisation = forms.UUIDField(widget=forms.HiddenInput)
