@@ -132,12 +132,20 @@ class InvitationForm(forms.ModelForm):
         fields = ["email", "role"]
         labels = {"email": _("Email"), "role": _("Role")}
         help_texts = {
-            "role": _("Administrators edit the organisation and manage its team."),
+            "role": _(
+                "Administrators edit the organisation, manage its team, pledge, pay and sign; "
+                "signatories sign agreements; finance pays and follows invoices and receipts; "
+                "members read. An administrator can later let a member pledge or pay."
+            ),
         }
 
 
-class RoleForm(forms.Form):
+class MembershipForm(forms.Form):
+    """A member's role and the capabilities granted beyond it (the team page)."""
+
     role = forms.ChoiceField(label=_("Role"), choices=MemberRole.choices)
+    may_pledge = forms.BooleanField(label=_("May pledge and cancel"), required=False)
+    may_pay = forms.BooleanField(label=_("May pay"), required=False)
 
 
 class SwitchOrganisationForm(forms.Form):

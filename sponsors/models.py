@@ -1,6 +1,8 @@
 """Sponsor organisations (the parties that pledge), their people and their due-diligence state.
 
-An organisation has members (user accounts, admin or member), contacts (people the bureau
+An organisation has members (user accounts with a role: administrator, signatory, finance or
+member, and the capabilities an administrator grants them — what each may do is decided in
+`sponsors/membership.py`), contacts (people the bureau
 writes to, by role: primary, signatory, finance, marketing), invitations to join, and a history
 of due-diligence decisions. The partnership register (`sponsors/register/`) links its partners
 to these records.
@@ -16,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from marketplace.core.audit import StateChange
 from sponsors.choices import DUE_DILIGENCE_CATEGORIES, PartnerCategory
 
 
@@ -134,7 +137,10 @@ class Organisation(models.Model):
 
 
 class MemberRole(models.TextChoices):
+    # "admin" is the stored value of the administrator since the first release: kept as is.
     ADMIN = "admin", _("Administrator")
+    SIGNATORY = "signatory", _("Signatory")
+    FINANCE = "finance", _("Finance")
     MEMBER = "member", _("Member")
 
 
@@ -151,6 +157,17 @@ class Membership(models.Model):
     role = models.CharField(
         _("role"), max_length=10, choices=MemberRole.choices, default=MemberRole.MEMBER
     )
+    # Capabilities an administrator grants beyond the role (see `sponsors/membership.py`).
+    may_pledge = models.BooleanField(
+        _("may pledge and cancel"),
+        default=False,
+        help_text=_("Make and cancel pledges for the organisation without being administrator."),
+    )
+    may_pay = models.BooleanField(
+        _("may pay"),
+        default=False,
+        help_text=_("Pay pledges by card and ask for bank-transfer invoices."),
+    )
     joined_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -165,6 +182,56 @@ class Membership(models.Model):
     @property
     def is_admin(self) -> bool:
         return self.role == MemberRole.ADMIN
+
+    @property
+    def display_name(self) -> str:
+        return self.user.get_full_name() or self.user.email
+
+
+class MembershipChangeKind(models.TextChoices):
+    ROLE = "role", _("Role")
+    MAY_PLEDGE = "may_pledge", _("May pledge and cancel")
+    MAY_PAY = "may_pay", _("May pay")
+
+
+class MembershipChange(StateChange):
+    """One change of a member's role or granted capability: who changed it (`actor`), when
+    (`at`), from and to. Kept when the member later leaves (the member's email is copied)."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="membership_changes"
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("member"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    member_email = models.EmailField(_("member's email"))
+    kind = models.CharField(_("what changed"), max_length=12, choices=MembershipChangeKind.choices)
+
+    class Meta(StateChange.Meta):
+        verbose_name = _("team change")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.member_email}: {self.kind} {self.from_state} → {self.to_state}"
+
+    def value_label(self, value: str) -> str:
+        if not value:  # joined (from nothing) or left (to nothing)
+            return _("not in the team")
+        if self.kind == MembershipChangeKind.ROLE:
+            return MemberRole(value).label if value in MemberRole.values else value
+        return _("yes") if value == "yes" else _("no")
+
+    @property
+    def from_label(self) -> str:
+        return self.value_label(self.from_state)
+
+    @property
+    def to_label(self) -> str:
+        return self.value_label(self.to_state)
 
 
 class ContactRole(models.TextChoices):

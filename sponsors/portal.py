@@ -7,11 +7,16 @@ session (never from the URL), so a person only ever reaches their own organisati
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
-from django.utils.translation import gettext as _
+from django.shortcuts import redirect, render
 
-from sponsors.membership import active_organisation
+from sponsors.membership import (
+    Action,
+    active_organisation,
+    holders,
+    membership_allows,
+    membership_of,
+    refusal,
+)
 from sponsors.models import Membership
 
 
@@ -25,10 +30,35 @@ def is_sponsor_account(user) -> bool:
     )
 
 
+def refuse(request, organisation, action: Action, *, back_url: str = ""):
+    """The page for a member whose role does not allow `action` (403): the role needed and who
+    in the organisation holds it, rather than a bare "forbidden"."""
+    return render(
+        request,
+        "sponsors/not_allowed.html",
+        {
+            "message": refusal(organisation, action),
+            "organisation": organisation,
+            "membership": membership_of(request.user, organisation),
+            "holders": holders(organisation, action),
+            "back_url": back_url,
+        },
+        status=403,
+    )
+
+
+def refusal_unless(request, organisation, action: Action, *, back_url: str = ""):
+    """None when the signed-in user may do `action` for `organisation`, else the refusal page
+    (views: `if refused := refusal_unless(...): return refused`)."""
+    if membership_allows(membership_of(request.user, organisation), action):
+        return None
+    return refuse(request, organisation, action, back_url=back_url)
+
+
 def portal_view(view=None, *, admin_only=False):
     """Decorate a portal view: sign-in required, an organisation required (else onboarding),
-    and with `admin_only` the organisation's administrator role (else 403). Sets
-    `request.organisation` and `request.membership`."""
+    and with `admin_only` the right to manage the organisation and its team (else the refusal
+    page, 403). Sets `request.organisation` and `request.membership`."""
 
     def decorator(func):
         @login_required
@@ -38,8 +68,8 @@ def portal_view(view=None, *, admin_only=False):
             if organisation is None:
                 return redirect("sponsors:onboarding")
             membership = Membership.objects.get(user=request.user, organisation=organisation)
-            if admin_only and not membership.is_admin:
-                raise PermissionDenied(_("Only the organisation's administrators can do this."))
+            if admin_only and not membership_allows(membership, Action.MANAGE_TEAM):
+                return refuse(request, organisation, Action.MANAGE_TEAM)
             request.organisation = organisation
             request.membership = membership
             return func(request, *args, **kwargs)

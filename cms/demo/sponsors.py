@@ -1,5 +1,6 @@
 """The demo sponsor organisation: sponsor@example.org administers Acme Connectivity Ltd, a
-private-sector company that has declared and been cleared, with a full set of contacts."""
+private-sector company that has declared and been cleared, with a full set of contacts, and a
+team: signatory@example.org signs its agreements, member@example.org only reads."""
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,6 +18,11 @@ CONTACTS = [
     (ContactRole.FINANCE, "Luis Ortega", "accounts@acme-connectivity.example", "+41 22 555 01 20"),
     (ContactRole.MARKETING, "Mei Chen", "brand@acme-connectivity.example", ""),
 ]
+# Sam's teammates, to try the sponsor roles: who may sign, who may only read.
+TEAM = [
+    ("signatory@example.org", MemberRole.SIGNATORY),
+    ("member@example.org", MemberRole.MEMBER),
+]
 
 
 @transaction.atomic
@@ -29,6 +35,7 @@ def ensure_demo_organisation(users: dict) -> Organisation | None:
         return None
     existing = Membership.objects.filter(user=sponsor).select_related("organisation").first()
     if existing:
+        _ensure_team(existing.organisation, users)
         return existing.organisation
     organisation = Organisation.objects.create(
         legal_name=ORGANISATION,
@@ -44,6 +51,7 @@ def ensure_demo_organisation(users: dict) -> Organisation | None:
         clearance=Clearance.PENDING,
     )
     Membership.objects.create(user=sponsor, organisation=organisation, role=MemberRole.ADMIN)
+    _ensure_team(organisation, users)
     for role, name, email, phone in CONTACTS:
         Contact.objects.create(
             organisation=organisation, role=role, name=name, email=email, phone=phone
@@ -56,3 +64,11 @@ def ensure_demo_organisation(users: dict) -> Organisation | None:
         notify=False,
     )
     return organisation
+
+
+def _ensure_team(organisation, users: dict) -> None:
+    """Add the demo teammates who are not in a team yet (a role changed in the demo stays)."""
+    for email, role in TEAM:
+        user = users.get(email)
+        if user is not None and not Membership.objects.filter(user=user).exists():
+            Membership.objects.create(user=user, organisation=organisation, role=role)

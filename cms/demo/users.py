@@ -19,6 +19,9 @@ DEMO_USERS = [
     ("finance@example.org", "Fatima", "Finance", [FINANCE], False),
     ("partnerships@example.org", "Paula", "Partnerships", [PARTNERSHIP_OFFICERS], False),
     ("sponsor@example.org", "Sam", "Sponsor", [], False),
+    # Sponsor roles: Sam's teammates at Acme (their roles are set in cms/demo/sponsors.py).
+    ("signatory@example.org", "Grace", "Hopper-Okafor", [], False),
+    ("member@example.org", "Tom", "Teammate", [], False),
     ("admin@example.org", "Ada", "Administrator", [], True),
 ]
 

@@ -88,18 +88,21 @@ def sign_as_sponsor(
     user_agent: str = "",
 ) -> Signature:
     """Record the sponsor's signature of the agreement and move it to signed_by_sponsor; the
-    event's organiser is emailed to countersign. Guarantees: the signer belongs to the pledging
-    organisation, the agreement awaits the sponsor, and `document_sha256` (the PDF the signer
-    was shown) is the agreement's — else AgreementError and nothing is written."""
-    from sponsors.models import Membership
+    event's organiser is emailed to countersign. Guarantees: the signer is a signatory or an
+    administrator of the pledging organisation (`sponsors.membership`), the agreement awaits
+    the sponsor, and `document_sha256` (the PDF the signer was shown) is the agreement's —
+    else AgreementError and nothing is written."""
+    from sponsors.membership import Action, membership_allows, membership_of, refusal
 
     full_name, title = _clean_signer(full_name, title, confirmed)
     with transaction.atomic():
         locked = lock_agreement(agreement.pk)
-        if not Membership.objects.filter(
-            user=user, organisation_id=locked.pledge.organisation_id
-        ).exists():
+        organisation = locked.pledge.organisation
+        membership = membership_of(user, organisation)
+        if membership is None:
             raise AgreementError(_("Only members of the sponsoring organisation can sign."))
+        if not membership_allows(membership, Action.SIGN):
+            raise AgreementError(refusal(organisation, Action.SIGN))
         _refuse_unless(locked, AgreementState.SENT)
         if (document_sha256 or "").strip().lower() != locked.sha256:
             raise AgreementError(

@@ -1,6 +1,7 @@
 """The sponsor's agreement page: read the agreement, download its PDF, sign it; later download
 the executed copy. Only members of the pledging organisation find an agreement here; anyone
-else gets 404, exactly as for an agreement that does not exist."""
+else gets 404, exactly as for an agreement that does not exist. Every member reads it; only a
+signatory or an administrator signs (`sponsors.membership`), and the page names them."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,6 +14,7 @@ from marketplace.agreements import services, signing
 from marketplace.agreements.errors import AgreementError
 from marketplace.agreements.forms import SignForm
 from marketplace.agreements.models import Agreement
+from sponsors.membership import Action, can, holders, refusal
 
 
 def members_agreements(user):
@@ -42,8 +44,13 @@ def agreement_detail(request, public_id):
         initial={"document_sha256": agreement.sha256},
         confirm_label=confirm_label(agreement),
     )
+    organisation = agreement.pledge.organisation
+    may_sign = can(request.user, organisation, Action.SIGN)
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and not may_sign:
+        # Refused before the form is read: the page says which role signs and who holds it.
+        status = 403
+    elif request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -78,6 +85,10 @@ def agreement_detail(request, public_id):
             "current": current if current and current.pk != agreement.pk else None,
             "signatures": list(agreement.signatures.all()),
             "history": agreement.history.select_related("actor"),
+            "may_sign": may_sign,
+            "signers": holders(organisation, Action.SIGN),
+            "sign_refusal": "" if may_sign else refusal(organisation, Action.SIGN),
+            "refused": status == 403,
         },
         status=status,
     )

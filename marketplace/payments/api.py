@@ -1,8 +1,9 @@
 """API v1 for paying a pledge: open a card checkout, or get the bank-transfer invoice.
 
 Members of the pledging organisation only (404 for anyone else, as for a reference that does
-not exist); 409 with a `detail` when the pledge does not await that kind of payment; 502 when
-Stripe refuses (nothing changed). The pledge's money (`amount_paid`, `receipts`) is part of
+not exist), whose role may pay (403 with a `detail` naming the role otherwise); 409 with a
+`detail` when the pledge does not await that kind of payment; 502 when Stripe refuses
+(nothing changed). The pledge's money (`amount_paid`, `receipts`) is part of
 the pledge itself: `GET /api/v1/pledges/<reference>/`.
 """
 
@@ -20,6 +21,8 @@ from marketplace.payments import bank, checkout
 from marketplace.payments.balance import balance_of
 from marketplace.payments.errors import PaymentError
 from marketplace.pledges.models import Pledge
+from sponsors.api_access import require_for_api
+from sponsors.membership import Action
 
 
 class CheckoutSerializer(serializers.Serializer):
@@ -55,12 +58,15 @@ def receipts(pledge) -> list[dict]:
 
 
 def _pledge(request, reference) -> Pledge:
-    return get_object_or_404(
+    """The pledge, found among the user's organisations' (404), that the user may pay (403)."""
+    pledge = get_object_or_404(
         Pledge.objects.filter(organisation__memberships__user=request.user).select_related(
             "event", "organisation"
         ),
         reference=reference,
     )
+    require_for_api(request.user, pledge.organisation, Action.PAY)
+    return pledge
 
 
 def _refusal(error: PaymentError) -> Response:
@@ -77,6 +83,7 @@ class PledgeCheckout(APIView):
         request=None,
         responses={
             201: CheckoutSerializer,
+            403: OpenApiResponse(description="The member's role may not pay: `detail`"),
             404: OpenApiResponse(description="No such pledge for this account"),
             409: OpenApiResponse(description="The pledge does not await a card payment"),
             502: OpenApiResponse(description="Stripe refused; nothing changed"),

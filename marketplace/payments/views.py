@@ -1,11 +1,13 @@
 """The sponsor's payment pages: pay by card, come back from the checkout, ask for the invoice,
 and download the pledge's finance documents. Members of the pledging organisation only; anyone
-else gets 404, as for a pledge that does not exist."""
+else gets 404, as for a pledge that does not exist. Every member downloads the documents;
+paying needs the role or grant `sponsors.membership` says, else the refusal page."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,6 +17,8 @@ from marketplace.payments import bank, checkout
 from marketplace.payments.errors import PaymentError
 from marketplace.pledges.models import Pledge
 from marketplace.pledges.states import PledgeState
+from sponsors.membership import Action
+from sponsors.portal import refusal_unless
 
 
 def _own_pledge(request, public_id) -> Pledge:
@@ -26,10 +30,17 @@ def _own_pledge(request, public_id) -> Pledge:
     )
 
 
+def _refusal_to_pay(request, pledge):
+    back = reverse("pledges:detail", args=[pledge.public_id])
+    return refusal_unless(request, pledge.organisation, Action.PAY, back_url=back)
+
+
 @login_required
 @require_POST
 def pay_by_card(request, public_id):
     pledge = _own_pledge(request, public_id)
+    if refused := _refusal_to_pay(request, pledge):
+        return refused
     try:
         payment = checkout.start_card_payment(pledge, user=request.user)
     except PaymentError as error:
@@ -63,6 +74,8 @@ def card_return(request, public_id):
 @require_POST
 def request_invoice(request, public_id):
     pledge = _own_pledge(request, public_id)
+    if refused := _refusal_to_pay(request, pledge):
+        return refused
     try:
         invoice = bank.request_invoice(pledge, user=request.user)
     except PaymentError as error:

@@ -2,9 +2,10 @@
 organisation's pledges.
 
 Answers are always JSON: 400 with field errors (or a `detail`), 401 without a token, 403 with
-what is `missing` when onboarding is not finished, 404 for a pledge of another organisation
-(as for one that does not exist), 409 when not enough is left, 413 for a body over
-DATA_UPLOAD_MAX_MEMORY_SIZE.
+what is `missing` when onboarding is not finished, or with a `detail` naming the role needed
+when the member's role may not pledge or cancel (`sponsors.membership`), 404 for a pledge of
+another organisation (as for one that does not exist), 409 when not enough is left, 413 for a
+body over DATA_UPLOAD_MAX_MEMORY_SIZE.
 """
 
 import json
@@ -28,7 +29,8 @@ from rest_framework.views import APIView
 from marketplace.pledges import services
 from marketplace.pledges.errors import NotEnoughLeft, PledgeError
 from marketplace.pledges.models import PaymentMethod, Pledge
-from sponsors.membership import active_organisation, onboarding_missing
+from sponsors.api_access import require_for_api
+from sponsors.membership import Action, active_organisation, onboarding_missing
 
 # --- Bodies that are too large or not JSON -------------------------------------------------
 
@@ -231,7 +233,10 @@ class PledgeList(JSONOnlyAPIView):
         responses={
             201: PledgeSerializer,
             400: OpenApiResponse(description="Field errors"),
-            403: OpenApiResponse(description="Onboarding not finished: `detail`, `missing`"),
+            403: OpenApiResponse(
+                description="Onboarding not finished (`detail`, `missing`), or the member's "
+                "role may not pledge (`detail` names the role needed)"
+            ),
             409: OpenApiResponse(description="Not enough left: `detail`, `available`"),
         },
     )
@@ -240,6 +245,7 @@ class PledgeList(JSONOnlyAPIView):
         missing = onboarding_missing(request.user, organisation)
         if missing:
             return _missing_response(missing)
+        require_for_api(request.user, organisation, Action.PLEDGE)
         serializer = PledgeRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -276,6 +282,7 @@ class PledgeCancel(JSONOnlyAPIView):
     @extend_schema(request=None, responses={200: PledgeSerializer})
     def post(self, request, reference):
         pledge = get_object_or_404(_members_pledges(request.user), reference=reference)
+        require_for_api(request.user, pledge.organisation, Action.CANCEL)
         try:
             pledge = services.cancel(pledge, actor=request.user, by_sponsor=True)
         except PledgeError as error:

@@ -272,3 +272,32 @@ class WaitlistEntry(models.Model):
             | models.Q(created_at=self.created_at, pk__lt=self.pk)
         )
         return earlier.count() + 1
+
+
+def new_form_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class PledgeFormToken(models.Model):
+    """A one-time token issued with the pledge form (a hidden field) and used up, in the
+    transaction that writes the pledge, by the first submission that carries it: a
+    double-click or a resubmitted page makes one pledge, and the second request is pointed at
+    it (`marketplace/pledges/submission.py`)."""
+
+    token = models.CharField(max_length=64, unique=True, default=new_form_token, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    package = models.ForeignKey(
+        "events.SponsorshipPackagePage", on_delete=models.CASCADE, related_name="+"
+    )
+    issued_at = models.DateTimeField(default=timezone.now, db_index=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+    pledge = models.OneToOneField(
+        Pledge, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("pledge form token")
+        indexes = [models.Index(fields=["user", "package"], name="pledge_form_token_owner")]
+
+    def __str__(self):
+        return f"{self.user_id}/{self.package_id}: {'used' if self.used_at else 'open'}"

@@ -25,6 +25,7 @@ from marketplace.pledges.rules import (  # noqa: F401 - part of the services' in
     pledging_closed,
 )
 from marketplace.pledges.states import SLOT_HOLDING_STATES, PledgeState
+from marketplace.pledges.submission import claim_form_token, use_form_token
 from marketplace.pledges.transitions import (  # noqa: F401 - part of the services' interface
     apply_move,
     approve,
@@ -162,6 +163,7 @@ def create_pledge(
     payment_method,
     accept_terms,
     terms_version=None,
+    form_token: str | None = None,
 ) -> Pledge:
     """Pledge `quantity` units of a published package for `organisation`.
 
@@ -170,8 +172,10 @@ def create_pledge(
     exceeded (package row locked, availability re-counted, pledge written — one transaction).
     The pledge snapshots price, currency, total and benefits, records the accepted terms and
     holds its slots until `hold_expiry`; a package that requires approval moves it straight to
-    awaiting_approval. Raises `OnboardingIncomplete`, `PledgeError` or `NotEnoughLeft`, having
-    written nothing."""
+    awaiting_approval. With `form_token` (the pledge form's one-time token) at most one pledge
+    is ever made per token, concurrent submissions included: a used token raises
+    `AlreadySubmitted` naming the pledge it made (see `submission.py`). Raises
+    `OnboardingIncomplete`, `PledgeError` or `NotEnoughLeft`, having written nothing."""
     check_can_pledge(user, organisation)
     package, terms = validate_request(
         package_id=package_id,
@@ -182,6 +186,9 @@ def create_pledge(
     )
     event = package.event
     with transaction.atomic():
+        # The form's token is locked before the package, so a second submission of the same
+        # form waits here and then finds it used, rather than being told "sold out".
+        claimed = None if form_token is None else claim_form_token(form_token, user, package.pk)
         locked = lock_package(package.pk)
         check_slots(locked, package.pk, organisation.pk, quantity)
         if settings.PLEDGES_DISABLE_INVENTORY_LOCK:
@@ -196,6 +203,8 @@ def create_pledge(
             terms=terms,
             expires_at=hold_expiry(event, payment_method),
         )
+        if claimed is not None:
+            use_form_token(claimed, pledge)
         log_event(pledge, "", PledgeState.HELD, user, _("Pledged."))
         if package.requires_approval:
             apply_move(

@@ -2,7 +2,8 @@
 organisation's pledges, cancel one. Thin: input goes through forms, rules through services.
 
 A pledge is found only among the organisations the user belongs to, so anyone else gets 404,
-exactly as for a pledge that does not exist.
+exactly as for a pledge that does not exist. Every member reads; pledging, cancelling and
+taking up an offer need the role or grant `sponsors.membership` says, else the refusal page.
 """
 
 from django.contrib import messages
@@ -10,11 +11,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Sum
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from events.availability import availability_for
-from marketplace.pledges import services, waitlist
+from marketplace.pledges import services, submission, waitlist
 from marketplace.pledges.errors import OnboardingIncomplete, PledgeError
 from marketplace.pledges.forms import PledgeForm
 from marketplace.pledges.models import (
@@ -24,7 +26,8 @@ from marketplace.pledges.models import (
     WaitlistStatus,
 )
 from marketplace.pledges.states import SLOT_HOLDING_STATES
-from sponsors.membership import active_organisation, onboarding_missing
+from sponsors.membership import Action, active_organisation, can, onboarding_missing, refusal
+from sponsors.portal import refusal_unless
 
 PLEDGES_PER_PAGE = 20
 
@@ -71,6 +74,9 @@ def pledge_list(request):
 def pledge_detail(request, public_id):
     pledge = _own_pledge(request, public_id)
     offer = WaitlistEntry.objects.filter(offer=pledge, status=WaitlistStatus.OFFERED).first()
+    organisation = pledge.organisation
+    may_pledge = can(request.user, organisation, Action.PLEDGE)
+    may_cancel = can(request.user, organisation, Action.CANCEL)
     return render(
         request,
         "pledges/pledge_detail.html",
@@ -78,7 +84,15 @@ def pledge_detail(request, public_id):
             "pledge": pledge,
             "history": pledge.history.select_related("actor"),
             "offer": offer,
-            "can_cancel": pledge.holds_until is not None,
+            "may_accept_offer": may_pledge,
+            "offer_refusal": "" if may_pledge else refusal(organisation, Action.PLEDGE),
+            "can_cancel": pledge.holds_until is not None and may_cancel,
+            "cancel_refusal": ""
+            if may_cancel or pledge.holds_until is None
+            else refusal(organisation, Action.CANCEL),
+            "pay_refusal": ""
+            if can(request.user, organisation, Action.PAY)
+            else refusal(organisation, Action.PAY),
         },
     )
 
@@ -86,6 +100,9 @@ def pledge_detail(request, public_id):
 @login_required
 def pledge_cancel(request, public_id):
     pledge = _own_pledge(request, public_id)
+    back = reverse("pledges:detail", args=[pledge.public_id])
+    if refused := refusal_unless(request, pledge.organisation, Action.CANCEL, back_url=back):
+        return refused
     if request.method == "POST":
         try:
             services.cancel(pledge, actor=request.user, by_sponsor=True)
@@ -103,6 +120,9 @@ def pledge_cancel(request, public_id):
 @require_POST
 def accept_offer(request, public_id):
     pledge = _own_pledge(request, public_id)
+    back = reverse("pledges:detail", args=[pledge.public_id])
+    if refused := refusal_unless(request, pledge.organisation, Action.PLEDGE, back_url=back):
+        return refused
     try:
         waitlist.accept_offer(pledge, actor=request.user)
     except PledgeError as error:
@@ -128,6 +148,9 @@ def waitlist_leave(request, entry_id):
     entry = get_object_or_404(
         WaitlistEntry.objects.filter(organisation__memberships__user=request.user), pk=entry_id
     )
+    back = reverse("pledges:list")
+    if refused := refusal_unless(request, entry.organisation, Action.PLEDGE, back_url=back):
+        return refused
     try:
         waitlist.leave_waitlist(entry, actor=request.user)
     except PledgeError as error:
@@ -152,6 +175,8 @@ def _pledge_or_wait(request, package_id, *, joining_waitlist):
             {"package": package, "event": event, "missing": missing},
             status=403,
         )
+    if refused := refusal_unless(request, organisation, Action.PLEDGE, back_url=package.url):
+        return refused
     availability = availability_for([package])[package.pk]
     terms = services.current_terms(event)
     own = (
@@ -163,6 +188,12 @@ def _pledge_or_wait(request, package_id, *, joining_waitlist):
     allowance = max(package.max_per_sponsor - own, 0)
     if availability.available is not None and not joining_waitlist:
         allowance = min(allowance, availability.available)
+    posted_token = request.POST.get("form_token", "") if not joining_waitlist else ""
+    if request.method == "POST" and not joining_waitlist:
+        # A second click on "Pledge" (or the page sent again) lands on the pledge it made.
+        used = submission.used_form_token(posted_token, request.user)
+        if used is not None:
+            return _already_submitted(request, submission.AlreadySubmitted(used.pledge))
     form = PledgeForm(
         request.POST or None,
         max_quantity=allowance,
@@ -171,6 +202,7 @@ def _pledge_or_wait(request, package_id, *, joining_waitlist):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         action = waitlist.join_waitlist if joining_waitlist else services.create_pledge
+        once = {} if joining_waitlist else {"form_token": posted_token}
         try:
             result = action(
                 user=request.user,
@@ -180,7 +212,13 @@ def _pledge_or_wait(request, package_id, *, joining_waitlist):
                 payment_method=data["payment_method"],
                 accept_terms=data["accept_terms"],
                 terms_version=data["terms_version"],
+                **once,
             )
+        except submission.AlreadySubmitted as already:  # the same form, sent at the same time
+            return _already_submitted(request, already)
+        except submission.FormExpired as error:
+            posted_token = ""  # a fresh token below
+            form.add_error(None, error.message)
         except OnboardingIncomplete as error:  # e.g. declined between two clicks
             form.add_error(None, error.message)
         except PledgeError as error:
@@ -209,6 +247,17 @@ def _pledge_or_wait(request, package_id, *, joining_waitlist):
             "own": own,
             "joining_waitlist": joining_waitlist,
             "closed": services.pledging_closed(event),
+            # Kept across a corrected submission (a failed attempt did not use it).
+            "form_token": ""
+            if joining_waitlist
+            else posted_token or submission.issue_form_token(request.user, package),
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _already_submitted(request, already):
+    messages.info(request, already.message)
+    if already.pledge is None:
+        return redirect("pledges:list")
+    return redirect("pledges:detail", public_id=already.pledge.public_id)

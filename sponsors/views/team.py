@@ -1,20 +1,27 @@
-"""The active organisation's team: members, invitations, and accepting an invitation."""
+"""The active organisation's team: members with their roles and granted capabilities,
+invitations, the history of team changes, and accepting an invitation."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sponsors import invitations
-from sponsors.forms import InvitationForm, RoleForm
-from sponsors.membership import ACTIVE_ORGANISATION_SESSION_KEY, choose_active_organisation
+from sponsors.forms import InvitationForm, MembershipForm
+from sponsors.membership import (
+    ACTIVE_ORGANISATION_SESSION_KEY,
+    Action,
+    capability_table,
+    choose_active_organisation,
+    membership_allows,
+)
 from sponsors.models import Invitation, InvitationStatus, MemberRole, Membership
-from sponsors.portal import portal_view
+from sponsors.portal import portal_view, refuse
 
 PER_PAGE = 25
+HISTORY_ROWS = 20
 
 
 @portal_view
@@ -24,6 +31,8 @@ def team(request):
         "user__first_name", "user__email"
     )
     all_invitations = organisation.invitations.select_related("invited_by")
+    is_admin = membership_allows(request.membership, Action.MANAGE_TEAM)
+    columns, rows = capability_table()
     return render(
         request,
         "sponsors/team.html",
@@ -31,12 +40,18 @@ def team(request):
             "section": "team",
             "organisation": organisation,
             "membership": request.membership,
-            "is_admin": request.membership.is_admin,
+            "is_admin": is_admin,
             "page_obj": Paginator(members, PER_PAGE).get_page(request.GET.get("page")),
             "invitations": [i for i in all_invitations[:200] if i.status == "pending"],
             "has_invitation_history": all_invitations.exists(),
             "roles": MemberRole.choices,
             "admin_count": organisation.memberships.filter(role=MemberRole.ADMIN).count(),
+            "capability_columns": columns,
+            "capability_rows": rows,
+            "changes": organisation.membership_changes.select_related("actor")[:HISTORY_ROWS],
+            "invitation_limit": invitations.invitation_limit_problem(organisation)
+            if is_admin
+            else None,
         },
     )
 
@@ -64,6 +79,8 @@ def invite(request):
                 form.cleaned_data["email"],
                 form.cleaned_data["role"],
             )
+        except invitations.InvitationLimitReached as exc:
+            form.add_error(None, str(exc))
         except invitations.TeamError as exc:
             form.add_error("email", str(exc))
         else:
@@ -75,7 +92,13 @@ def invite(request):
     return render(
         request,
         "sponsors/invite.html",
-        {"section": "team", "form": form},
+        {
+            "section": "team",
+            "form": form,
+            "limit": None
+            if form.errors
+            else invitations.invitation_limit_problem(request.organisation),
+        },
         status=400 if form.errors else 200,
     )
 
@@ -99,16 +122,27 @@ def revoke_invitation(request, pk):
 @require_POST
 def change_role(request, pk):
     membership = get_object_or_404(Membership, pk=pk, organisation=request.organisation)
-    form = RoleForm(request.POST)
+    form = MembershipForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a role."))
         return redirect("sponsors:team")
+    data = form.cleaned_data
     try:
-        invitations.change_role(membership, request.user, form.cleaned_data["role"])
+        changes = invitations.change_membership(
+            membership,
+            request.user,
+            role=data["role"],
+            may_pledge=data["may_pledge"],
+            may_pay=data["may_pay"],
+        )
     except invitations.TeamError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("The role is changed."))
+        name = _member_name(membership)
+        if changes:
+            messages.success(request, _("%(name)s's role is changed.") % {"name": name})
+        else:
+            messages.info(request, _("Nothing changed for %(name)s.") % {"name": name})
     return redirect("sponsors:team")
 
 
@@ -117,8 +151,8 @@ def change_role(request, pk):
 def remove_member(request, pk):
     membership = get_object_or_404(Membership, pk=pk, organisation=request.organisation)
     leaving = membership.user_id == request.user.pk
-    if not leaving and not request.membership.is_admin:
-        raise PermissionDenied
+    if not leaving and not membership_allows(request.membership, Action.MANAGE_TEAM):
+        return refuse(request, request.organisation, Action.MANAGE_TEAM)
     try:
         invitations.remove_member(membership, request.user)
     except invitations.TeamError as exc:

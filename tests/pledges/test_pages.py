@@ -1,6 +1,8 @@
 """The sponsor portal's pledge pages: pledge from a package page, list, detail, cancel, join
 the waiting list; bad input re-shows the form with the reason and creates nothing."""
 
+import re
+
 import pytest
 from wagtail.models import Page
 
@@ -21,12 +23,19 @@ def form_url(package):
     return f"/account/pledges/new/{package.pk}/"
 
 
+def form_token(client, package) -> str:
+    """The one-time token of the pledge form, as the browser gets it with the form."""
+    match = re.search(r'name="form_token" value="([^"]+)"', client.get(form_url(package)).text)
+    return match.group(1) if match else ""
+
+
 def post_pledge(client, package, **overrides):
     data = {
         "quantity": "2",
         "payment_method": "bank_transfer",
         "accept_terms": "on",
         "terms_version": "1",
+        "form_token": form_token(client, package),
     }
     data.update(overrides)
     return client.post(form_url(package), {k: v for k, v in data.items() if v is not None})

@@ -96,3 +96,9 @@ def test_the_demo_sponsor_gets_acme_once(tree):
     assert first.contact_for("signatory").role == "signatory"
     sponsor = users["sponsor@example.org"]
     assert onboarding_missing(sponsor, active_organisation(sponsor)) == []
+    roles = dict(first.memberships.values_list("user__email", "role"))
+    assert roles == {
+        "sponsor@example.org": "admin",
+        "signatory@example.org": "signatory",
+        "member@example.org": "member",
+    }

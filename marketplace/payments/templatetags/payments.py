@@ -13,10 +13,18 @@ register = template.Library()
 
 
 @register.inclusion_tag("payments/includes/pay_actions.html")
-def pledge_pay_actions(pledge):
+def pledge_pay_actions(pledge, refusal=""):
+    """The pay buttons the pledge's state allows; with `refusal` (the reader's role may not
+    pay: `sponsors.membership`) that message in their place."""
     can_pay = payable_problem(pledge, pledge.payment_method) is None
     balance = balance_of(pledge)
     invoice = Invoice.objects.filter(pledge=pledge).first()
+    payable = can_pay and (
+        (pledge.payment_method == PaymentMethod.CARD and balance.due > 0)
+        or (pledge.payment_method == PaymentMethod.BANK_TRANSFER and invoice is None)
+    )
+    if refusal:
+        return {"pledge": pledge, "refusal": refusal if payable else ""}
     return {
         "pledge": pledge,
         "balance": balance,

@@ -90,6 +90,7 @@ class Command(BaseCommand):
             f"Demo sign-ins (password: {password}):",
             "  organiser@example.org   approver@example.org   finance@example.org",
             "  sponsor@example.org     admin@example.org (superuser)",
+            "  signatory@example.org   member@example.org (Acme's signatory and member)",
             "",
             "Press Ctrl-C to stop everything.",
             "",

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sponsors', '0003_contacts_invitations_decisions'),
+        ('sponsors', '0004_member_roles_and_grants'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
