@@ -335,7 +335,7 @@ def kpi_report(year: int, owner=None) -> KpiReport:
                 target.get_metric_display(),
                 target.currency,
                 target.event.title if target.event_id else "",
-                target.amount,
+                target.amount if target.is_money else target.amount.quantize(Decimal(1)),
                 actual_for(target),
             )
         )
