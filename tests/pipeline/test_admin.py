@@ -39,7 +39,9 @@ def bea(client, owner):
     return client
 
 
-def test_staff_without_the_pipeline_permissions_are_turned_away_and_see_no_menu(client, db, orbit, owner):
+def test_staff_without_the_pipeline_permissions_are_turned_away_and_see_no_menu(
+    client, db, orbit, owner
+):
     opp = opportunity(prospect_for(orbit), owner)
     plain = make_owner("plain@example.org")
     plain.groups.clear()
