@@ -220,7 +220,7 @@ class KpiView(KpiMixin, WagtailAdminTemplateMixin, TemplateView):
         return _("KPIs of %(owner)s") % {"owner": owner_label(owner)}
 
     def get_breadcrumbs_items(self):
-        return self.breadcrumbs_items + [_home_crumb(), {"url": "", "label": _("KPIs")}]
+        return self.breadcrumbs_items + [_home_crumb(), {"url": "", "label": self.get_page_title()}]
 
     def get_context_data(self, **kwargs):
         owner = self.kpi_owner()

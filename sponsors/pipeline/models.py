@@ -15,6 +15,7 @@ from django_countries.fields import CountryField
 from marketplace.core.audit import StateChange
 from sponsors.pipeline.codes import AREA_BITS, REGION_BITS, codes_of
 from sponsors.pipeline.stages import DEFAULT_PROBABILITY, OPEN_STAGES, Stage
+from sponsors.pipeline.stages import label as stage_label
 from sponsors.register.choices import AreaOfAction, PartnerCategory, Region
 from sponsors.register.currencies import validate_currency
 from sponsors.register.models import BitmaskField, staff_users
@@ -286,6 +287,14 @@ class OpportunityMove(StateChange):
 
     def __str__(self):
         return f"{self.opportunity_id}: {self.from_state or '—'} → {self.to_state}"
+
+    @property
+    def from_label(self) -> str:
+        return stage_label(self.from_state) if self.from_state else ""
+
+    @property
+    def to_label(self) -> str:
+        return stage_label(self.to_state)
 
 
 class PartnerContact(models.Model):
