@@ -22,11 +22,12 @@ Money is never converted: no exchange rates are recorded yet, so each currency h
 figures (the reconciliation issue adds the reporting currency).
 """
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, Min, OuterRef, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 
 from sponsors.pipeline.codes import AREA_BITS, REGION_BITS
 from sponsors.pipeline.models import CoFinancing, Metric, Opportunity, Target, TargetScope
@@ -136,21 +137,15 @@ def new_agreements(year: int, scope: Scope = Scope()) -> int:
 
 def new_partners(year: int, scope: Scope = Scope()) -> int:
     """Partners whose first signed agreement is in `year` and, for a scope, who have one of
-    that year's agreements in the scope."""
-    firsts = (
-        AgreementPartner.objects.exclude(agreement__status=Status.DRAFT)
-        .filter(agreement__signed_on__isnull=False)
-        .order_by()
-        .values("partner")
-        .annotate(first=Min("agreement__signed_on"))
-        .filter(first__year=year)
-        .values("partner")
-    )
-    if scope == Scope():
-        return firsts.count()
-    in_scope = signed_agreements(year, scope).values("pk")
+    that year's agreements in the scope: partners of the year's agreements with no signed
+    agreement before the year (an anti-join, so it reads only the year's rows and an index)."""
+    earlier = AgreementPartner.objects.filter(
+        partner=OuterRef("partner"),
+        agreement__signed_on__lt=datetime.date(year, 1, 1),
+    ).exclude(agreement__status=Status.DRAFT)
     return (
-        AgreementPartner.objects.filter(partner__in=firsts, agreement__in=in_scope)
+        AgreementPartner.objects.filter(agreement__in=signed_agreements(year, scope).values("pk"))
+        .filter(~Exists(earlier))
         .values("partner")
         .distinct()
         .count()
@@ -283,17 +278,36 @@ class KpiLine:
         return (Decimal(self.actual) * 100 / self.target).quantize(Decimal("0.1"))
 
 
-def actual_for(target: Target) -> Decimal:
-    """The actual figure a target is measured against."""
+def _direct(function, *args, **kwargs):
+    return function(*args, **kwargs)
+
+
+def actual_for(target: Target, compute=_direct) -> Decimal:
+    """The actual figure a target is measured against (`compute` may memoise the queries)."""
     scope = Scope.of_target(target)
     if target.metric in (Metric.CASH, Metric.IN_KIND):
-        return value_mobilised(target.year, scope)[target.metric].get(target.currency, ZERO)
+        return compute(value_mobilised, target.year, scope)[target.metric].get(
+            target.currency, ZERO
+        )
     if target.metric == Metric.NEW_AGREEMENTS:
-        return Decimal(new_agreements(target.year, scope))
+        return Decimal(compute(new_agreements, target.year, scope))
     if target.metric == Metric.NEW_PARTNERS:
-        return Decimal(new_partners(target.year, scope))
-    revenue = sponsorship_revenue(target.year, scope, event=target.event)
+        return Decimal(compute(new_partners, target.year, scope))
+    revenue = compute(sponsorship_revenue, target.year, scope, event=target.event)
     return revenue.get(target.currency, ZERO)
+
+
+class _Memo:
+    """Each (measure, year, scope) computed once per report: several targets share them."""
+
+    def __init__(self):
+        self.results = {}
+
+    def __call__(self, function, *args, **kwargs):
+        key = (function.__name__, args, tuple(sorted(kwargs.items())))
+        if key not in self.results:
+            self.results[key] = function(*args, **kwargs)
+        return self.results[key]
 
 
 @dataclass
@@ -321,6 +335,7 @@ def kpi_report(year: int, owner=None) -> KpiReport:
     else:
         targets = targets.filter(scope=TargetScope.OWNER, business_owner=owner)
     report = KpiReport(year=year, owner=owner)
+    compute = _Memo()
     own_label = (
         (owner.get_full_name() or owner.email)
         if owner is not None
@@ -336,14 +351,14 @@ def kpi_report(year: int, owner=None) -> KpiReport:
                 target.currency,
                 target.event.title if target.event_id else "",
                 target.amount if target.is_money else target.amount.quantize(Decimal(1)),
-                actual_for(target),
+                actual_for(target, compute),
             )
         )
         if Scope.of_target(target) == scope and not target.event_id:
             covered.add((target.metric, target.currency))
     # The scope's own actuals without a target, so a year with no targets still shows them.
     labels = dict(Metric.choices)
-    values = value_mobilised(year, scope)
+    values = compute(value_mobilised, year, scope)
     for metric in (Metric.CASH, Metric.IN_KIND):
         for currency, actual in values[metric].items():
             if (metric, currency) not in covered:
@@ -351,14 +366,14 @@ def kpi_report(year: int, owner=None) -> KpiReport:
                     KpiLine(own_label, metric, str(labels[metric]), currency, actual=actual)
                 )
     for metric, actual in (
-        (Metric.NEW_AGREEMENTS, new_agreements(year, scope)),
-        (Metric.NEW_PARTNERS, new_partners(year, scope)),
+        (Metric.NEW_AGREEMENTS, compute(new_agreements, year, scope)),
+        (Metric.NEW_PARTNERS, compute(new_partners, year, scope)),
     ):
         if (metric, "") not in covered:
             report.lines.append(
                 KpiLine(own_label, metric, str(labels[metric]), actual=Decimal(actual))
             )
-    for currency, actual in sponsorship_revenue(year, scope).items():
+    for currency, actual in compute(sponsorship_revenue, year, scope, event=None).items():
         if (Metric.SPONSORSHIP, currency) not in covered:
             report.lines.append(
                 KpiLine(
