@@ -172,14 +172,16 @@ class MoveView(PermissionMixin, WagtailAdminTemplateMixin, FormView):
                 actor=self.request.user,
                 reason=data["reason"],
                 probability=data["probability"],
-                agreement=data["agreement"],
+                agreement=form.chosen_agreement(),
                 pledge=data["pledge_reference"],
                 lost_reason=data["lost_reason"],
             )
         except PipelineError as error:
-            field = error.field if error.field in form.fields else None
-            if error.field == "pledge":
-                field = "pledge_reference"
+            field = {"pledge": "pledge_reference"}.get(error.field, error.field)
+            if field == "agreement" and "agreement" not in form.fields:
+                field = "agreement_reference"
+            if field not in form.fields:
+                field = None
             form.add_error(field, error.message)
             return self.form_invalid(form)
         messages.success(

@@ -123,6 +123,12 @@ class MoveForm(forms.Form):
         queryset=Agreement.objects.none(),
         help_text=_("The signed agreement in the register."),
     )
+    agreement_reference = forms.CharField(
+        label=_("or its reference (for won)"),
+        required=False,
+        max_length=64,
+        help_text=_("The register reference, e.g. BDT/2026/001."),
+    )
     pledge_reference = forms.CharField(
         label=_("or resulting pledge reference (for won)"),
         required=False,
@@ -141,13 +147,36 @@ class MoveForm(forms.Form):
         self.fields["stage"].choices = [
             (s, Stage(s).label) for s in allowed_next(opportunity.stage)
         ]
-        agreements = Agreement.objects.exclude(status="draft").filter(opportunity__isnull=True)
         partner = opportunity.prospect.partner
         if partner is None and opportunity.prospect.organisation_id:
             partner = getattr(opportunity.prospect.organisation, "partner", None)
         if partner is not None:
-            agreements = agreements.filter(partner_links__partner=partner)
-        self.fields["agreement"].queryset = agreements.order_by("-signed_on", "reference")
+            # The partner's own signed agreements not yet linked: a short list to pick from.
+            self.fields["agreement"].queryset = (
+                Agreement.objects.exclude(status="draft")
+                .filter(opportunity__isnull=True, partner_links__partner=partner)
+                .order_by("-signed_on", "reference")
+            )
+        else:
+            # A new organisation: the register may hold 100,000 agreements, so no list; the
+            # reference is typed instead.
+            del self.fields["agreement"]
+
+    def clean_agreement_reference(self):
+        reference = " ".join(self.cleaned_data.get("agreement_reference", "").split())
+        if not reference:
+            return None
+        agreement = Agreement.objects.filter(reference__iexact=reference).first()
+        if agreement is None:
+            raise forms.ValidationError(
+                _("No agreement in the register has the reference %(ref)s."),
+                params={"ref": reference},
+            )
+        return agreement
+
+    def chosen_agreement(self):
+        """The agreement picked in the list, else the one named by its reference."""
+        return self.cleaned_data.get("agreement") or self.cleaned_data.get("agreement_reference")
 
     def clean_pledge_reference(self):
         from marketplace.pledges.models import Pledge

@@ -217,3 +217,16 @@ def test_a_new_prospect_needs_its_country_and_category(bea):
     page = response.content.decode()
     assert response.status_code == 200
     assert "Give the country of a new organisation." in page
+
+
+def test_a_new_organisation_links_its_agreement_by_reference(bea, owner, db):
+    newcomer = partner("Fondation Lumière", "foundation")
+    signed = agreement("BDT/2026/077", [newcomer], signed_on=datetime.date(2026, 4, 1))
+    opp = opportunity(prospect_for("Fondation Lumière (new)"), owner, stage="proposal")
+    url = reverse("pipeline_admin:move", args=[opp.pk])
+    assert 'name="agreement"' not in bea.get(url).content.decode()  # no list of every agreement
+    unknown = bea.post(url, {"stage": "won", "agreement_reference": "BDT/2026/999"})
+    assert "No agreement in the register has the reference BDT/2026/999" in unknown.content.decode()
+    response = bea.post(url, {"stage": "won", "agreement_reference": " bdt/2026/077 "})
+    assert response.status_code == 302
+    assert Opportunity.objects.get(pk=opp.pk).agreement == signed
