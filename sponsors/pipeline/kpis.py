@@ -30,7 +30,7 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 
 from sponsors.pipeline.codes import AREA_BITS, REGION_BITS
-from sponsors.pipeline.models import CoFinancing, Metric, Opportunity, Target, TargetScope
+from sponsors.pipeline.models import Metric, Opportunity, Target, TargetScope
 from sponsors.pipeline.services import PAID_PLEDGE_STATES, BoardFilters, weighted_pipeline
 from sponsors.pipeline.stages import Stage
 from sponsors.register.choices import AgreementType, Contribution, PartnerCategory, Status
@@ -104,22 +104,44 @@ def _per_currency(rows) -> dict[str, Decimal]:
     return dict(sorted(totals.items()))
 
 
-def value_mobilised(year: int, scope: Scope = Scope()) -> dict[str, dict[str, Decimal]]:
-    """{"cash": {currency: value}, "in_kind": {...}} for the year and scope."""
-    agreements = (
+@dataclass(frozen=True)
+class AgreementFigures:
+    """One group of the year's agreements in a scope: what every register measure adds up."""
+
+    contribution: str
+    currency: str
+    agreement_type: str
+    partner_category: str
+    count: int
+    value: Decimal | None
+    bureau: Decimal | None
+
+
+def agreement_figures(year: int, scope: Scope = Scope()) -> list[AgreementFigures]:
+    """The year's agreements in the scope grouped by contribution, currency, type and partner
+    category, with their count, stated value and the bureau's co-financing: one query that
+    value mobilised, new agreements, co-financing and partner categories all read."""
+    rows = (
         signed_agreements(year, scope)
-        .filter(value__isnull=False, contribution__in=(Contribution.CASH, Contribution.IN_KIND))
-        .exclude(currency="")
         .order_by()
-        .values_list("contribution", "currency")
-        .annotate(total=Sum("value"))
+        .values_list("contribution", "currency", "agreement_type", "partner_category")
+        .annotate(
+            n=Count("pk"), total=Sum("value"), bureau=Sum("co_financing__bureau_contribution")
+        )
     )
+    return [AgreementFigures(*row) for row in rows]
+
+
+def value_mobilised(year: int, scope: Scope = Scope(), *, figures=None) -> dict[str, dict]:
+    """{"cash": {currency: value}, "in_kind": {...}} for the year and scope."""
+    figures = agreement_figures(year, scope) if figures is None else figures
     result = {
         Contribution.CASH: defaultdict(lambda: ZERO),
         Contribution.IN_KIND: defaultdict(lambda: ZERO),
     }
-    for contribution, currency, total in agreements:
-        result[contribution][currency] += total
+    for row in figures:
+        if row.contribution in result and row.currency and row.value is not None:
+            result[row.contribution][row.currency] += row.value
     pledges = (
         paid_pledges(year, scope, outside_register=True)
         .order_by()
@@ -131,8 +153,9 @@ def value_mobilised(year: int, scope: Scope = Scope()) -> dict[str, dict[str, De
     return {str(key): dict(sorted(values.items())) for key, values in result.items()}
 
 
-def new_agreements(year: int, scope: Scope = Scope()) -> int:
-    return signed_agreements(year, scope).exclude(agreement_type=AgreementType.ADDENDUM).count()
+def new_agreements(year: int, scope: Scope = Scope(), *, figures=None) -> int:
+    figures = agreement_figures(year, scope) if figures is None else figures
+    return sum(row.count for row in figures if row.agreement_type != AgreementType.ADDENDUM)
 
 
 def new_partners(year: int, scope: Scope = Scope()) -> int:
@@ -205,22 +228,19 @@ class CoFinancingLine:
         return (self.bureau * 100 / self.total).quantize(Decimal("0.1"))
 
 
-def co_financing(year: int, scope: Scope = Scope()) -> list[CoFinancingLine]:
+def co_financing(year: int, scope: Scope = Scope(), *, figures=None) -> list[CoFinancingLine]:
     """Per currency: what partners brought (agreements' values) and what the bureau put in
     (its recorded contribution), for agreements signed in the year."""
-    agreements = signed_agreements(year, scope).exclude(currency="")
-    partner = _per_currency(
-        agreements.filter(value__isnull=False)
-        .order_by()
-        .values_list("currency")
-        .annotate(t=Sum("value"))
-    )
-    bureau = _per_currency(
-        CoFinancing.objects.filter(agreement__in=agreements.values("pk"))
-        .order_by()
-        .values_list("agreement__currency")
-        .annotate(t=Sum("bureau_contribution"))
-    )
+    figures = agreement_figures(year, scope) if figures is None else figures
+    partner: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    bureau: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for row in figures:
+        if not row.currency:
+            continue
+        if row.value is not None:
+            partner[row.currency] += row.value
+        if row.bureau is not None:
+            bureau[row.currency] += row.bureau
     return [
         CoFinancingLine(currency, partner.get(currency, ZERO), bureau.get(currency, ZERO))
         for currency in sorted(set(partner) | set(bureau))
@@ -235,24 +255,19 @@ class CategoryLine:
     values: dict[str, Decimal]
 
 
-def by_partner_category(year: int, scope: Scope = Scope()) -> list[CategoryLine]:
-    """Agreements signed in the year and their value per currency, by partner category."""
-    rows = (
-        signed_agreements(year, scope)
-        .order_by()
-        .values_list("partner_category", "currency")
-        # Addenda add value but are not new agreements (as in the register's charts).
-        .annotate(
-            n=Count("pk", filter=~Q(agreement_type=AgreementType.ADDENDUM)), total=Sum("value")
-        )
-    )
+def by_partner_category(year: int, scope: Scope = Scope(), *, figures=None) -> list[CategoryLine]:
+    """Agreements signed in the year and their value per currency, by partner category.
+    Addenda add value but are not counted as agreements (as in the register's charts)."""
+    figures = agreement_figures(year, scope) if figures is None else figures
     lines: dict[str, CategoryLine] = {}
-    for category, currency, count, total in rows:
+    for row in figures:
+        category = row.partner_category
         label = PartnerCategory(category).label if category in PartnerCategory.values else category
         line = lines.setdefault(category, CategoryLine(category, str(label), 0, {}))
-        line.agreements += count
-        if currency and total is not None:
-            line.values[currency] = line.values.get(currency, ZERO) + total
+        if row.agreement_type != AgreementType.ADDENDUM:
+            line.agreements += row.count
+        if row.currency and row.value is not None:
+            line.values[row.currency] = line.values.get(row.currency, ZERO) + row.value
     order = list(PartnerCategory.values)
     return sorted(
         lines.values(),
@@ -286,11 +301,12 @@ def actual_for(target: Target, compute=_direct) -> Decimal:
     """The actual figure a target is measured against (`compute` may memoise the queries)."""
     scope = Scope.of_target(target)
     if target.metric in (Metric.CASH, Metric.IN_KIND):
-        return compute(value_mobilised, target.year, scope)[target.metric].get(
-            target.currency, ZERO
-        )
+        figures = compute(agreement_figures, target.year, scope)
+        values = compute(value_mobilised, target.year, scope, figures=tuple(figures))
+        return values[target.metric].get(target.currency, ZERO)
     if target.metric == Metric.NEW_AGREEMENTS:
-        return Decimal(compute(new_agreements, target.year, scope))
+        figures = compute(agreement_figures, target.year, scope)
+        return Decimal(new_agreements(target.year, scope, figures=figures))
     if target.metric == Metric.NEW_PARTNERS:
         return Decimal(compute(new_partners, target.year, scope))
     revenue = compute(sponsorship_revenue, target.year, scope, event=target.event)
@@ -358,7 +374,8 @@ def kpi_report(year: int, owner=None) -> KpiReport:
             covered.add((target.metric, target.currency))
     # The scope's own actuals without a target, so a year with no targets still shows them.
     labels = dict(Metric.choices)
-    values = compute(value_mobilised, year, scope)
+    figures = compute(agreement_figures, year, scope)
+    values = compute(value_mobilised, year, scope, figures=tuple(figures))
     for metric in (Metric.CASH, Metric.IN_KIND):
         for currency, actual in values[metric].items():
             if (metric, currency) not in covered:
@@ -366,7 +383,7 @@ def kpi_report(year: int, owner=None) -> KpiReport:
                     KpiLine(own_label, metric, str(labels[metric]), currency, actual=actual)
                 )
     for metric, actual in (
-        (Metric.NEW_AGREEMENTS, compute(new_agreements, year, scope)),
+        (Metric.NEW_AGREEMENTS, new_agreements(year, scope, figures=figures)),
         (Metric.NEW_PARTNERS, compute(new_partners, year, scope)),
     ):
         if (metric, "") not in covered:
@@ -394,8 +411,8 @@ def kpi_report(year: int, owner=None) -> KpiReport:
             line.event,
         )
     )
-    report.co_financing = co_financing(year, scope)
-    report.categories = by_partner_category(year, scope)
+    report.co_financing = co_financing(year, scope, figures=figures)
+    report.categories = by_partner_category(year, scope, figures=figures)
     report.sponsorship_events = sponsorship_by_event(year, scope)
     report.won_count, report.won_values = won_opportunities(year, scope)
     report.pipeline = weighted_pipeline(BoardFilters(owner=owner))
