@@ -48,6 +48,11 @@ class OpportunityAdminForm(WagtailAdminModelForm):
                 self.fields["stage"].help_text = _(
                     "Move the opportunity on the board to change its stage."
                 )
+                if not self.instance.is_open:
+                    # Closed: what it won (or why it was lost) is settled by its moves.
+                    for name in ("probability", "prospect"):
+                        if name in self.fields:
+                            self.fields[name].disabled = True
             else:
                 self.fields["stage"].choices = [(s, Stage(s).label) for s in OPEN_STAGES]
 
