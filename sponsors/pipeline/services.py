@@ -136,7 +136,7 @@ def move(
     lost_reason = (lost_reason or "").strip()
     with transaction.atomic():
         locked = (
-            Opportunity.objects.select_for_update()
+            Opportunity.objects.select_for_update(of=("self",))
             .select_related("prospect", "prospect__partner", "prospect__organisation")
             .get(pk=opportunity.pk)
         )
