@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "events.fulfilment",
     "sponsors",
     "sponsors.register",
+    "sponsors.pipeline",  # resource mobilisation: pipeline, partner relations, targets, KPIs
     "marketplace.core",
     "marketplace.pledges",
     "marketplace.payments",

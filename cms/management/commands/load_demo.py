@@ -16,6 +16,7 @@ from marketplace.agreements.setup import ensure_agreements_setup
 from marketplace.core.roles import ensure_roles
 from marketplace.finance.setup import ensure_demo_bank_details, ensure_finance_permissions
 from marketplace.pledges.setup import ensure_pledges_setup
+from sponsors.pipeline.demo import load_demo_pipeline
 from sponsors.register.demo import load_demo_register
 
 
@@ -40,6 +41,7 @@ class Command(BaseCommand):
             ensure_demo_bank_details()
             ensure_agreements_setup()
             ensure_roles()
+            load_demo_pipeline()  # resource mobilisation: prospects, opportunities, targets
         if created:
             call_command("update_index", verbosity=0)
             self.stdout.write(f"Demo catalogue created: {', '.join(created)}.")
