@@ -85,6 +85,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Request limits: refuse an oversized body before anything reads it, and install the upload
+    # fields' limits before CsrfViewMiddleware parses request.POST
+    # (marketplace/core/request_limits.py).
+    "marketplace.core.request_limits.RequestLimitsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -180,6 +184,16 @@ WHITENOISE_AUTOREFRESH = DEBUG
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# Request limits (marketplace/core/request_limits.py): a body over MAX_REQUEST_BODY_MB is answered
+# 413 unread (nginx's client_max_body_size in docker/nginx.conf says the same); the handlers stop
+# a growing multipart body at that limit and each upload field at its own (`@upload_limits`).
+MAX_REQUEST_BODY_MB = env.int("MAX_REQUEST_BODY_MB", default=60)
+FILE_UPLOAD_HANDLERS = [
+    "marketplace.core.request_limits.BodyLimitUploadHandler",
+    "marketplace.core.request_limits.FieldLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Cache: Redis when available (shared by all web workers), else per process memory. The test
 # suite keeps a per-process cache even beside Redis so tests never see each other's keys.
