@@ -7,6 +7,7 @@ refuses to start on an insecure value (see `marketplace/config.py`), naming the 
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 
 from marketplace.config import (
     broker_settings,
@@ -85,6 +86,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every response, 413s included
+    # (marketplace/core/security_headers.py).
+    "marketplace.core.security_headers.SecurityHeadersMiddleware",
     # Request limits: refuse an oversized body before anything reads it, and install the upload
     # fields' limits before CsrfViewMiddleware parses request.POST
     # (marketplace/core/request_limits.py).
@@ -324,6 +328,42 @@ X_FRAME_OPTIONS = "SAMEORIGIN"
 SILENCED_SYSTEM_CHECKS = ["security.W019"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp 4, marketplace/core/security_headers.py). The site's pages
+# have no inline script or style attribute: scripts and styles come from our origin, or inline
+# with the request's nonce ({{ request.csp_nonce }}). Card checkout is a redirect to Stripe
+# after a form post, which form-action governs in browsers, hence Stripe's Checkout origin.
+# Wagtail's admin writes inline scripts and style attributes, so the admin's policy adds
+# 'unsafe-inline' for those two and nothing else.
+_CSP_SITE = {
+    "default-src": [SELF],
+    "script-src": [SELF, NONCE],
+    "style-src": [SELF, NONCE],
+    "img-src": [SELF, "data:"],
+    "font-src": [SELF],
+    "connect-src": [SELF],
+    "frame-src": [SELF],
+    "frame-ancestors": [SELF],  # the admin previews pages in a same-origin iframe
+    "object-src": [NONE],
+    "base-uri": [SELF],
+    "form-action": [SELF, "https://checkout.stripe.com"],
+}
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": _CSP_SITE}
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "DIRECTIVES": {
+        **_CSP_SITE,
+        "script-src": [SELF, UNSAFE_INLINE],  # a nonce would switch 'unsafe-inline' off
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],  # image previews before upload
+    }
+}
+CSP_ADMIN_PATH_PREFIXES = ["/admin/"]
+# Avatars are initials, not Gravatar images: no third-party request from the admin.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), hid=(), "
+    "bluetooth=(), midi=(), magnetometer=(), gyroscope=(), accelerometer=(), "
+    "display-capture=(), interest-cohort=(), browsing-topics=()"
+)
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=SITE_URL.startswith("https"))
