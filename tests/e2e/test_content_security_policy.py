@@ -146,3 +146,7 @@ def test_portal_and_admin_pages_load_without_a_violation(live_server, settings, 
         page.wait_for_load_state("networkidle")
         screenshot(page, "csp-admin-image-chooser")
         assert watch.violations() == []
+
+        # A public page seen by staff carries Wagtail's user bar, under the site's policy.
+        watch.visit(base + event.url, "event-with-userbar")
+        assert page.locator("wagtail-userbar").count() == 1
