@@ -8,7 +8,7 @@ if [ "${1:-web}" = "web" ]; then
     python manage.py migrate --noinput
     python manage.py ensure_roles
     # gthread: a worker waiting on PostgreSQL or Redis serves other requests meanwhile, and
-    # clients (there is no buffering proxy in front in docker-compose) keep their connections.
+    # clients keep their connections (docker-compose puts nginx in front, which buffers bodies).
     exec gunicorn marketplace.wsgi:application \
         --bind "0.0.0.0:${PORT:-8000}" \
         --workers "${WEB_CONCURRENCY:-2}" \

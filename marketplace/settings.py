@@ -7,6 +7,7 @@ refuses to start on an insecure value (see `marketplace/config.py`), naming the 
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 
 from marketplace.config import (
     broker_settings,
@@ -86,6 +87,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every response, 413s included
+    # (marketplace/core/security_headers.py).
+    "marketplace.core.security_headers.SecurityHeadersMiddleware",
+    # Request limits: refuse an oversized body before anything reads it, and install the upload
+    # fields' limits before CsrfViewMiddleware parses request.POST
+    # (marketplace/core/request_limits.py).
+    "marketplace.core.request_limits.RequestLimitsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -181,6 +189,16 @@ WHITENOISE_AUTOREFRESH = DEBUG
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# Request limits (marketplace/core/request_limits.py): a body over MAX_REQUEST_BODY_MB is answered
+# 413 unread (nginx's client_max_body_size in docker/nginx.conf says the same); the handlers stop
+# a growing multipart body at that limit and each upload field at its own (`@upload_limits`).
+MAX_REQUEST_BODY_MB = env.int("MAX_REQUEST_BODY_MB", default=60)
+FILE_UPLOAD_HANDLERS = [
+    "marketplace.core.request_limits.BodyLimitUploadHandler",
+    "marketplace.core.request_limits.FieldLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Cache: Redis when available (shared by all web workers), else per process memory. The test
 # suite keeps a per-process cache even beside Redis so tests never see each other's keys.
@@ -311,6 +329,42 @@ X_FRAME_OPTIONS = "SAMEORIGIN"
 SILENCED_SYSTEM_CHECKS = ["security.W019"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp 4, marketplace/core/security_headers.py). The site's pages
+# have no inline script or style attribute: scripts and styles come from our origin, or inline
+# with the request's nonce ({{ request.csp_nonce }}). Card checkout is a redirect to Stripe
+# after a form post, which form-action governs in browsers, hence Stripe's Checkout origin.
+# Wagtail's admin writes inline scripts and style attributes, so the admin's policy adds
+# 'unsafe-inline' for those two and nothing else.
+_CSP_SITE = {
+    "default-src": [SELF],
+    "script-src": [SELF, NONCE],
+    "style-src": [SELF, NONCE],
+    "img-src": [SELF, "data:"],
+    "font-src": [SELF],
+    "connect-src": [SELF],
+    "frame-src": [SELF],
+    "frame-ancestors": [SELF],  # the admin previews pages in a same-origin iframe
+    "object-src": [NONE],
+    "base-uri": [SELF],
+    "form-action": [SELF, "https://checkout.stripe.com"],
+}
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": _CSP_SITE}
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "DIRECTIVES": {
+        **_CSP_SITE,
+        "script-src": [SELF, UNSAFE_INLINE],  # a nonce would switch 'unsafe-inline' off
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],  # image previews before upload
+    }
+}
+CSP_ADMIN_PATH_PREFIXES = ["/admin/"]
+# Avatars are initials, not Gravatar images: no third-party request from the admin.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), hid=(), "
+    "bluetooth=(), midi=(), magnetometer=(), gyroscope=(), accelerometer=(), "
+    "display-capture=(), interest-cohort=(), browsing-topics=()"
+)
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=SITE_URL.startswith("https"))

@@ -5,6 +5,11 @@ document is built that copies only known drawing elements and presentation attri
 is not on the lists is dropped with its subtree: scripts, event handlers (`on*`), foreignObject,
 images, links, animation, `<style>` sheets, elements of other namespaces, and any reference
 that leaves the document (`href` and `url(...)` may only point at `#id` inside it).
+
+A file whose CSS (a presentation or `style` attribute, or a `<style>` element) reaches outside
+— an `@import`, or any CSS function or quoted string carrying a URL scheme or a `//host`, such as
+`image-set('https://…')`, `image()`, `src()`, `url()` — is refused outright rather than cleaned,
+CSS escapes (`\75 rl(`) and comments decoded first, so the sponsor learns why.
 """
 
 import re
@@ -55,6 +60,16 @@ URL_FUNCTION = re.compile(r"url\s*\(\s*(['\"]?)(.*?)\1\s*\)", re.IGNORECASE | re
 FORBIDDEN_IN_VALUES = ("\\", "<", "javascript:", "expression(", "@import", "data:")
 
 
+CSS_COMMENT = re.compile(r"/\*.*?(\*/|$)", re.DOTALL)
+CSS_HEX_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})[ \t\r\n\f]?")
+CSS_CHAR_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
+CSS_STRING = re.compile(r"(['\"])(.*?)(\1|$)", re.DOTALL)
+# Zero-width, so a function nested in another's arguments is found too.
+CSS_FUNCTION = re.compile(r"(?<![-\w])(?=([-a-z_][-\w]*)\s*\(([^()]*))", re.IGNORECASE)
+# "https:", "data:", "javascript:"… or a protocol-relative "//host".
+URL_SCHEME = re.compile(r"(?<![-\w])[a-z][a-z0-9+.-]*:|//", re.IGNORECASE)
+
+
 class SvgError(ValueError):
     """The file is not an SVG document we can read; the message says why, for the person."""
 
@@ -71,10 +86,48 @@ def sanitise_svg(data: bytes) -> bytes:
     namespace, name = _split(source.tag)
     if name != "svg" or namespace not in (None, SVG_NS):
         raise SvgError("its root element is not <svg>.")
+    _refuse_outside_references(source)
     counter = [0]
     root = _copy(source, None, counter, depth=0)
     root.set("xmlns", SVG_NS)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def _refuse_outside_references(source) -> None:
+    """Raise SvgError when any CSS in the document names an outside address."""
+    for element in source.iter():
+        _, name = _split(element.tag)
+        if name == "style":
+            _check_css(element.text or "", "a <style> element")
+        for key, value in element.attrib.items():
+            if _split(key)[1] != "href":  # href is kept only as a local #reference, see below
+                _check_css(value, f"its {_split(key)[1]} attribute")
+
+
+def _decoded_css(text: str) -> str:
+    text = CSS_COMMENT.sub("", text).replace("\\\n", "")
+    text = CSS_HEX_ESCAPE.sub(lambda m: _code_point(m.group(1)), text)
+    return CSS_CHAR_ESCAPE.sub(r"\1", text)
+
+
+def _code_point(hex_digits: str) -> str:
+    value = int(hex_digits, 16)
+    return chr(value) if 0 < value <= 0x10FFFF else "\ufffd"
+
+
+def _check_css(text: str, where: str) -> None:
+    css = _decoded_css(text)
+    if "@import" in css.lower():
+        raise SvgError(f"{where} imports a style sheet (@import), which is not allowed.")
+    for function, arguments in CSS_FUNCTION.findall(css):
+        if URL_SCHEME.search(arguments):
+            raise SvgError(
+                f"{where} uses {function.lower()}() with an outside address, which is not "
+                "allowed; logos may refer only to their own parts (url(#id))."
+            )
+    for _, string, _ in CSS_STRING.findall(css):
+        if URL_SCHEME.search(string):
+            raise SvgError(f"{where} holds an outside address in quotes, which is not allowed.")
 
 
 def _split(tag) -> tuple[str | None, str]:

@@ -113,7 +113,7 @@ def test_each_variable_has_its_own_comment():
 
 def test_compose_runs_the_five_services_with_healthchecks(compose):
     services = compose["services"]
-    assert set(services) == {"db", "redis", "web", "worker", "beat"}
+    assert set(services) == {"db", "redis", "web", "proxy", "worker", "beat"}
     assert services["db"]["image"] == "postgres:16"
     assert "pg_isready" in " ".join(services["db"]["healthcheck"]["test"])
     assert services["redis"]["image"] == "redis:7"
@@ -213,3 +213,72 @@ def test_docker_compose_accepts_the_file(tmp_path):
     )
     assert refused.returncode != 0
     assert "POSTGRES_PASSWORD" in refused.stderr or "SECRET_KEY" in refused.stderr
+
+
+def nginx_directives() -> dict[str, list[str]]:
+    """Each directive of docker/nginx.conf (comments dropped) with the values it is given."""
+    found: dict[str, list[str]] = {}
+    text = re.sub(r"#[^\n]*", "", (ROOT / "docker" / "nginx.conf").read_text())
+    for statement in re.split(r"[;{}]", text):
+        words = statement.split()
+        if words:
+            found.setdefault(words[0], []).append(" ".join(words[1:]))
+    return found
+
+
+def settings_default(name: str) -> int:
+    source = (ROOT / "marketplace" / "settings.py").read_text()
+    return int(re.search(rf'env\.int\("{name}", default=(\d+)\)', source).group(1))
+
+
+def test_a_reverse_proxy_is_the_only_published_port(compose):
+    services = compose["services"]
+    proxy = services["proxy"]
+    assert re.match(r"^nginx:1\.\d+(\.\d+)?-alpine$", proxy["image"])
+    assert proxy["ports"] == ["${PORT:-8000}:80"]
+    assert proxy["volumes"] == ["./docker/nginx.conf:/etc/nginx/nginx.conf:ro"]
+    assert proxy["depends_on"] == {"web": {"condition": "service_healthy"}}
+    published = [name for name, service in services.items() if service.get("ports")]
+    assert published == ["proxy"]
+    web = services["web"]
+    assert web["environment"]["TRUSTED_PROXY_COUNT"] == "1"
+    assert web["environment"]["PORT"] == "8000" and web["expose"] == ["8000"]
+    assert "TRUSTED_PROXY_COUNT" not in services["worker"]["environment"]
+
+
+def test_the_proxy_limits_bodies_as_the_app_does_and_forwards_the_client(compose):
+    nginx = nginx_directives()
+    assert nginx["client_max_body_size"] == [f"{settings_default('MAX_REQUEST_BODY_MB')}m"]
+    for name in ("client_body_timeout", "client_header_timeout", "send_timeout"):
+        assert int(nginx[name][0].rstrip("s")) <= 60, name
+    assert int(nginx["keepalive_timeout"][0].rstrip("s")) <= 75
+    assert nginx["proxy_read_timeout"] == ["65s"]  # just over gunicorn's --timeout 60
+    headers = dict(value.split(None, 1) for value in nginx["proxy_set_header"])
+    assert headers["X-Forwarded-For"] == "$proxy_add_x_forwarded_for"
+    assert headers["X-Forwarded-Proto"] == "$forwarded_proto"
+    assert headers["Host"] == "$host"
+    assert nginx["proxy_pass"] == ["http://web"] and "web:8000" in nginx["server"]
+    # It serves nothing itself: one location, proxied; no root, alias or static files.
+    assert nginx["location"] == ["/"]
+    assert not {"root", "alias", "autoindex", "try_files"} & set(nginx)
+
+
+def test_nginx_accepts_its_configuration(tmp_path):
+    binary = shutil.which("nginx") or (
+        "/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None
+    )
+    if binary is None:
+        pytest.skip("needs nginx to check docker/nginx.conf (apt-get install nginx-light)")
+    conf = (ROOT / "docker" / "nginx.conf").read_text()
+    # Outside compose there is no `web` host and the image's mime.types lives elsewhere.
+    conf = conf.replace("server web:8000;", "server 127.0.0.1:8000;")
+    conf = conf.replace("include /etc/nginx/mime.types;", "")
+    conf = conf.replace("pid /tmp/nginx.pid;", f"pid {tmp_path}/nginx.pid;")
+    (tmp_path / "nginx.conf").write_text(conf)
+    checked = subprocess.run(
+        [binary, "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"), "-e", "stderr"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert checked.returncode == 0, checked.stderr

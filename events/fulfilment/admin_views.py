@@ -13,6 +13,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,11 +21,13 @@ from django.views.generic import FormView, TemplateView, View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from events.fulfilment import files, services
+from events.fulfilment.assets import MAX_FILE_BYTES
 from events.fulfilment.forms import BoardFilterForm, DeliverForm, WaiveForm
 from events.fulfilment.kinds import kinds_needing_asset
 from events.fulfilment.models import BenefitTask
 from events.fulfilment.states import OPEN_STATES, FulfilmentError, TaskState
 from events.models import EventPage
+from marketplace.core.request_limits import upload_limits
 
 VIEW_PERMISSION = "fulfilment.view_benefittask"
 ACT_PERMISSION = "fulfilment.deliver_benefittask"
@@ -258,6 +261,7 @@ class TaskActionView(PermissionMixin, WagtailAdminTemplateMixin, FormView):
         raise NotImplementedError
 
 
+@method_decorator(upload_limits(proof_file=MAX_FILE_BYTES), name="dispatch")
 class DeliverView(TaskActionView):
     form_class = DeliverForm
     action_label = gettext_lazy("Mark delivered")

@@ -12,9 +12,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from events.fulfilment import files, services
+from events.fulfilment.assets import MAX_FILE_BYTES
 from events.fulfilment.forms import asset_form_for
 from events.fulfilment.models import BenefitTask
 from events.fulfilment.states import FulfilmentError
+from marketplace.core.request_limits import upload_limits
+from sponsors.logos import MAX_LOGO_BYTES
 
 TASKS_PER_PAGE = 50
 
@@ -42,6 +45,7 @@ def task_list(request):
     )
 
 
+@upload_limits(logo=MAX_LOGO_BYTES, file=MAX_FILE_BYTES)
 @login_required
 def task_detail(request, public_id):
     task = _own_task(request, public_id)

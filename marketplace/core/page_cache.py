@@ -2,7 +2,8 @@
 
 The catalogue promises availability is never more than `AVAILABILITY_CACHE_SECONDS` stale, so
 a whole rendered page may be reused for that long. Signed-in visitors (or anyone with a session
-or messages cookie), non-GET requests and responses that set cookies are never cached.
+or messages cookie), non-GET requests, responses that set cookies and pages rendered with the
+request's CSP nonce are never cached.
 
 Every copy carries the deadline it was given when the page was rendered: the moment the request
 started (before the view read the database) plus `AVAILABILITY_CACHE_SECONDS`. No copy is served
@@ -98,7 +99,15 @@ class AnonymousPageCacheMiddleware:
 
     def _render(self, request, key: str, started: float, seconds: int):
         response = self.get_response(request)
-        if response.status_code == 200 and not response.cookies and not response.streaming:
+        # A page that used the request's CSP nonce is not kept: the next visitor's header carries
+        # another nonce, so its inline scripts would not run (the site's pages use none).
+        used_nonce = getattr(request, "_csp_nonce", None) is not None
+        if (
+            response.status_code == 200
+            and not response.cookies
+            and not response.streaming
+            and not used_nonce
+        ):
             deadline = started + seconds
             left = deadline - time.time()
             patch_cache_control(response, public=True, max_age=max(int(left), 0))

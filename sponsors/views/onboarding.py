@@ -5,12 +5,15 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from marketplace.core.request_limits import upload_limits
 from sponsors.forms import OrganisationForm, PrimaryContactForm
 from sponsors.invitations import pending_invitations_for
+from sponsors.logos import MAX_LOGO_BYTES
 from sponsors.membership import choose_active_organisation, organisations_of
 from sponsors.services import create_organisation
 
 
+@upload_limits(logo=MAX_LOGO_BYTES)
 @login_required
 def onboarding(request):
     user = request.user

@@ -4,7 +4,9 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from marketplace.core.request_limits import upload_limits
 from sponsors.forms import OrganisationForm
+from sponsors.logos import MAX_LOGO_BYTES
 from sponsors.models import Clearance, Organisation
 from sponsors.portal import portal_view
 from sponsors.services import update_organisation
@@ -23,6 +25,7 @@ def organisation_detail(request):
     )
 
 
+@upload_limits(logo=MAX_LOGO_BYTES)
 @portal_view(admin_only=True)
 def organisation_edit(request):
     organisation = request.organisation

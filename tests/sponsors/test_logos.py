@@ -61,9 +61,7 @@ MALICIOUS = {
     "external use": "<use href='https://evil.example/sprite.svg#icon'/>",
     "data use": "<use href='data:image/svg+xml;base64,PHN2Zz4='/>",
     "external image": "<image href='https://evil.example/track.png' width='1' height='1'/>",
-    "style sheet": "<style>@import url(https://evil.example/x.css); rect{fill:red}</style>",
-    "style url": "<rect width='1' height='1' style='fill: url(https://evil.example/a)'/>",
-    "attribute url": "<rect width='1' height='1' fill='url(https://evil.example/a#b)'/>",
+    "style sheet": "<style>rect{fill:red}</style><rect width='1' height='1'/>",
     "animation": "<set attributeName='href' to='javascript:alert(1)'/>"
     "<animate attributeName='onload' values='alert(1)'/>",
     "iframe": "<iframe xmlns='http://www.w3.org/1999/xhtml' src='https://evil.example'/>",
@@ -157,3 +155,87 @@ def test_a_file_that_is_not_an_svg_document_is_refused(content, message):
     with pytest.raises(ValidationError) as error:
         clean_logo(SimpleUploadedFile("logo.svg", content))
     assert message in error.value.messages[0]
+
+
+OUTSIDE_CSS = {
+    "image-set in style": (
+        "<rect width='9' height='9' style=\"fill: image-set('https://evil.example/a.png' 1x)\"/>",
+        "its style attribute uses image-set() with an outside address",
+    ),
+    "webkit image-set unquoted": (
+        "<rect width='9' height='9' style='fill: -webkit-image-set(url(//evil.example/a) 1x)'/>",
+        "uses url() with an outside address",
+    ),
+    "image()": (
+        "<rect width='9' height='9' style='fill: image(\"https://evil.example/a.png\")'/>",
+        "uses image() with an outside address",
+    ),
+    "src()": (
+        "<rect width='9' height='9' style='fill: src(\"https://evil.example/a\")'/>",
+        "uses src() with an outside address",
+    ),
+    "url() to outside in style": (
+        "<rect width='1' height='1' style='fill: url(https://evil.example/a)'/>",
+        "uses url() with an outside address",
+    ),
+    "url() in a presentation attribute": (
+        "<rect width='1' height='1' fill='url(https://evil.example/a#b)'/>",
+        "its fill attribute uses url() with an outside address",
+    ),
+    "data url": (
+        "<rect width='1' height='1' fill='url(data:image/png;base64,AAAA)'/>",
+        "uses url() with an outside address",
+    ),
+    "hex-escaped url(": (
+        "<rect width='1' height='1' style='fill: \\75 rl(https://evil.example/a)'/>",
+        "uses url() with an outside address",
+    ),
+    "escaped scheme colon": (
+        "<rect width='1' height='1' style='fill: url(https\\3a //evil.example/a)'/>",
+        "uses url() with an outside address",
+    ),
+    "comment inside the function name": (
+        "<rect width='1' height='1' style='fill: ur/**/l(https://evil.example/a)'/>",
+        "uses url() with an outside address",
+    ),
+    "quoted address": (
+        "<rect width='1' height='1' style=\"fill: 'https://evil.example/a'\"/>",
+        "holds an outside address in quotes",
+    ),
+    "@import in a style element": (
+        "<style>@import 'https://evil.example/x.css'; rect{fill:red}</style>",
+        "a <style> element imports a style sheet (@import)",
+    ),
+    "escaped @import": (
+        "<style>@\\69mport url(x.css);</style>",
+        "imports a style sheet (@import)",
+    ),
+    "url() to outside in a style element": (
+        "<style>rect { fill: url(https://evil.example/a) }</style><rect width='1' height='1'/>",
+        "a <style> element uses url() with an outside address",
+    ),
+    "image-set in a style element": (
+        '<style>rect { fill: image-set("https://evil.example/a.png" 1x) }</style>',
+        "a <style> element uses image-set() with an outside address",
+    ),
+}
+
+
+@pytest.mark.parametrize("body, reason", OUTSIDE_CSS.values(), ids=OUTSIDE_CSS.keys())
+def test_css_reaching_outside_is_refused_with_the_reason(body, reason):
+    with pytest.raises(ValidationError) as error:
+        clean_logo(svg(body))
+    message = error.value.messages[0]
+    assert message.startswith("The SVG logo could not be read: ")
+    assert reason in message, message
+
+
+def test_ordinary_css_functions_and_strings_are_kept():
+    text = clean(
+        "<defs><linearGradient id='g'><stop offset='0' stop-color='rgb(11, 79, 138)'/>"
+        "</linearGradient></defs>"
+        "<g transform='translate(10, 5) rotate(45)'>"
+        "<rect width='9' height='9' style=\"fill: url('#g'); font-family: 'Helvetica Neue'\"/>"
+        "</g>"
+    )
+    assert "rotate(45)" in text and "url('#g')" in text and "Helvetica Neue" in text
