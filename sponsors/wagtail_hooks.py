@@ -10,6 +10,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from sponsors.admin_views import (
     DecideClearanceView,
+    OrganisationEditView,
     OrganisationIndexView,
     OrganisationInspectView,
     OrganisationPermissionPolicy,
@@ -26,6 +27,7 @@ class OrganisationViewSet(ModelViewSet):
     menu_order = 250
     add_to_admin_menu = True
     index_view_class = OrganisationIndexView
+    edit_view_class = OrganisationEditView
     inspect_view_class = OrganisationInspectView
     inspect_view_enabled = True
     copy_view_enabled = False

@@ -1,11 +1,14 @@
-"""Organisers' views in the Wagtail admin: the pledges listing and CSV export, a pledge with its
-history, and the approve / reject / extend / cancel actions (each a form, then a service)."""
+"""Staff views of pledges in the Wagtail admin: the pledges listing and CSV export, a pledge with
+its history, and the approve / reject / extend / cancel actions (each a form, then a service).
+
+Organisers see the pledges of their own events only (`events/scope.py`; another event's pledge
+is a 404); deciding needs `pledges.decide_pledge`, which approvers hold and organisers do not."""
 
 import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +18,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import Button
 
+from events import scope
 from marketplace.pledges import services
 from marketplace.pledges.errors import PledgeError
 from marketplace.pledges.forms import ExtendHoldForm, OptionalReasonForm, ReasonForm
@@ -35,7 +39,8 @@ def neutralise_formula(value):
 
 class PledgeIndexView(generic.IndexView):
     def get_base_queryset(self):
-        return super().get_base_queryset().select_related("organisation", "event")
+        queryset = super().get_base_queryset().select_related("organisation", "event")
+        return scope.scope_queryset(queryset, self.request.user)
 
     def get_edit_url(self, instance):
         return None  # a pledge changes only through its actions
@@ -66,7 +71,7 @@ def available_actions(pledge) -> list[tuple[str, str]]:
     return actions
 
 
-class PledgeInspectView(generic.InspectView):
+class PledgeInspectView(scope.ScopedInspectMixin, generic.InspectView):
     template_name = "pledges/admin/inspect.html"
 
     def get_edit_url(self):
@@ -111,8 +116,8 @@ class PledgeActionView(WagtailAdminTemplateMixin, FormView):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.has_perm(DECIDE_PERMISSION):
             raise PermissionDenied
-        self.pledge = get_object_or_404(
-            Pledge.objects.select_related("organisation", "event"), pk=kwargs["pk"]
+        self.pledge = scope.get_in_scope_or_404(
+            Pledge.objects.select_related("organisation", "event"), request.user, pk=kwargs["pk"]
         )
         return super().dispatch(request, *args, **kwargs)
 
