@@ -63,7 +63,13 @@ def scope_queryset(queryset: QuerySet, user, event_path: str = "event") -> Query
     "pledge__event") is in `user`'s scope; unchanged for those who see all events."""
     if sees_all_events(user):
         return queryset
-    return queryset.filter(**{f"{event_path}__in": organised_event_ids(user)}).distinct()
+    condition = {f"{event_path}__in": organised_event_ids(user)}
+    if "__" not in event_path:
+        return queryset.filter(**condition)
+    # A path through a reverse relation (an organisation's pledges) would repeat rows; a
+    # subquery on the primary key does not, and leaves the caller's grouping intact.
+    model = queryset.model
+    return queryset.filter(pk__in=model._default_manager.filter(**condition).values("pk"))
 
 
 def get_in_scope_or_404(queryset: QuerySet, user, event_path: str = "event", **lookup):
