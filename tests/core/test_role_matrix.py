@@ -123,9 +123,7 @@ class World:
             "partnership_officer": _staff("paula@bureau.example", PARTNERSHIP_OFFICERS),
             "superuser": _staff("ada@bureau.example", superuser=True),
         }
-        EventOrganiser.objects.create(
-            event=self.event_a, user=self.users["organiser_own_event"]
-        )
+        EventOrganiser.objects.create(event=self.event_a, user=self.users["organiser_own_event"])
         # Omar organises B through a group, the other way an event names its organisers.
         self.users["organiser_other_event"].groups.add(forum_team)
         EventOrganiser.objects.create(event=self.event_b, group=forum_team)
