@@ -72,6 +72,7 @@ def ensure_editorial_setup(events_index) -> dict[str, Group]:
     task.groups.add(groups[APPROVERS])
     WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
     WorkflowPage.objects.update_or_create(page=events_index, defaults={"workflow": workflow})
+    ensure_scope_permissions()
     return groups
 
 

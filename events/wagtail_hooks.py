@@ -83,6 +83,9 @@ def creator_organises_new_event(request, page):
 def publish_through_review(request, page):
     if request.user.is_superuser or page.get_workflow() is None:
         return None
+    if page.live_revision_id is None:
+        # A page created with "Publish" was written live before this hook runs: it stays a draft.
+        Page.objects.filter(pk=page.pk).update(live=False, has_unpublished_changes=True)
     messages.error(
         request,
         _(

@@ -164,3 +164,17 @@ def test_the_agreement_page_offers_the_executed_copy_to_the_sponsor(
     executed = client.get(url + "executed.pdf")
     assert executed.status_code == 200
     assert "Signature page" in pdf_text(b"".join(executed))
+
+
+def test_a_member_of_the_sponsor_cannot_countersign_for_the_organisers(
+    signed_agreement, approver, sponsor, client
+):
+    from sponsors.models import MemberRole, Membership
+
+    Membership.objects.create(user=approver, organisation=sponsor[1], role=MemberRole.MEMBER)
+    response = client.post(f"/admin/agreements/countersign/{signed_agreement.pk}/", COUNTERSIGN)
+    assert response.status_code == 200
+    assert "another approver must countersign" in response.content.decode()
+    signed_agreement.refresh_from_db()
+    assert signed_agreement.status == "signed_by_sponsor"
+    assert not signed_agreement.signatures.filter(side="organiser").exists()
