@@ -76,7 +76,7 @@ class PledgeViewSet(ReadOnlyViewSet):
         Column("status", label=_("State"), accessor="get_status_display", sort_key="status"),
         Column("expires_at", label=_("Hold expires"), accessor=_expiry, sort_key="expires_at"),
     ]
-    list_filter = ["status", "event", "package", "organisation"]
+    filterset_class = admin_views.PledgeFilterSet
     search_fields = ["reference", "organisation__display_name", "organisation__legal_name"]
     search_backend_name = None
     list_per_page = 50
