@@ -243,6 +243,15 @@ class EventPage(Page):
         return context
 
 
+def staff_users():
+    """The users an event's team is chosen from: staff in some group, and superusers; never a
+    sponsor account (the list would show every sponsor's email address)."""
+    from django.contrib.auth import get_user_model
+
+    memberships = get_user_model().groups.through.objects.values("user_id")
+    return models.Q(is_active=True) & (models.Q(is_superuser=True) | models.Q(pk__in=memberships))
+
+
 class EventOrganiser(Orderable):
     """One organiser of an event: a user, or a group whose members all organise it."""
 
@@ -254,6 +263,7 @@ class EventOrganiser(Orderable):
         blank=True,
         on_delete=models.CASCADE,
         related_name="organised_events",
+        limit_choices_to=staff_users,
     )
     group = models.ForeignKey(
         "auth.Group",

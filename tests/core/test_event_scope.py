@@ -96,3 +96,16 @@ def test_the_fulfilment_overview_lists_only_the_organisers_events(
     assert "Global Symposium" not in client.get("/admin/fulfilment/").content.decode()
     client.force_login(world.users["organiser_own_event"])
     assert "Global Symposium" in client.get("/admin/fulfilment/").content.decode()
+
+
+def test_an_events_team_is_chosen_among_staff_never_sponsors(world):
+    from django.contrib.auth import get_user_model
+
+    from events.models import EventOrganiser
+
+    limit = EventOrganiser._meta.get_field("user").get_limit_choices_to()
+    choices = set(get_user_model().objects.complex_filter(limit))
+    assert world.users["organiser_own_event"] in choices
+    assert world.users["superuser"] in choices
+    assert world.sponsor[0] not in choices
+    assert len(choices) == get_user_model().objects.complex_filter(limit).count()  # no repeats
