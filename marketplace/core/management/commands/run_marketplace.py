@@ -90,6 +90,7 @@ class Command(BaseCommand):
             f"Demo sign-ins (password: {password}):",
             "  organiser@example.org   approver@example.org   finance@example.org",
             "  sponsor@example.org     admin@example.org (superuser)",
+            "  forum.organiser@example.org (organises the regional forum only)",
             "",
             "Press Ctrl-C to stop everything.",
             "",
