@@ -1,21 +1,23 @@
 """Who may edit and publish the catalogue, and the review workflow packages go through.
 
-Organisers create, edit and submit events and packages; approvers publish them. The
+Organisers create, edit and submit events and packages; approvers approve them. The
 "Sponsorship review" workflow is assigned to the events index, so every event and package under
-it must be approved by an approver before it goes live. Idempotent: safe to run on every deploy.
+it must be approved by an approver before it goes live, and its task (`events/review.py`) never
+lets the submitter approve their own page. Idempotent: safe to run on every deploy.
 """
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from wagtail.models import (
     Collection,
-    GroupApprovalTask,
     GroupCollectionPermission,
     GroupPagePermission,
     Workflow,
     WorkflowPage,
     WorkflowTask,
 )
+
+from events.review import SponsorshipReviewTask
 
 ORGANISERS = "Event organisers"
 APPROVERS = "Sponsorship approvers"
@@ -64,10 +66,29 @@ def ensure_editorial_setup(events_index) -> dict[str, Group]:
         groups[name] = group
 
     workflow, _ = Workflow.objects.get_or_create(name=WORKFLOW, defaults={"active": True})
-    task = GroupApprovalTask.objects.filter(name=REVIEW_TASK).first()
+    task = SponsorshipReviewTask.objects.filter(name=REVIEW_TASK).first()
     if task is None:
-        task = GroupApprovalTask.objects.create(name=REVIEW_TASK)
+        task = SponsorshipReviewTask.objects.create(name=REVIEW_TASK)
     task.groups.add(groups[APPROVERS])
     WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
     WorkflowPage.objects.update_or_create(page=events_index, defaults={"workflow": workflow})
+    ensure_scope_permissions()
     return groups
+
+
+# Who sees every event's sponsorship (`events/scope.py`): approvers decide on all of them and
+# finance reconciles all of the money; organisers see only the events they organise.
+SEES_ALL_EVENTS = (APPROVERS, "Finance")  # "Finance": marketplace.finance.setup.FINANCE
+
+
+@transaction.atomic
+def ensure_scope_permissions() -> None:
+    """Give the approvers and finance groups `events.act_on_all_events`, and make sure
+    organisers do not hold it. Idempotent; groups that do not exist yet are skipped."""
+    permission = Permission.objects.get(
+        content_type__app_label="events", codename="act_on_all_events"
+    )
+    for group in Group.objects.filter(name__in=SEES_ALL_EVENTS):
+        group.permissions.add(permission)
+    for group in Group.objects.filter(name=ORGANISERS):
+        group.permissions.remove(permission)

@@ -7,6 +7,7 @@ benefit deadlines before the event). Availability is counted in `events/availabi
 import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.core.validators import MinValueValidator
@@ -16,7 +17,14 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from modelcluster.fields import ParentalKey
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
@@ -143,6 +151,28 @@ class EventPage(Page):
         FieldPanel("hero_image"),
         FieldPanel("body"),
     ]
+    # Who organises the event: they alone (with approvers and superusers) see its pledges,
+    # agreements and fulfilment tasks in the admin (see `events/scope.py`).
+    team_panels = [
+        InlinePanel(
+            "organisers",
+            heading=_("Organisers"),
+            label=_("Organiser"),
+            help_text=_(
+                "The people (or groups) who organise this event. They see and act on this "
+                "event's pledges, agreements and benefit tasks; other organisers do not. Changes "
+                "take effect when the page is published."
+            ),
+        )
+    ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("Content")),
+            ObjectList(Page.promote_panels, heading=_("Promote")),
+            ObjectList(team_panels, heading=_("Team")),
+            ObjectList(Page.settings_panels, heading=_("Settings")),
+        ]
+    )
     search_fields = Page.search_fields + [
         index.SearchField("acronym", boost=3),
         index.SearchField("summary"),
@@ -213,6 +243,58 @@ class EventPage(Page):
         return context
 
 
+def staff_users():
+    """The users an event's team is chosen from: staff in some group, and superusers; never a
+    sponsor account (the list would show every sponsor's email address)."""
+    from django.contrib.auth import get_user_model
+
+    memberships = get_user_model().groups.through.objects.values("user_id")
+    return models.Q(is_active=True) & (models.Q(is_superuser=True) | models.Q(pk__in=memberships))
+
+
+class EventOrganiser(Orderable):
+    """One organiser of an event: a user, or a group whose members all organise it."""
+
+    event = ParentalKey(EventPage, on_delete=models.CASCADE, related_name="organisers")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="organised_events",
+        limit_choices_to=staff_users,
+    )
+    group = models.ForeignKey(
+        "auth.Group",
+        verbose_name=_("group"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="organised_events",
+    )
+
+    panels = [FieldRowPanel([FieldPanel("user"), FieldPanel("group")])]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("event organiser")
+        verbose_name_plural = _("event organisers")
+        permissions = [
+            (
+                "act_on_all_events",
+                "Can see and act on the sponsorship of every event, not only those organised",
+            )
+        ]
+
+    def __str__(self):
+        return str(self.user or self.group or "—")
+
+    def clean(self):
+        super().clean()
+        if bool(self.user_id) == bool(self.group_id):
+            raise ValidationError(_("Choose either a user or a group, not both and not neither."))
+
+
 class SponsorshipPackagePage(Page):
     """Something a sponsor can pledge: a tier, a coffee break, a fellowship..."""
 
@@ -239,7 +321,7 @@ class SponsorshipPackagePage(Page):
     requires_approval = models.BooleanField(
         _("requires approval"),
         default=False,
-        help_text=_("Pledges are confirmed only after due diligence and an organiser's approval."),
+        help_text=_("Pledges are confirmed only after due diligence and an approver's decision."),
     )
     summary = models.TextField(_("summary"), max_length=400, blank=True)
     description = StreamField(BodyBlock(), verbose_name=_("description"), blank=True)
@@ -341,3 +423,8 @@ class PackageBenefit(Orderable):
 
     def deadline_for(self, event: EventPage) -> datetime.date:
         return event.start_date - datetime.timedelta(days=self.days_before_event)
+
+
+# The review workflow's task type lives beside the editorial setup; imported here so Django
+# registers the model with the events app.
+from events.review import SponsorshipReviewTask  # noqa: E402, F401

@@ -2,7 +2,10 @@
 due-diligence filter, the detail page with contacts, team, screening matches and decisions,
 the approve / approve with reservation / decline actions (each with the exclusion criteria
 checked and a required reason, emailed to the primary contact) and the review of a sanctions
-screening match."""
+screening match.
+
+Organisers see the organisations that pledged to their events, and of their mail only what
+concerns those events (`events/scope.py`); decisions and reviews are the approvers' alone."""
 
 from django import forms
 from django.contrib import messages
@@ -17,6 +20,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from events import scope
 from sponsors.models import (
     APPROVED_CLEARANCES,
     Clearance,
@@ -44,14 +48,25 @@ class OrganisationPermissionPolicy(ModelPermissionPolicy):
         return any(self.user_has_permission(user, action) for action in actions)
 
 
-class OrganisationIndexView(generic.IndexView):
+# An organisation belongs to an organiser's scope through its pledges to their events.
+ORGANISATION_EVENT_PATH = "pledges__event"
+
+
+class OrganisationIndexView(scope.ScopedIndexMixin, generic.IndexView):
+    scope_event_path = ORGANISATION_EVENT_PATH
+
     def get_edit_url(self, instance):
         # The title opens the detail page (with the decisions), not the edit form.
         return None
 
 
-class OrganisationInspectView(generic.InspectView):
+class OrganisationEditView(scope.ScopedObjectMixin, generic.EditView):
+    scope_event_path = ORGANISATION_EVENT_PATH
+
+
+class OrganisationInspectView(scope.ScopedInspectMixin, generic.InspectView):
     template_name = "sponsors/admin/organisation_inspect.html"
+    scope_event_path = ORGANISATION_EVENT_PATH
 
     def get_header_buttons(self):
         buttons = list(super().get_header_buttons())
@@ -107,8 +122,16 @@ class OrganisationInspectView(generic.InspectView):
                 outcome=ScreeningOutcome.OPEN
             ).count(),
             can_review_screening=self.request.user.has_perm(REVIEW_SCREENING_PERMISSION),
+            mail_pledges=self.mail_pledges(),
         )
         return context
+
+    def mail_pledges(self):
+        """None when the user sees all the organisation's mail; otherwise its pledges to the
+        user's events, whose mail (and the organisation's own) is all they see."""
+        if scope.sees_all_events(self.request.user):
+            return None
+        return scope.scope_queryset(self.object.pledges.all(), self.request.user)
 
 
 class DecisionForm(forms.Form):
@@ -169,7 +192,9 @@ class DecideClearanceView(WagtailAdminTemplateMixin, FormView):
     def dispatch(self, request, pk):
         if not request.user.has_perm(DECIDE_PERMISSION):
             raise PermissionDenied
-        self.organisation = get_object_or_404(Organisation, pk=pk)
+        self.organisation = scope.get_in_scope_or_404(
+            Organisation.objects.all(), request.user, ORGANISATION_EVENT_PATH, pk=pk
+        )
         return super().dispatch(request, pk)
 
     def get_form_kwargs(self):

@@ -1,21 +1,32 @@
-"""Which staff groups review sponsor organisations in the Wagtail admin."""
+"""Which staff groups review sponsor organisations in the Wagtail admin.
+
+Organisers see (and correct) the organisations that pledged to their events; approvers see them
+all and alone clear or decline them in due diligence (separated duties)."""
 
 from django.contrib.auth.models import Group, Permission
 
 from events.editorial import APPROVERS, ORGANISERS
 
-REVIEW_PERMISSIONS = ("view_organisation", "change_organisation", "decide_clearance")
-REVIEW_GROUPS = (ORGANISERS, APPROVERS)
+ORGANISER_PERMISSIONS = ("view_organisation", "change_organisation")
+APPROVER_PERMISSIONS = (*ORGANISER_PERMISSIONS, "decide_clearance")
+APPROVER_ONLY = ("decide_clearance",)
 
 
 def ensure_sponsor_review_permissions() -> None:
-    """Let event organisers and sponsorship approvers see, correct, clear and decline sponsor
-    organisations. Idempotent; groups that do not exist yet are skipped."""
-    permissions = Permission.objects.filter(
-        content_type__app_label="sponsors", codename__in=REVIEW_PERMISSIONS
-    )
-    for group in Group.objects.filter(name__in=REVIEW_GROUPS):
-        group.permissions.add(*permissions)
+    """Let event organisers see and correct sponsor organisations, and sponsorship approvers
+    also clear and decline them; due-diligence decisions held by organisers before duties were
+    separated are taken away. Idempotent; groups that do not exist yet are skipped."""
+    for name, codenames in ((ORGANISERS, ORGANISER_PERMISSIONS), (APPROVERS, APPROVER_PERMISSIONS)):
+        group = Group.objects.filter(name=name).first()
+        if group is not None:
+            group.permissions.add(*_permissions(codenames))
+    organisers = Group.objects.filter(name=ORGANISERS).first()
+    if organisers is not None:
+        organisers.permissions.remove(*_permissions(APPROVER_ONLY))
+
+
+def _permissions(codenames):
+    return Permission.objects.filter(content_type__app_label="sponsors", codename__in=codenames)
 
 
 SCREENING_PERMISSIONS = ("review_screeningmatch", "view_screeningmatch", "view_sanctionsentry")
@@ -23,8 +34,5 @@ SCREENING_PERMISSIONS = ("review_screeningmatch", "view_screeningmatch", "view_s
 
 def ensure_screening_permissions() -> None:
     """Sponsorship approvers review sanctions screening matches (and read the list). Idempotent."""
-    permissions = Permission.objects.filter(
-        content_type__app_label="sponsors", codename__in=SCREENING_PERMISSIONS
-    )
     for group in Group.objects.filter(name=APPROVERS):
-        group.permissions.add(*permissions)
+        group.permissions.add(*_permissions(SCREENING_PERMISSIONS))

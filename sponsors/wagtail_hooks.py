@@ -11,6 +11,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 
 from sponsors.admin_views import (
     DecideClearanceView,
+    OrganisationEditView,
     OrganisationIndexView,
     OrganisationInspectView,
     OrganisationPermissionPolicy,
@@ -28,6 +29,7 @@ class OrganisationViewSet(ModelViewSet):
     menu_order = 250
     add_to_admin_menu = True
     index_view_class = OrganisationIndexView
+    edit_view_class = OrganisationEditView
     inspect_view_class = OrganisationInspectView
     inspect_view_enabled = True
     copy_view_enabled = False

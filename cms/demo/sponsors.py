@@ -58,7 +58,7 @@ def ensure_demo_organisation(users: dict) -> Organisation | None:
         )
     decide_clearance(
         organisation,
-        users.get("organiser@example.org"),
+        users.get("approver@example.org"),  # due diligence is the approvers' (separated duties)
         Clearance.CLEARED,
         "Demo data: declaration checked, no excluded activities.",
         notify=False,

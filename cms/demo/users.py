@@ -15,6 +15,8 @@ FINANCE = "Finance"
 DEMO_USERS = [
     # email, first name, last name, groups, superuser
     ("organiser@example.org", "Olivia", "Organiser", [ORGANISERS], False),
+    # A second event scope: Omar organises the regional forum only (cms/demo/teams.py).
+    ("forum.organiser@example.org", "Omar", "Forum-Organiser", [ORGANISERS], False),
     ("approver@example.org", "Amadou", "Approver", [APPROVERS], False),
     ("finance@example.org", "Fatima", "Finance", [FINANCE], False),
     ("partnerships@example.org", "Paula", "Partnerships", [PARTNERSHIP_OFFICERS], False),

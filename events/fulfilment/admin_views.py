@@ -3,14 +3,16 @@ board per event (filters by state, benefit, team and due-date range; overdue mar
 pagination), one task with the sponsor's asset, its proof and history, and the actions start,
 deliver (with a proof) and waive (with a reason). Thin: each action is a form, then a service.
 
-Seeing needs `fulfilment.view_benefittask`; acting needs `fulfilment.deliver_benefittask`.
+Seeing needs `fulfilment.view_benefittask`; acting needs `fulfilment.deliver_benefittask`; an
+organiser sees and acts only on their own events' boards and tasks (`events/scope.py`: another
+event's board or task is a 404).
 """
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -20,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from events import scope
 from events.fulfilment import files, services
 from events.fulfilment.assets import MAX_FILE_BYTES
 from events.fulfilment.forms import BoardFilterForm, DeliverForm, WaiveForm
@@ -43,6 +46,13 @@ class PermissionMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
+def task_in_scope(request, pk) -> BenefitTask:
+    """The task, if its event is the user's (404 otherwise)."""
+    return scope.get_in_scope_or_404(
+        BenefitTask.objects.select_related("organisation", "pledge", "event"), request.user, pk=pk
+    )
+
+
 def _home_crumb():
     return {"url": reverse("fulfilment_admin:index"), "label": _("Fulfilment")}
 
@@ -61,7 +71,9 @@ class EventsView(PermissionMixin, WagtailAdminTemplateMixin, TemplateView):
         today = timezone.localdate()
         counts = {
             row["event_id"]: row
-            for row in BenefitTask.objects.values("event_id").annotate(
+            for row in scope.scope_queryset(BenefitTask.objects.all(), self.request.user)
+            .values("event_id")
+            .annotate(
                 total=Count("pk"),
                 open=Count("pk", filter=Q(state__in=OPEN_STATES)),
                 overdue=Count("pk", filter=Q(state__in=OPEN_STATES, due_date__lt=today)),
@@ -110,7 +122,9 @@ class BoardView(PermissionMixin, WagtailAdminTemplateMixin, TemplateView):
     header_icon = "tasks"
 
     def dispatch(self, request, *args, **kwargs):
-        self.event = get_object_or_404(EventPage, pk=kwargs["event_id"])
+        self.event = scope.get_in_scope_or_404(
+            EventPage.objects.all(), request.user, "pk", pk=kwargs["event_id"]
+        )
         return super().dispatch(request, *args, **kwargs)
 
     def get_page_title(self):
@@ -147,9 +161,7 @@ class TaskView(PermissionMixin, WagtailAdminTemplateMixin, TemplateView):
     header_icon = "tasks"
 
     def dispatch(self, request, *args, **kwargs):
-        self.task = get_object_or_404(
-            BenefitTask.objects.select_related("organisation", "pledge", "event"), pk=kwargs["pk"]
-        )
+        self.task = task_in_scope(request, kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
     def get_page_title(self):
@@ -195,7 +207,7 @@ class StartView(PermissionMixin, View):
     permission = ACT_PERMISSION
 
     def post(self, request, pk):
-        task = get_object_or_404(BenefitTask.objects.select_related("organisation"), pk=pk)
+        task = task_in_scope(request, pk)
         try:
             services.start(task, actor=request.user)
         except FulfilmentError as error:
@@ -215,9 +227,7 @@ class TaskActionView(PermissionMixin, WagtailAdminTemplateMixin, FormView):
     success_message = ""
 
     def dispatch(self, request, *args, **kwargs):
-        self.task = get_object_or_404(
-            BenefitTask.objects.select_related("organisation", "pledge", "event"), pk=kwargs["pk"]
-        )
+        self.task = task_in_scope(request, kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
     def get_page_title(self):
@@ -288,4 +298,4 @@ class WaiveView(TaskActionView):
 
 class FileView(PermissionMixin, View):
     def get(self, request, pk, which):
-        return files.serve(get_object_or_404(BenefitTask, pk=pk), which)
+        return files.serve(task_in_scope(request, pk), which)

@@ -1,13 +1,15 @@
-"""Organisers' agreement screens in the Wagtail admin: the listing (filters by state and event),
-an agreement with its signatures and history, its PDFs, and the actions — countersign, issue a
-new version, void — each a form, then a service; a refusal shows on the form and changes
-nothing."""
+"""Staff agreement screens in the Wagtail admin: the listing (filters by state and event), an
+agreement with its signatures and history, its PDFs, and the actions — countersign, issue a new
+version, void — each a form, then a service; a refusal shows on the form and changes nothing.
+
+Organisers see their own events' agreements only (`events/scope.py`; another event's is a 404);
+countersigning and reissuing need permissions approvers hold and organisers do not."""
 
 import django_filters
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,6 +19,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import Button
 
+from events import scope
 from events.models import EventPage
 from marketplace.agreements import services, signing
 from marketplace.agreements.errors import AgreementError
@@ -44,8 +47,17 @@ class AgreementFilterSet(WagtailFilterSet):
         model = Agreement
         fields = ["status", "event"]
 
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        if request is not None:
+            self.filters["event"].queryset = scope.events_for(request.user).order_by(
+                "-start_date", "title"
+            )
 
-class AgreementIndexView(generic.IndexView):
+
+class AgreementIndexView(scope.ScopedIndexMixin, generic.IndexView):
+    scope_event_path = "pledge__event"
+
     def get_base_queryset(self):
         return (
             super()
@@ -76,8 +88,9 @@ def available_actions(agreement, user) -> list[tuple[str, str]]:
     return actions
 
 
-class AgreementInspectView(generic.InspectView):
+class AgreementInspectView(scope.ScopedInspectMixin, generic.InspectView):
     template_name = "agreements/admin/inspect.html"
+    scope_event_path = "pledge__event"
 
     def get_edit_url(self):
         return None
@@ -115,7 +128,9 @@ class AgreementInspectView(generic.InspectView):
 def agreement_pdf(request, pk, kind):
     if not request.user.has_perm(VIEW_PERMISSION):
         raise PermissionDenied
-    agreement = get_object_or_404(Agreement, pk=pk)
+    agreement = scope.get_in_scope_or_404(
+        Agreement.objects.all(), request.user, "pledge__event", pk=pk
+    )
     executed = kind == "executed"
     field = agreement.executed_pdf if executed else agreement.pdf
     if not field:
@@ -139,8 +154,10 @@ class AgreementActionView(WagtailAdminTemplateMixin, FormView):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.has_perm(self.permission):
             raise PermissionDenied
-        self.agreement = get_object_or_404(
+        self.agreement = scope.get_in_scope_or_404(
             Agreement.objects.select_related("pledge", "pledge__organisation", "pledge__event"),
+            request.user,
+            "pledge__event",
             pk=kwargs["pk"],
         )
         return super().dispatch(request, *args, **kwargs)

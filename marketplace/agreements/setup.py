@@ -6,10 +6,10 @@ from django.db import transaction
 from events.editorial import APPROVERS, ORGANISERS
 from marketplace.agreements.models import StandardClause
 
+# Organisers see the agreements of their events (`events/scope.py`) and keep the policies and
+# clauses; countersigning and reissuing are the approvers' (separated duties).
 ORGANISER_PERMISSIONS = [
     "view_agreement",
-    "countersign_agreement",
-    "reissue_agreement",
     "add_agreementpolicy",
     "change_agreementpolicy",
     "delete_agreementpolicy",
@@ -23,6 +23,7 @@ ORGANISER_PERMISSIONS = [
     "delete_packageclause",
     "view_packageclause",
 ]
+APPROVER_ONLY_PERMISSIONS = ["countersign_agreement", "reissue_agreement"]
 
 DEMO_CLAUSES = [
     (
@@ -53,19 +54,26 @@ DEMO_CLAUSES = [
 
 @transaction.atomic
 def ensure_agreement_permissions() -> None:
-    """Give the "Event organisers" and "Sponsorship approvers" groups the agreement permissions
-    (see and countersign agreements, issue new versions, edit policies and clauses)."""
+    """Give "Event organisers" the agreement permissions above and "Sponsorship approvers"
+    those and countersigning and reissuing; take the latter two from organisers who held them
+    before duties were separated."""
+    organiser_permissions = _permissions(ORGANISER_PERMISSIONS)
+    approver_only = _permissions(APPROVER_ONLY_PERMISSIONS)
+    organisers, _created = Group.objects.get_or_create(name=ORGANISERS)
+    organisers.permissions.add(*organiser_permissions)
+    organisers.permissions.remove(*approver_only)
+    approvers, _created = Group.objects.get_or_create(name=APPROVERS)
+    approvers.permissions.add(*organiser_permissions, *approver_only)
+
+
+def _permissions(codenames):
     permissions = list(
-        Permission.objects.filter(
-            content_type__app_label="agreements", codename__in=ORGANISER_PERMISSIONS
-        )
+        Permission.objects.filter(content_type__app_label="agreements", codename__in=codenames)
     )
-    missing = set(ORGANISER_PERMISSIONS) - {p.codename for p in permissions}
+    missing = set(codenames) - {p.codename for p in permissions}
     if missing:
         raise RuntimeError(f"Missing permissions (migrate first): {sorted(missing)}")
-    for name in (ORGANISERS, APPROVERS):
-        group, _created = Group.objects.get_or_create(name=name)
-        group.permissions.add(*permissions)
+    return permissions
 
 
 def ensure_demo_clauses() -> int:

@@ -160,6 +160,12 @@ def countersign(
     with transaction.atomic():
         locked = lock_agreement(agreement.pk)
         _refuse_unless(locked, AgreementState.SIGNED_BY_SPONSOR)
+        # Nobody signs both sides: a member of the sponsor cannot countersign for the organisers.
+        if locked.pledge.organisation.memberships.filter(user=user).exists():
+            raise AgreementError(
+                _("You are a member of %(organisation)s: another approver must countersign.")
+                % {"organisation": locked.pledge.organisation}
+            )
         signature = Signature.objects.create(
             agreement=locked,
             side=SignatureSide.ORGANISER,

@@ -3,15 +3,18 @@ and event; an agreement with its signatures, history, PDFs and actions), each ev
 policy, and the clauses (snippets) agreements are made of.
 
 Organisers and approvers get these permissions from `setup.ensure_agreement_permissions`
-(run by `load_demo`)."""
+(run by `ensure_roles`); organisers see only their own events' agreements and policies
+(`events/scope.py`)."""
 
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from events import scope
 from marketplace.agreements import admin_views
 from marketplace.agreements.models import (
     Agreement,
@@ -83,8 +86,37 @@ class AgreementViewSet(ModelViewSet):
         ]  # fmt: skip
 
 
+class PolicyIndexView(scope.ScopedIndexMixin, generic.IndexView):
+    pass
+
+
+class EventChoicesInScope:
+    """The event field offers only the events the user works on."""
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form.fields["event"].queryset = scope.events_for(self.request.user)
+        return form
+
+
+class PolicyCreateView(EventChoicesInScope, generic.CreateView):
+    pass
+
+
+class PolicyEditView(scope.ScopedObjectMixin, EventChoicesInScope, generic.EditView):
+    pass
+
+
+class PolicyDeleteView(scope.ScopedObjectMixin, generic.DeleteView):
+    pass
+
+
 class AgreementPolicyViewSet(ModelViewSet):
     model = AgreementPolicy
+    index_view_class = PolicyIndexView
+    add_view_class = PolicyCreateView
+    edit_view_class = PolicyEditView
+    delete_view_class = PolicyDeleteView
     name = "agreement_policies"
     url_prefix = "agreement-policies"
     icon = "cog"

@@ -9,7 +9,12 @@ with `load_demo`. Idempotent.
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
-from events.editorial import APPROVERS, ORGANISERS, ensure_editorial_setup
+from events.editorial import (
+    APPROVERS,
+    ORGANISERS,
+    ensure_editorial_setup,
+    ensure_scope_permissions,
+)
 from events.fulfilment.setup import ensure_fulfilment_permissions
 from events.models import EventIndexPage
 from marketplace.agreements.setup import ensure_agreement_permissions
@@ -39,6 +44,7 @@ def ensure_roles() -> list[str]:
     ensure_pledge_permissions()
     ensure_agreement_permissions()
     ensure_fulfilment_permissions()
+    ensure_scope_permissions()  # approvers and finance see every event; organisers their own
     ensure_partnership_groups()
     ensure_pipeline_permissions()  # resource mobilisation (sponsors/pipeline)
     _grant("worker", WORKER_VIEW, [ORGANISERS, APPROVERS, FINANCE])

@@ -1,25 +1,33 @@
-"""Organisers' views in the Wagtail admin: the pledges listing and CSV export, a pledge with its
-history, and the approve / reject / extend / cancel actions (each a form, then a service)."""
+"""Staff views of pledges in the Wagtail admin: the pledges listing and CSV export, a pledge with
+its history, and the approve / reject / extend / cancel actions (each a form, then a service).
+
+Organisers see the pledges of their own events only (`events/scope.py`; another event's pledge
+is a 404); deciding needs `pledges.decide_pledge`, which approvers hold and organisers do not."""
 
 import datetime
 
+import django_filters
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import Button
 
+from events import scope
+from events.models import EventPage, SponsorshipPackagePage
 from marketplace.pledges import services
 from marketplace.pledges.errors import PledgeError
 from marketplace.pledges.forms import ExtendHoldForm, OptionalReasonForm, ReasonForm
 from marketplace.pledges.models import Pledge
 from marketplace.pledges.states import EXPIRING_STATES, InvalidTransition, PledgeState
+from sponsors.models import Organisation
 
 DECIDE_PERMISSION = "pledges.decide_pledge"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -33,9 +41,42 @@ def neutralise_formula(value):
     return value
 
 
+class PledgeFilterSet(WagtailFilterSet):
+    """The listing's filters, offering only the events, packages and sponsors of the pledges
+    the user may see (another event's sponsors are not listed even by name)."""
+
+    status = django_filters.ChoiceFilter(label=gettext_lazy("State"), choices=PledgeState.choices)
+    event = django_filters.ModelChoiceFilter(
+        label=gettext_lazy("Event"), queryset=EventPage.objects.none()
+    )
+    package = django_filters.ModelChoiceFilter(
+        label=gettext_lazy("Package"), queryset=SponsorshipPackagePage.objects.none()
+    )
+    organisation = django_filters.ModelChoiceFilter(
+        label=gettext_lazy("Sponsor"), queryset=Organisation.objects.none()
+    )
+
+    class Meta:
+        model = Pledge
+        fields = ["status", "event", "package", "organisation"]
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        user = request.user if request is not None else None
+        visible = scope.scope_queryset(Pledge.objects.all(), user)
+        self.filters["event"].queryset = scope.events_for(user).order_by("-start_date", "title")
+        self.filters["package"].queryset = SponsorshipPackagePage.objects.filter(
+            pk__in=visible.values("package_id")
+        ).order_by("title")
+        self.filters["organisation"].queryset = Organisation.objects.filter(
+            pk__in=visible.values("organisation_id")
+        ).order_by("display_name")
+
+
 class PledgeIndexView(generic.IndexView):
     def get_base_queryset(self):
-        return super().get_base_queryset().select_related("organisation", "event")
+        queryset = super().get_base_queryset().select_related("organisation", "event")
+        return scope.scope_queryset(queryset, self.request.user)
 
     def get_edit_url(self, instance):
         return None  # a pledge changes only through its actions
@@ -66,7 +107,7 @@ def available_actions(pledge) -> list[tuple[str, str]]:
     return actions
 
 
-class PledgeInspectView(generic.InspectView):
+class PledgeInspectView(scope.ScopedInspectMixin, generic.InspectView):
     template_name = "pledges/admin/inspect.html"
 
     def get_edit_url(self):
@@ -111,8 +152,8 @@ class PledgeActionView(WagtailAdminTemplateMixin, FormView):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.has_perm(DECIDE_PERMISSION):
             raise PermissionDenied
-        self.pledge = get_object_or_404(
-            Pledge.objects.select_related("organisation", "event"), pk=kwargs["pk"]
+        self.pledge = scope.get_in_scope_or_404(
+            Pledge.objects.select_related("organisation", "event"), request.user, pk=kwargs["pk"]
         )
         return super().dispatch(request, *args, **kwargs)
 

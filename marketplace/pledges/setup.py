@@ -8,22 +8,24 @@ from events.models import EventPage
 from marketplace.pledges.models import EventTerms
 from marketplace.pledges.rules import publish_terms
 
-# (app label, codename) granted to organisers and approvers.
+# (app label, codename) granted to organisers and approvers: see pledges (of their own events,
+# for organisers: see `events/scope.py`) and edit event terms.
 ORGANISER_PERMISSIONS = [
     ("pledges", "view_pledge"),
-    ("pledges", "decide_pledge"),
     ("pledges", "view_waitlistentry"),
     ("pledges", "add_eventterms"),
     ("pledges", "change_eventterms"),
     ("pledges", "view_eventterms"),
 ]
+# Deciding a pledge (approve, reject, extend, cancel) is the approvers' alone: separated duties.
+APPROVER_PERMISSIONS = [("pledges", "decide_pledge")]
 
 DEMO_TERMS = """Sponsorship terms
 
 1. A pledge holds the pledged slots until the hold expires: 30 minutes for a card payment, 14 \
 days for a bank transfer, and never past the sponsorship deadline. Unpaid holds are released.
 2. Packages marked "requires approval" are confirmed only after due diligence and the \
-organisers' approval.
+approvers' decision.
 3. The sponsor supplies its logo and texts before each benefit's delivery date.
 4. Sponsorship does not imply endorsement of the sponsor's products, services or policies.
 5. Cancellation after payment follows the refund policy published on the event page."""
@@ -31,15 +33,23 @@ organisers' approval.
 
 @transaction.atomic
 def ensure_pledge_permissions() -> None:
-    """Give the "Event organisers" and "Sponsorship approvers" groups the pledge permissions
-    (see pledges, approve / reject / extend / cancel them, edit event terms)."""
-    permissions = [
+    """Give "Event organisers" the pledge permissions above and "Sponsorship approvers" those
+    and the decisions; take the decisions from organisers who held them before duties were
+    separated."""
+    organiser_permissions = _permissions(ORGANISER_PERMISSIONS)
+    approver_only = _permissions(APPROVER_PERMISSIONS)
+    organisers, _created = Group.objects.get_or_create(name=ORGANISERS)
+    organisers.permissions.add(*organiser_permissions)
+    organisers.permissions.remove(*approver_only)
+    approvers, _created = Group.objects.get_or_create(name=APPROVERS)
+    approvers.permissions.add(*organiser_permissions, *approver_only)
+
+
+def _permissions(pairs):
+    return [
         Permission.objects.get(content_type__app_label=app, codename=codename)
-        for app, codename in ORGANISER_PERMISSIONS
+        for app, codename in pairs
     ]
-    for name in (ORGANISERS, APPROVERS):
-        group, _created = Group.objects.get_or_create(name=name)
-        group.permissions.add(*permissions)
 
 
 def ensure_demo_terms() -> list[EventTerms]:

@@ -28,6 +28,7 @@ from marketplace.pledges.states import (
     PledgeState,
     check_move,
 )
+from sponsors.models import Membership
 
 EXPIRY_BATCH = 500
 
@@ -92,12 +93,33 @@ def transition(pledge: Pledge, to_state: str, *, actor=None, reason="") -> Pledg
     return locked
 
 
+def check_impartial(pledge: Pledge, actor) -> None:
+    """Raise `PledgeError` when `actor` may not decide on `pledge` for staff: they made it, or
+    they belong to the pledging organisation. Nobody decides on what they submitted."""
+    if actor is None or not getattr(actor, "pk", None):
+        return
+    if pledge.created_by_id == actor.pk:
+        raise PledgeError(
+            _("You made pledge %(reference)s: another approver must decide on it.")
+            % {"reference": pledge.reference}
+        )
+    if Membership.objects.filter(organisation_id=pledge.organisation_id, user=actor).exists():
+        raise PledgeError(
+            _(
+                "You are a member of %(organisation)s, which made pledge %(reference)s: another "
+                "approver must decide on it."
+            )
+            % {"organisation": pledge.organisation, "reference": pledge.reference}
+        )
+
+
 def approve(pledge: Pledge, *, actor, reason: str = "") -> Pledge:
     """Approve a pledge awaiting approval. Only for a cleared organisation; the sponsor then has
     the event's bank-transfer hold (bounded by the deadline) to pay, whatever the method, since
     they come back to pay after the email. The sponsor is emailed."""
     with transaction.atomic():
         locked = lock_pledge(pledge)
+        check_impartial(locked, actor)
         if locked.status != PledgeState.AWAITING_APPROVAL:
             raise PledgeError(_("Only a pledge awaiting approval can be approved."))
         if not locked.organisation.is_cleared:
@@ -129,6 +151,7 @@ def reject(pledge: Pledge, *, actor, reason: str) -> Pledge:
         raise PledgeError(_("Give a reason: the sponsor receives it."), field="reason")
     with transaction.atomic():
         locked = lock_pledge(pledge)
+        check_impartial(locked, actor)
         apply_move(locked, PledgeState.REJECTED, actor=actor, reason=reason)
         emails.notify(locked, "rejected", reason)
     return locked
@@ -138,6 +161,8 @@ def cancel(pledge: Pledge, *, actor, reason: str = "", by_sponsor: bool = False)
     """Cancel a pledge that is not paid yet and free its slots; the sponsor is emailed."""
     with transaction.atomic():
         locked = lock_pledge(pledge)
+        if not by_sponsor:  # the organisers' cancellation is a decision like the others
+            check_impartial(locked, actor)
         if locked.status not in EXPIRING_STATES:
             raise PledgeError(_("Only a pledge that is not paid yet can be cancelled."))
         default = (
@@ -153,6 +178,7 @@ def extend_hold(pledge: Pledge, *, actor, until: datetime.datetime, reason: str 
     the future and not past the end of the sponsorship deadline day. Logged and emailed."""
     with transaction.atomic():
         locked = lock_pledge(pledge)
+        check_impartial(locked, actor)
         if locked.status not in EXPIRING_STATES:
             raise PledgeError(_("Only a pledge that is not paid yet has a hold to extend."))
         if until <= timezone.now():

@@ -13,6 +13,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
+from events import scope
 from events.templatetags.money import money
 from marketplace.pledges import admin_views
 from marketplace.pledges.models import EventTerms, Pledge, WaitlistEntry
@@ -75,7 +76,7 @@ class PledgeViewSet(ReadOnlyViewSet):
         Column("status", label=_("State"), accessor="get_status_display", sort_key="status"),
         Column("expires_at", label=_("Hold expires"), accessor=_expiry, sort_key="expires_at"),
     ]
-    list_filter = ["status", "event", "package", "organisation"]
+    filterset_class = admin_views.PledgeFilterSet
     search_fields = ["reference", "organisation__display_name", "organisation__legal_name"]
     search_backend_name = None
     list_per_page = 50
@@ -133,8 +134,18 @@ class PledgeViewSet(ReadOnlyViewSet):
         ]
 
 
+class WaitlistIndexView(scope.ScopedIndexMixin, generic.IndexView):
+    scope_event_path = "accepted_terms__event"
+
+
+class WaitlistInspectView(scope.ScopedInspectMixin, generic.InspectView):
+    scope_event_path = "accepted_terms__event"
+
+
 class WaitlistViewSet(ReadOnlyViewSet):
     model = WaitlistEntry
+    index_view_class = WaitlistIndexView
+    inspect_view_class = WaitlistInspectView
     name = "pledges_waitlist"
     url_prefix = "pledges-waiting-list"
     icon = "list-ul"
@@ -147,13 +158,27 @@ class WaitlistViewSet(ReadOnlyViewSet):
 
 
 class TermsCreateView(generic.CreateView):
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        # An organiser publishes terms for their own events only.
+        form.fields["event"].queryset = scope.events_for(self.request.user)
+        return form
+
     def save_instance(self):
         return publish_terms(
             self.form.cleaned_data["event"], self.form.cleaned_data["text"], self.request.user
         )
 
 
-class TermsEditView(generic.EditView):
+class TermsIndexView(scope.ScopedIndexMixin, generic.IndexView):
+    pass
+
+
+class TermsInspectView(scope.ScopedInspectMixin, generic.InspectView):
+    pass
+
+
+class TermsEditView(scope.ScopedObjectMixin, generic.EditView):
     """Saving edited terms publishes a new version; the old one stays as pledges accepted it."""
 
     def save_instance(self):
@@ -178,6 +203,8 @@ class EventTermsViewSet(ModelViewSet):
     url_prefix = "event-terms"
     icon = "doc-full"
     menu_label = _("Event terms")
+    index_view_class = TermsIndexView
+    inspect_view_class = TermsInspectView
     add_view_class = TermsCreateView
     edit_view_class = TermsEditView
     copy_view_enabled = False

@@ -127,21 +127,41 @@ def sign_data(agreement, **overrides):
     return {key: value for key, value in data.items() if value is not None}
 
 
-@pytest.fixture
-def organiser(tree, client):
-    """An "Event organisers" member with the agreement permissions load_demo grants, signed in."""
+def _staff(tree, email, group_name, first_name, last_name):
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
-    from events.editorial import ORGANISERS, ensure_editorial_setup
+    from events.editorial import ensure_editorial_setup, ensure_scope_permissions
     from marketplace.agreements.setup import ensure_agreement_permissions
 
     ensure_editorial_setup(tree[1])
     ensure_agreement_permissions()
+    ensure_scope_permissions()
     user = get_user_model().objects.create_user(
-        "olivia@example.org", "olivia@example.org", "pw", first_name="Olivia", last_name="Okafor"
+        email, email, "pw", first_name=first_name, last_name=last_name
     )
-    user.groups.add(Group.objects.get(name=ORGANISERS))
+    user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
+@pytest.fixture
+def organiser(tree, client, event):
+    """An "Event organisers" member who organises `event`, signed in."""
+    from events.editorial import ORGANISERS
+    from events.models import EventOrganiser
+
+    user = _staff(tree, "olivia@example.org", ORGANISERS, "Olivia", "Okafor")
+    EventOrganiser.objects.create(event=event, user=user)
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def approver(tree, client):
+    """A "Sponsorship approvers" member (countersigns and reissues), signed in."""
+    from events.editorial import APPROVERS
+
+    user = _staff(tree, "amadou@example.org", APPROVERS, "Amadou", "Diallo")
     client.force_login(user)
     return user
 

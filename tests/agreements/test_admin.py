@@ -9,7 +9,7 @@ from tests.pledges.factories import make_terms, pledge_for
 
 
 def test_listing_filters_by_state_and_event(
-    sent_agreement, organiser, client, tree, other_sponsor, on_commit
+    sent_agreement, approver, client, tree, other_sponsor, on_commit
 ):
     other_event = make_event(tree[1], title="Regional forum", acronym="RF-26", slug="rf-26")
     make_terms(other_event)
@@ -29,7 +29,7 @@ def test_listing_filters_by_state_and_event(
     assert sent_agreement.number not in html and other.number in html
 
 
-def test_inspect_shows_history_actions_and_the_pdf(sent_agreement, organiser, client):
+def test_inspect_shows_history_actions_and_the_pdf(sent_agreement, approver, client):
     html = client.get(f"/admin/agreements/inspect/{sent_agreement.pk}/").content.decode()
     assert "Emailed to the sponsor" in html and "fifty thousand Swiss francs" in html
     assert f"/admin/agreements/new-version/{sent_agreement.pk}/" in html
@@ -41,7 +41,7 @@ def test_inspect_shows_history_actions_and_the_pdf(sent_agreement, organiser, cl
 
 
 def test_issue_new_version_voids_the_current_one_and_sends_version_2_with_the_same_number(
-    sent_agreement, organiser, client, on_commit, mailoutbox, sponsor, clauses
+    sent_agreement, approver, client, on_commit, mailoutbox, sponsor, clauses
 ):
     organisation = sponsor[1]
     organisation.billing_address = "2 Quai Wilson\n1201 Geneva"
@@ -56,7 +56,7 @@ def test_issue_new_version_voids_the_current_one_and_sends_version_2_with_the_sa
     old = Agreement.objects.get(pk=sent_agreement.pk)
     new = Agreement.objects.get(pledge=old.pledge, version=2)
     assert old.status == "void" and old.voided_at is not None
-    assert old.history.last().reason == "New address." and old.history.last().actor == organiser
+    assert old.history.last().reason == "New address." and old.history.last().actor == approver
     assert (new.number, new.status, new.label) == (old.number, "sent", f"{old.number} v2")
     assert new.sha256 and new.sha256 != old.sha256
     text = new.pdf.open("rb").read()
@@ -73,7 +73,7 @@ def test_issue_new_version_voids_the_current_one_and_sends_version_2_with_the_sa
     assert f"{old.number} v2" in html and "Earlier versions" in html
 
 
-def test_an_executed_agreement_cannot_be_replaced_or_voided(sent_agreement, organiser, client):
+def test_an_executed_agreement_cannot_be_replaced_or_voided(sent_agreement, approver, client):
     Agreement.objects.filter(pk=sent_agreement.pk).update(status="executed")
     response = client.post(f"/admin/agreements/new-version/{sent_agreement.pk}/", {"reason": ""})
     assert response.status_code == 200 and "addendum" in response.content.decode()
@@ -83,7 +83,7 @@ def test_an_executed_agreement_cannot_be_replaced_or_voided(sent_agreement, orga
     assert Agreement.objects.get().status == "executed"
 
 
-def test_voiding_needs_a_reason_and_keeps_it(sent_agreement, organiser, client):
+def test_voiding_needs_a_reason_and_keeps_it(sent_agreement, approver, client):
     response = client.post(f"/admin/agreements/void/{sent_agreement.pk}/", {"reason": ""})
     assert response.status_code == 200
     assert Agreement.objects.get().status == "sent"
@@ -117,8 +117,14 @@ def test_setup_is_idempotent(db, tree):
     ensure_editorial_setup(tree[1])
     ensure_agreements_setup()
     ensure_agreements_setup()
-    for name in (ORGANISERS, APPROVERS):
-        codenames = set(Group.objects.get(name=name).permissions.values_list("codename", flat=True))
-        assert {"countersign_agreement", "reissue_agreement", "change_standardclause"} <= codenames
+
+    def codenames(name):
+        return set(Group.objects.get(name=name).permissions.values_list("codename", flat=True))
+
+    assert {"view_agreement", "change_standardclause"} <= codenames(ORGANISERS)
+    assert not {"countersign_agreement", "reissue_agreement"} & codenames(ORGANISERS)
+    assert {"countersign_agreement", "reissue_agreement", "change_standardclause"} <= codenames(
+        APPROVERS
+    )
     assert StandardClause.objects.count() == 4
     assert ensure_demo_clauses() == 0

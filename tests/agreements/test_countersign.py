@@ -13,15 +13,15 @@ from sponsors.register.models import Agreement as RegisterAgreement
 from tests.agreements.conftest import ORGANISER_EMAIL, SIGNATORY_EMAIL, agreement_mails, pdf_text
 from worker.app import app
 
-COUNTERSIGN = {"full_name": "Olivia Okafor", "title": "Head of Partnerships", "confirm": "on"}
+COUNTERSIGN = {"full_name": "Amadou Diallo", "title": "Head of Partnerships", "confirm": "on"}
 
 
 def test_the_organiser_countersigns_and_the_executed_copy_reaches_both_sides_and_the_register(
-    signed_agreement, organiser, client, on_commit, mailoutbox, sponsor, event
+    signed_agreement, approver, client, on_commit, mailoutbox, sponsor, event
 ):
     url = f"/admin/agreements/countersign/{signed_agreement.pk}/"
     form = client.get(url)
-    assert form.status_code == 200 and "Olivia Okafor" in form.content.decode()  # prefilled
+    assert form.status_code == 200 and "Amadou Diallo" in form.content.decode()  # prefilled
     with on_commit():
         response = client.post(
             url, COUNTERSIGN, REMOTE_ADDR="192.0.2.44", HTTP_USER_AGENT="OrganiserBrowser/2.0"
@@ -30,7 +30,7 @@ def test_the_organiser_countersigns_and_the_executed_copy_reaches_both_sides_and
     agreement = Agreement.objects.get(pk=signed_agreement.pk)
     assert agreement.status == "executed" and agreement.executed_at is not None
     organiser_signature = Signature.objects.get(side="organiser")
-    assert (organiser_signature.user, organiser_signature.ip_address) == (organiser, "192.0.2.44")
+    assert (organiser_signature.user, organiser_signature.ip_address) == (approver, "192.0.2.44")
     assert organiser_signature.document_sha256 == agreement.sha256
 
     # The executed PDF: the signed pages unchanged, then the signature page.
@@ -49,7 +49,7 @@ def test_the_organiser_countersigns_and_the_executed_copy_reaches_both_sides_and
         "Chief Executive",
         "203.0.113.7",
         "SponsorBrowser/1.0",
-        "Olivia Okafor",
+        "Amadou Diallo",
         "Head of Partnerships",
         "192.0.2.44",
         "OrganiserBrowser/2.0",
@@ -74,7 +74,7 @@ def test_the_organiser_countersigns_and_the_executed_copy_reaches_both_sides_and
     assert entry.region_codes == [event.region] == ["AFR"]
     assert entry.signed_on == agreement.executed_at.date()
     assert sorted((s.side, s.name) for s in entry.signatories.all()) == [
-        ("bureau", "Olivia Okafor"),
+        ("bureau", "Amadou Diallo"),
         ("partner", "Ada Lovelace"),
     ]
     [document] = entry.documents.all()
@@ -82,13 +82,13 @@ def test_the_organiser_countersigns_and_the_executed_copy_reaches_both_sides_and
 
 
 def test_delivering_the_executed_copy_twice_does_it_once(
-    signed_agreement, organiser, on_commit, mailoutbox
+    signed_agreement, approver, on_commit, mailoutbox
 ):
     with on_commit():
         countersign(
             signed_agreement,
-            user=organiser,
-            full_name="Olivia Okafor",
+            user=approver,
+            full_name="Amadou Diallo",
             title="Head",
             confirmed=True,
             ip_address=None,
@@ -103,7 +103,7 @@ def test_delivering_the_executed_copy_twice_does_it_once(
     assert RegisterAgreement.objects.get().documents.count() == 1
 
 
-def test_a_tampered_stored_pdf_is_not_executed(signed_agreement, organiser, on_commit):
+def test_a_tampered_stored_pdf_is_not_executed(signed_agreement, approver, on_commit):
     from marketplace.agreements.errors import AgreementError
 
     with open(signed_agreement.pdf.path, "ab") as handle:
@@ -111,8 +111,8 @@ def test_a_tampered_stored_pdf_is_not_executed(signed_agreement, organiser, on_c
     with pytest.raises(AgreementError, match="does not match"), on_commit():
         countersign(
             signed_agreement,
-            user=organiser,
-            full_name="Olivia Okafor",
+            user=approver,
+            full_name="Amadou Diallo",
             title="Head",
             confirmed=True,
             ip_address=None,
@@ -120,7 +120,7 @@ def test_a_tampered_stored_pdf_is_not_executed(signed_agreement, organiser, on_c
     assert not RegisterAgreement.objects.exists()
 
 
-def test_countersigning_before_the_sponsor_signed_is_refused(sent_agreement, organiser, client):
+def test_countersigning_before_the_sponsor_signed_is_refused(sent_agreement, approver, client):
     response = client.post(f"/admin/agreements/countersign/{sent_agreement.pk}/", COUNTERSIGN)
     assert response.status_code == 200
     assert "nothing to sign" in response.content.decode()
@@ -146,13 +146,13 @@ def test_without_the_permission_nobody_countersigns(signed_agreement, client, tr
 
 
 def test_the_agreement_page_offers_the_executed_copy_to_the_sponsor(
-    signed_agreement, organiser, sponsor, client, on_commit
+    signed_agreement, approver, sponsor, client, on_commit
 ):
     with on_commit():
         countersign(
             signed_agreement,
-            user=organiser,
-            full_name="Olivia Okafor",
+            user=approver,
+            full_name="Amadou Diallo",
             title="Head",
             confirmed=True,
             ip_address=None,
@@ -160,7 +160,21 @@ def test_the_agreement_page_offers_the_executed_copy_to_the_sponsor(
     client.force_login(sponsor[0])
     url = f"/account/agreements/{signed_agreement.public_id}/"
     html = client.get(url).content.decode()
-    assert "executed.pdf" in html and "Olivia Okafor" in html
+    assert "executed.pdf" in html and "Amadou Diallo" in html
     executed = client.get(url + "executed.pdf")
     assert executed.status_code == 200
     assert "Signature page" in pdf_text(b"".join(executed))
+
+
+def test_a_member_of_the_sponsor_cannot_countersign_for_the_organisers(
+    signed_agreement, approver, sponsor, client
+):
+    from sponsors.models import MemberRole, Membership
+
+    Membership.objects.create(user=approver, organisation=sponsor[1], role=MemberRole.MEMBER)
+    response = client.post(f"/admin/agreements/countersign/{signed_agreement.pk}/", COUNTERSIGN)
+    assert response.status_code == 200
+    assert "another approver must countersign" in response.content.decode()
+    signed_agreement.refresh_from_db()
+    assert signed_agreement.status == "signed_by_sponsor"
+    assert not signed_agreement.signatures.filter(side="organiser").exists()

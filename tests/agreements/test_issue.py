@@ -134,7 +134,7 @@ def test_a_rolled_back_payment_queues_no_agreement(pledge):
 
 
 def test_a_pledge_no_longer_paid_or_approved_gets_no_agreement(pledge, sponsor):
-    cancel(pledge, actor=sponsor[0])
+    cancel(pledge, actor=sponsor[0], by_sponsor=True)
     assert services.issue_agreement(pledge.pk, 1) is None
     assert not Agreement.objects.exists()
 

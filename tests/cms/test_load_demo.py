@@ -59,6 +59,21 @@ def test_load_demo_builds_a_realistic_catalogue_and_is_idempotent(db, settings):
     assert users.get(email="organiser@example.org").groups.filter(name=ORGANISERS).exists()
     assert users.get(email="approver@example.org").groups.filter(name=APPROVERS).exists()
 
+    # Two event scopes: Olivia organises every demo event, Omar the regional forum only.
+    from events.scope import events_for
+
+    olivia = users.get(email="organiser@example.org")
+    omar = users.get(email="forum.organiser@example.org")
+    assert omar.check_password(settings.DEMO_PASSWORD)
+    assert set(events_for(olivia).values_list("acronym", flat=True)) == set(events)
+    assert list(events_for(omar).values_list("acronym", flat=True)) == ["RERF-AFR"]
+    # The published revision lists the team, so the next publish from the editor keeps it.
+    forum = events["RERF-AFR"]
+    assert {o.user_id for o in forum.get_latest_revision_as_object().organisers.all()} == {
+        olivia.pk,
+        omar.pk,
+    }
+
     before = _snapshot()
     out = StringIO()
     call_command("load_demo", stdout=out)

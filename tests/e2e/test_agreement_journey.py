@@ -1,4 +1,4 @@
-"""The sponsor signs the agreement in the portal; an organiser finds it in the admin's agreements
+"""The sponsor signs the agreement in the portal; an approver finds it in the admin's agreements
 listing, countersigns it, and both sides then have the executed copy."""
 
 import re
@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from events.choices import BenefitKind, PackageCategory
-from events.editorial import ORGANISERS, ensure_editorial_setup
+from events.editorial import APPROVERS, ensure_editorial_setup
 from marketplace.agreements.models import Agreement
 from marketplace.agreements.setup import ensure_agreements_setup
 from marketplace.payments.bank import record_transfer
@@ -30,7 +30,7 @@ def sign_in(page, base_url, email, password):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_sponsor_signs_and_the_organiser_countersigns_in_the_admin(live_server, settings, tmp_path):
+def test_sponsor_signs_and_an_approver_countersigns_in_the_admin(live_server, settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.SITE_URL = live_server.url
     settings.PRIVATE_DOCUMENTS_ROOT = tmp_path / "private"
@@ -66,7 +66,7 @@ def test_sponsor_signs_and_the_organiser_countersigns_in_the_admin(live_server, 
         "olivia@example.org", "olivia@example.org", "organiser-pass",
         first_name="Olivia", last_name="Okafor",
     )  # fmt: skip
-    organiser.groups.add(Group.objects.get(name=ORGANISERS))
+    organiser.groups.add(Group.objects.get(name=APPROVERS))  # approvers countersign
 
     with chromium_page() as page:
         sign_in(page, live_server.url, user.email, PASSWORD)

@@ -15,6 +15,7 @@ from events.choices import BenefitKind, PackageCategory
 from events.editorial import ORGANISERS
 from events.fulfilment.models import BenefitTask
 from events.fulfilment.setup import ensure_fulfilment_permissions
+from events.models import EventOrganiser
 from marketplace.payments.bank import record_transfer
 from sponsors.models import Clearance, Contact, ContactRole
 from tests.e2e.helpers import chromium_page, screenshot
@@ -91,6 +92,7 @@ def test_sponsor_signs_uploads_a_logo_organiser_delivers_it_and_it_shows_on_the_
         "olivia@example.org", "olivia@example.org", "organiser-pass", first_name="Olivia"
     )
     organiser.groups.add(Group.objects.get(name=ORGANISERS))
+    EventOrganiser.objects.create(event=pledge.event, user=organiser)  # her event
     small_logo = logo_file(tmp_path / "orbit-small.png", (300, 120))
     good_logo = logo_file(tmp_path / "orbit.png", (900, 360))
 

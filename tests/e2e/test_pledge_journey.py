@@ -87,11 +87,11 @@ def test_a_new_sponsor_pledges_two_fellowships_and_sees_them_in_the_portal(
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_an_organiser_reviews_and_approves_a_pledge_in_the_admin(live_server, settings):
+def test_an_approver_reviews_and_approves_a_pledge_in_the_admin(live_server, settings):
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
-    from events.editorial import ORGANISERS, ensure_editorial_setup
+    from events.editorial import APPROVERS, ensure_editorial_setup
     from marketplace.pledges.setup import ensure_pledge_permissions
     from sponsors.models import Clearance
     from tests.pledges.factories import make_sponsor, pledge_for
@@ -112,7 +112,7 @@ def test_an_organiser_reviews_and_approves_a_pledge_in_the_admin(live_server, se
     organiser = get_user_model().objects.create_user(
         "olivia@example.org", "olivia@example.org", "organiser-pass", first_name="Olivia"
     )
-    organiser.groups.add(Group.objects.get(name=ORGANISERS))
+    organiser.groups.add(Group.objects.get(name=APPROVERS))  # approvers decide pledges
 
     with chromium_page() as page:
         page.goto(live_server.url + "/admin/login/")

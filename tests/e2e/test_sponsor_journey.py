@@ -1,10 +1,10 @@
 """A sponsor signs up, verifies their email from the outbox, registers their organisation and
-lands in the portal; an organiser then clears it in the admin."""
+lands in the portal; an approver then clears it in the admin."""
 
 import pytest
 from django.contrib.auth.models import Group
 
-from events.editorial import ORGANISERS, admin_access
+from events.editorial import APPROVERS, admin_access, ensure_scope_permissions
 from sponsors.models import Clearance, Organisation
 from sponsors.staff import ensure_sponsor_review_permissions
 from tests.e2e.helpers import (
@@ -81,14 +81,15 @@ def test_a_sponsor_signs_up_verifies_registers_and_lands_in_the_portal(
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_an_organiser_clears_an_organisation_in_the_admin(live_server, settings, tmp_path):
+def test_an_approver_clears_an_organisation_in_the_admin(live_server, settings, tmp_path):
     from tests.sponsors.builders import make_organisation
 
     site_tree()
     use_file_outbox(settings, tmp_path)
-    group = Group.objects.create(name=ORGANISERS)
+    group = Group.objects.create(name=APPROVERS)  # approvers clear due diligence
     group.permissions.add(admin_access())
     ensure_sponsor_review_permissions()
+    ensure_scope_permissions()
     organiser = make_user("organiser@bureau.example", first_name="Olivia")
     organiser.groups.add(group)
     organisation = make_organisation(admin=make_user(), display_name="Initech")

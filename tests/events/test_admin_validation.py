@@ -116,6 +116,7 @@ def test_event_form_rejects_deadline_after_the_event_ends(admin_client, tree):
             "organiser_email": "team@example.org",
             "summary": "",
             "body": streamfield([]),
+            "organisers": inline_formset([]),
         }
     )
     response = admin_client.post(url, {**data, "action-publish": "Publish"})

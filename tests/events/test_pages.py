@@ -65,6 +65,7 @@ class PageTreeTests(WagtailPageTestCase):
                 "organiser_email": "team@example.org",
                 "summary": "",
                 "body": streamfield([("heading", "Programme")]),
+                "organisers": inline_formset([]),
             },
             self.package: {
                 "title": "Gold",

@@ -8,7 +8,7 @@ from wagtail.models import WorkflowState
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
 from events.editorial import APPROVERS, ORGANISERS, ensure_editorial_setup
-from events.models import SponsorshipPackagePage
+from events.models import EventOrganiser, SponsorshipPackagePage
 from tests.factories import make_event
 
 
@@ -22,11 +22,9 @@ def _user(email, group):
 def editorial(tree):
     ensure_editorial_setup(tree[1])
     event = make_event(tree[1])
-    return (
-        event,
-        _user("organiser@example.org", ORGANISERS),
-        _user("approver@example.org", APPROVERS),
-    )
+    organiser = _user("organiser@example.org", ORGANISERS)
+    EventOrganiser.objects.create(event=event, user=organiser)
+    return event, organiser, _user("approver@example.org", APPROVERS)
 
 
 def _package_form(**overrides):

@@ -90,17 +90,20 @@ def paid(sponsor, package):
 
 
 @pytest.fixture
-def organiser(db, django_user_model):
+def organiser(db, django_user_model, event):
+    """An "Event organisers" member who organises `event`."""
     from django.contrib.auth.models import Group
 
     from events.editorial import ORGANISERS
     from events.fulfilment.setup import ensure_fulfilment_permissions
+    from events.models import EventOrganiser
 
     ensure_fulfilment_permissions()
     user = django_user_model.objects.create_user(
         "olivia@example.org", "olivia@example.org", "x", first_name="Olivia"
     )
     user.groups.add(Group.objects.get(name=ORGANISERS))
+    EventOrganiser.objects.create(event=event, user=user)
     return user
 
 

@@ -13,6 +13,7 @@ from events.editorial import APPROVERS, ORGANISERS
 from events.fulfilment import admin_views, services
 from events.fulfilment.models import BenefitTask
 from events.fulfilment.setup import ensure_fulfilment_permissions
+from events.models import EventOrganiser
 from tests.fulfilment.conftest import paid_pledge_with_tasks
 from tests.fulfilment.images import jpeg, png
 
@@ -147,6 +148,7 @@ def test_admin_users_without_the_permission_cannot_act(client, paid, django_user
         Permission.objects.get(codename="access_admin"),
         Permission.objects.get(codename="view_benefittask"),
     )
+    EventOrganiser.objects.create(event=task.event, user=viewer)  # in scope, but may not act
     client.force_login(viewer)
     assert client.get(f"/admin/fulfilment/task/{task.pk}/").status_code == 200
     response = client.post(

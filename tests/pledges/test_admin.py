@@ -1,4 +1,4 @@
-"""Organisers in the Wagtail admin: pledges listing with filters, search and a CSV export whose
+"""Approvers in the Wagtail admin: pledges listing with filters, search and a CSV export whose
 cells cannot run as formulas; a pledge with its history and actions; versioned terms."""
 
 import csv
@@ -19,11 +19,15 @@ from tests.pledges.factories import make_sponsor, pledge_for
 
 
 @pytest.fixture
-def organiser(tree, client):
+def approver(tree, client):
+    """A sponsorship approver (sees every event, decides pledges), signed in."""
+    from events.editorial import ensure_scope_permissions
+
     ensure_editorial_setup(tree[1])
     ensure_pledge_permissions()
-    user = get_user_model().objects.create_user("olivia@example.org", "olivia@example.org", "pw")
-    user.groups.add(Group.objects.get(name=ORGANISERS))
+    ensure_scope_permissions()
+    user = get_user_model().objects.create_user("amadou@example.org", "amadou@example.org", "pw")
+    user.groups.add(Group.objects.get(name=APPROVERS))
     client.force_login(user)
     return user
 
@@ -33,7 +37,7 @@ def dinner(event):
     return make_package(event, title="Networking dinner", capacity=1, requires_approval=True)
 
 
-def test_listing_filters_and_search(client, organiser, package, sponsor, other_sponsor):
+def test_listing_filters_and_search(client, approver, package, sponsor, other_sponsor):
     held = pledge_for(sponsor, package)
     cancelled = pledge_for(other_sponsor, package)
     Pledge.objects.filter(pk=cancelled.pk).update(status="cancelled")
@@ -50,7 +54,7 @@ def test_listing_filters_and_search(client, organiser, package, sponsor, other_s
     assert held.reference in html and cancelled.reference not in html
 
 
-def test_listing_filters_by_event_and_package(client, organiser, package, sponsor, tree):
+def test_listing_filters_by_event_and_package(client, approver, package, sponsor, tree):
     other_event = make_event(tree[1], title="Regional forum", acronym="RF-26")
     from tests.pledges.factories import make_terms
 
@@ -63,7 +67,7 @@ def test_listing_filters_by_event_and_package(client, organiser, package, sponso
     assert here.reference not in html and elsewhere.reference in html
 
 
-def test_csv_export_neutralises_formulas(client, organiser, package):
+def test_csv_export_neutralises_formulas(client, approver, package):
     user, organisation = make_sponsor(name='=HYPERLINK("http://evil","x")')
     organisation.legal_name = "+cmd|' /C calc'!A0"
     organisation.save()
@@ -82,7 +86,7 @@ def test_csv_export_neutralises_formulas(client, organiser, package):
     assert not any(cell.startswith(("=", "+", "@")) for cell in row)
 
 
-def test_inspect_shows_history_and_actions(client, organiser, dinner, sponsor):
+def test_inspect_shows_history_and_actions(client, approver, dinner, sponsor):
     pledge = pledge_for(sponsor, dinner)
     html = client.get(f"/admin/pledges/inspect/{pledge.pk}/").content.decode()
     assert "The package requires the organisers&#x27; approval." in html
@@ -90,7 +94,7 @@ def test_inspect_shows_history_and_actions(client, organiser, dinner, sponsor):
         assert f"/admin/pledges/{action}/{pledge.pk}/" in html
 
 
-def test_approve_from_the_admin_needs_clearance(client, organiser, dinner, sponsor):
+def test_approve_from_the_admin_needs_clearance(client, approver, dinner, sponsor):
     pledge = pledge_for(sponsor, dinner)
     response = client.post(f"/admin/pledges/approve/{pledge.pk}/", {"reason": ""})
     assert response.status_code == 200
@@ -103,10 +107,10 @@ def test_approve_from_the_admin_needs_clearance(client, organiser, dinner, spons
     assert response.status_code == 302
     pledge.refresh_from_db()
     assert pledge.status == "awaiting_payment"
-    assert pledge.history.last().actor == organiser
+    assert pledge.history.last().actor == approver
 
 
-def test_reject_from_the_admin_requires_a_reason(client, organiser, dinner, sponsor, mailoutbox):
+def test_reject_from_the_admin_requires_a_reason(client, approver, dinner, sponsor, mailoutbox):
     pledge = pledge_for(sponsor, dinner)
     response = client.post(f"/admin/pledges/reject/{pledge.pk}/", {"reason": ""})
     assert response.status_code == 200
@@ -117,7 +121,7 @@ def test_reject_from_the_admin_requires_a_reason(client, organiser, dinner, spon
     assert Pledge.objects.get(pk=pledge.pk).status == "rejected"
 
 
-def test_extend_and_cancel_from_the_admin(client, organiser, package, sponsor):
+def test_extend_and_cancel_from_the_admin(client, approver, package, sponsor):
     pledge = pledge_for(sponsor, package, payment_method="card")
     until = (timezone.now() + datetime.timedelta(days=3)).replace(second=0, microsecond=0)
     response = client.post(
@@ -152,17 +156,21 @@ def test_sponsors_and_staff_without_the_permission_are_kept_out(client, tree, pa
     assert Pledge.objects.get(pk=pledge.pk).status == "held"
 
 
-def test_approvers_have_the_same_pledge_permissions(tree):
+def test_only_approvers_may_decide_pledges(tree):
     ensure_editorial_setup(tree[1])
     ensure_pledge_permissions()
     ensure_pledge_permissions()  # idempotent
-    for name in (ORGANISERS, APPROVERS):
-        codes = set(Group.objects.get(name=name).permissions.values_list("codename", flat=True))
-        assert {"view_pledge", "decide_pledge", "change_eventterms"} <= codes
-        assert "delete_pledge" not in codes
+
+    def codes(name):
+        return set(Group.objects.get(name=name).permissions.values_list("codename", flat=True))
+
+    assert {"view_pledge", "change_eventterms"} <= codes(ORGANISERS)
+    assert "decide_pledge" not in codes(ORGANISERS)
+    assert {"view_pledge", "decide_pledge", "change_eventterms"} <= codes(APPROVERS)
+    assert "delete_pledge" not in codes(ORGANISERS) | codes(APPROVERS)
 
 
-def test_saving_terms_in_the_admin_publishes_a_new_version(client, organiser, event):
+def test_saving_terms_in_the_admin_publishes_a_new_version(client, approver, event):
     assert EventTerms.objects.get(event=event).version == 1
     first = EventTerms.objects.get(event=event)
     response = client.post(
@@ -174,10 +182,10 @@ def test_saving_terms_in_the_admin_publishes_a_new_version(client, organiser, ev
         (1, first.text),
         (2, "New wording."),
     ]
-    assert versions[1].published_by == organiser
+    assert versions[1].published_by == approver
 
 
-def test_adding_terms_for_an_event_without_any(client, organiser, tree):
+def test_adding_terms_for_an_event_without_any(client, approver, tree):
     event = make_event(tree[1], title="Study Group", acronym="SG1")
     response = client.post("/admin/event-terms/new/", {"event": event.pk, "text": "Terms."})
     assert response.status_code == 302

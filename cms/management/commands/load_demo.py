@@ -9,6 +9,7 @@ from django.db import transaction
 
 from cms.demo.catalogue import demo_events, ensure_event, ensure_site
 from cms.demo.sponsors import ensure_demo_organisation
+from cms.demo.teams import ensure_demo_teams
 from cms.demo.users import demo_password, ensure_demo_users
 from events.editorial import ensure_editorial_setup
 from events.fulfilment.setup import ensure_fulfilment_permissions
@@ -33,7 +34,9 @@ class Command(BaseCommand):
                 if new:
                     created.append(event.acronym)
             password, generated = demo_password()
-            ensure_demo_organisation(ensure_demo_users(password))
+            users = ensure_demo_users(password)
+            ensure_demo_organisation(users)
+            ensure_demo_teams(users)  # who organises which demo event
             load_demo_register()
             ensure_pledges_setup()
             ensure_finance_permissions()

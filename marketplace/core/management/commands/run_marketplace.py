@@ -91,6 +91,7 @@ class Command(BaseCommand):
             "  organiser@example.org   approver@example.org   finance@example.org",
             "  sponsor@example.org     admin@example.org (superuser)",
             "  signatory@example.org   member@example.org (Acme's signatory and member)",
+            "  forum.organiser@example.org (organises the regional forum only)",
             "",
             "Press Ctrl-C to stop everything.",
             "",
