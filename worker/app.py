@@ -31,6 +31,7 @@ app.conf.task_queues = [Queue(name, Exchange(name), routing_key=name) for name i
 #   about to expire (24 h before; 10 min for a card hold), once per (pledge, hold end).
 # - remind-fulfilment, every hour: sponsors' missing assets (7 and 2 days before the due date),
 #   the organisers' daily overdue digest and, after an event, each sponsor's PDF report.
+# - purge-mail-log, daily: mail-log rows older than MAIL_LOG_RETENTION_DAYS are deleted.
 # Reminders are idempotent per window: the MailLog key (kind, object, window) is unique.
 app.conf.beat_schedule = {
     "publish-scheduled-pages": {
@@ -56,6 +57,10 @@ app.conf.beat_schedule = {
     "remind-unsigned-agreements": {
         "task": "worker.tasks.agreements.remind_unsigned",
         "schedule": crontab(minute=7),  # every hour, at :07
+    },
+    "purge-mail-log": {
+        "task": "worker.tasks.maintenance.purge_mail_log",
+        "schedule": crontab(minute=17, hour=3),  # daily, at 03:17
     },
 }
 app.autodiscover_tasks(lambda: ["worker"], related_name="tasks")

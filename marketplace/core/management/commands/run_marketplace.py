@@ -89,7 +89,7 @@ class Command(BaseCommand):
             "",
             f"Demo sign-ins (password: {password}):",
             "  organiser@example.org   approver@example.org   finance@example.org",
-            "  sponsor@example.org     admin@example.org (superuser)",
+            "  support@example.org     sponsor@example.org     admin@example.org (superuser)",
             "",
             "Press Ctrl-C to stop everything.",
             "",
