@@ -80,8 +80,8 @@ def test_staff_enrol_totp_then_sign_in_with_a_code(live_server, settings):
         page.get_by_role("button", name="Activate").click()
         page.wait_for_url("**/accounts/2fa/recovery-codes/**")
         screenshot(page, "staff-mfa-03-recovery-codes")
-        page.goto(live_server.url + "/admin/")
-        assert page.url == f"{live_server.url}/admin/"
+        page.get_by_role("link", name="Continue to the admin").click()
+        page.wait_for_url(f"{live_server.url}/admin/")
 
         page.goto(live_server.url + "/accounts/logout/")
         page.get_by_role("main").get_by_role("button", name="Sign Out").click()
