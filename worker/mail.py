@@ -55,6 +55,10 @@ def attachment_storage() -> FileSystemStorage:
     return FileSystemStorage(location=settings.PRIVATE_DOCUMENTS_ROOT)
 
 
+class SignInLinkExpired(Exception):
+    """A scrubbed email whose delivery copy is gone: it can no longer be sent as written."""
+
+
 @dataclass(frozen=True)
 class Attachment:
     """A file already in the attachment storage (see `attachment_storage`), attached by name."""
@@ -177,6 +181,10 @@ def build_message(log: MailLog) -> EmailMultiAlternatives:
         if copy is not None
         else (log.subject, log.body_text, log.body_html)
     )
+    if copy is None and redaction.PLACEHOLDER in f"{subject} {text} {html}":
+        # The copy was purged (DELIVERY_COPY_DAYS) before the email went out: sending the
+        # scrubbed text would give the recipient a dead placeholder instead of their link.
+        raise SignInLinkExpired("The sign-in link expired before the email could be sent.")
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,

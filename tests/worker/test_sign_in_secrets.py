@@ -90,6 +90,20 @@ def test_an_invitation_link_is_delivered_but_the_log_holds_a_placeholder(
     assert not MailDeliveryCopy.objects.exists()
 
 
+def test_a_scrubbed_email_whose_copy_is_gone_is_not_sent_with_the_placeholder(settings):
+    from worker.mail import SignInLinkExpired, deliver
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    log = MailLog.objects.create(
+        key="k", to="x@example.org", from_email="s@e.org", subject="Invitation",
+        body_text=f"Accept: {redaction.PLACEHOLDER}",
+    )  # fmt: skip
+    with pytest.raises(SignInLinkExpired):
+        deliver(log.pk)
+    log.refresh_from_db()
+    assert log.status == MailStatus.FAILED and len(mail.outbox) == 0
+
+
 def test_a_token_link_in_any_text_is_scrubbed_whatever_its_template(settings):
     url = f"{settings.SITE_URL}/account/pledges/?token=s3cr3t-value-12345"
     text = redaction.scrub(f"Pay here {url} or http://h/accounts/confirm-email/MQ:1x:abc/.")
