@@ -114,9 +114,10 @@ def send_templated_mail(
     with translation.override(language):
         subject, text, html = render_templated_mail(template_prefix, context)
     from_email = from_email or settings.DEFAULT_FROM_EMAIL
-    secrets = redaction.secrets_in_context(context) if redaction.is_sign_in_mail(
-        template_prefix
-    ) else []  # fmt: skip
+    # What the log may keep: sign-in secrets out (the delivery copy keeps them for sending).
+    secrets = []
+    if redaction.is_sign_in_mail(template_prefix):
+        secrets = redaction.secrets_in_context(context)
     logged_subject, logged_text, logged_html = redaction.scrub_mail(
         subject, text, html, template=template_prefix, secrets=secrets
     )
