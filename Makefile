@@ -20,7 +20,7 @@ $(VENV)/.installed: pyproject.toml
 install: $(VENV)/.installed
 
 run: install
-	DEBUG=$${DEBUG:-true} $(PY) manage.py run_marketplace --port $(PORT)
+	DEBUG=$${DEBUG:-true} STAFF_REQUIRE_MFA=$${STAFF_REQUIRE_MFA:-false} $(PY) manage.py run_marketplace --port $(PORT)
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "allauth",
     "allauth.account",
+    "allauth.mfa",  # staff sign-in: TOTP and recovery codes at /accounts/2fa/
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -103,6 +104,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Staff: MFA before any admin page (STAFF_REQUIRE_MFA), STAFF_SESSION_HOURS of inactivity.
+    "marketplace.core.staff_security.StaffSecurityMiddleware",
     "marketplace.core.page_cache.AnonymousPageCacheMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -152,6 +155,19 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Sponsorship] "  # = MAIL_SUBJECT_PREFIX
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 # Sponsors land in their portal (or onboarding) after signing in; see sponsors/adapter.py.
 ACCOUNT_ADAPTER = "sponsors.adapter.AccountAdapter"
+
+# One sign-in for everyone, with MFA (marketplace/core/staff_security.py): the Wagtail admin
+# signs in through allauth (its rate limits apply to staff too); Wagtail's own password reset is
+# off. allauth.mfa offers an authenticator app (TOTP) and recovery codes at /accounts/2fa/.
+WAGTAILADMIN_LOGIN_URL = "account_login"
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Sponsorship marketplace"
+# A staff user without an authenticator app is sent to set one up before any admin page
+# (default: on when DEBUG is off; `make run`'s demo turns it off so every demo user can sign in).
+STAFF_REQUIRE_MFA = env.bool("STAFF_REQUIRE_MFA", default=not DEBUG)
+# A staff session ends after this many hours without a request (sponsors: the normal session).
+STAFF_SESSION_HOURS = env.float("STAFF_SESSION_HOURS", default=8)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [
@@ -237,6 +253,8 @@ globals().update(
 )
 # The transactional outbox keeps sent messages (and so their idempotency keys) this long.
 OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=30)
+# The mail log keeps each email (recipient, subject, body) this long; beat deletes older rows.
+MAIL_LOG_RETENTION_DAYS = env.int("MAIL_LOG_RETENTION_DAYS", default=365)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_ACCEPT_CONTENT = ["json"]

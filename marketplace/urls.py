@@ -7,11 +7,13 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import views as cms_views
-from marketplace.core import bench, media
+from marketplace.core import bench, media, staff_security
 from marketplace.core.health import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # Wagtail's sign-in page takes no password: staff sign in through allauth (rate limits, MFA).
+    path("admin/login/", staff_security.admin_login),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),

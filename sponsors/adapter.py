@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from sponsors.membership import organisations_of
 from sponsors.portal import is_sponsor_account
+from worker.redaction import tag_message
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -21,3 +22,9 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_signup_redirect_url(self, request):
         return self.get_login_redirect_url(request)
+
+    def render_mail(self, template_prefix, email, context, headers=None):
+        """allauth's mail, tagged with its template and secrets so the mail log stores it
+        without them (the message itself is sent unchanged)."""
+        message = super().render_mail(template_prefix, email, context, headers=headers)
+        return tag_message(message, template_prefix, context)

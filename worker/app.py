@@ -32,6 +32,7 @@ app.conf.task_queues = [Queue(name, Exchange(name), routing_key=name) for name i
 # - screen-sponsors, daily at 03:17: every organisation against the stored UN sanctions list.
 # - remind-fulfilment, every hour: sponsors' missing assets (7 and 2 days before the due date),
 #   the organisers' daily overdue digest and, after an event, each sponsor's PDF report.
+# - purge-mail-log, daily: mail-log rows older than MAIL_LOG_RETENTION_DAYS are deleted.
 # Reminders are idempotent per window: the MailLog key (kind, object, window) is unique.
 app.conf.beat_schedule = {
     "publish-scheduled-pages": {
@@ -66,6 +67,10 @@ app.conf.beat_schedule = {
     "pipeline-reminders": {
         "task": "sponsors.pipeline.tasks.send_reminders",
         "schedule": crontab(hour=6, minute=15),  # daily, at 06:15
+    },
+    "purge-mail-log": {
+        "task": "worker.tasks.maintenance.purge_mail_log",
+        "schedule": crontab(minute=17, hour=3),  # daily, at 03:17
     },
 }
 app.autodiscover_tasks(lambda: ["worker"], related_name="tasks")

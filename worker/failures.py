@@ -1,7 +1,9 @@
 """Tasks that failed for good: recorded from Celery's `task_failure` signal, re-enqueued by staff.
 
 Celery sends `task_failure` only when a task ends in failure — not when it schedules a retry —
-so a row here means either a non-transient error or retries exhausted."""
+so a row here means either a non-transient error or retries exhausted. Staff read these rows, so
+sign-in secrets (reset, confirmation, invitation links) are removed from the arguments, the
+error and the traceback before the row is written (`worker/redaction.py`)."""
 
 import logging
 import traceback as traceback_module
@@ -10,7 +12,7 @@ from celery.signals import task_failure
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from worker import signals
+from worker import redaction, signals
 from worker.models import FailedTask
 
 logger = logging.getLogger(__name__)
@@ -40,10 +42,10 @@ def record_failure(
             failed = FailedTask.objects.create(
                 task_name=task_name,
                 task_id=task_id or "",
-                args=_json_safe(list(args or [])),
-                kwargs=_json_safe(dict(kwargs or {})),
-                exception=f"{type(exception).__name__}: {exception}"[:10_000],
-                traceback=(traceback_text or "")[-MAX_TRACEBACK:],
+                args=redaction.scrub_data(_json_safe(list(args or []))),
+                kwargs=redaction.scrub_data(_json_safe(dict(kwargs or {}))),
+                exception=redaction.scrub(f"{type(exception).__name__}: {exception}")[:10_000],
+                traceback=redaction.scrub(traceback_text or "")[-MAX_TRACEBACK:],
                 retries=retries,
             )
     except DatabaseError:

@@ -20,8 +20,13 @@ with the provider's message id, or, after the retries, *failed* with the error.
 
 Emails sent by other code (allauth's verification and password mails) are logged by the email
 backend, `worker.mail_backend.LoggingEmailBackend`.
+
+The mail log is read by staff, so sign-in secrets (reset, confirmation and invitation links)
+are removed from the row before it is written (`worker/redaction.py`); the parts as they must
+be delivered wait in a MailDeliveryCopy, deleted once the email is sent.
 """
 
+import datetime
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -35,9 +40,9 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from worker import outbox, signals
+from worker import outbox, redaction, signals
 from worker.base import TRANSIENT_ERRORS
-from worker.models import MailLog, MailStatus
+from worker.models import MailDeliveryCopy, MailLog, MailStatus
 
 SEND_TASK = "worker.tasks.mail.send_logged_mail"
 ATTACHMENTS_DIR = "mail/attachments"
@@ -48,6 +53,10 @@ def attachment_storage() -> FileSystemStorage:
     """Where attachments wait for delivery: private (receipts, agreements), never under
     MEDIA_ROOT, which is served to the public."""
     return FileSystemStorage(location=settings.PRIVATE_DOCUMENTS_ROOT)
+
+
+class SignInLinkExpired(Exception):
+    """A scrubbed email whose delivery copy is gone: it can no longer be sent as written."""
 
 
 @dataclass(frozen=True)
@@ -105,6 +114,13 @@ def send_templated_mail(
     with translation.override(language):
         subject, text, html = render_templated_mail(template_prefix, context)
     from_email = from_email or settings.DEFAULT_FROM_EMAIL
+    # What the log may keep: sign-in secrets out (the delivery copy keeps them for sending).
+    secrets = []
+    if redaction.is_sign_in_mail(template_prefix):
+        secrets = redaction.secrets_in_context(context)
+    logged_subject, logged_text, logged_html = redaction.scrub_mail(
+        subject, text, html, template=template_prefix, secrets=secrets
+    )
     if organisation is None and pledge is not None:
         organisation_id = pledge.organisation_id
     else:
@@ -118,15 +134,19 @@ def send_templated_mail(
                 to=", ".join(recipients),
                 from_email=from_email,
                 reply_to=", ".join(reply_to),
-                subject=subject[:998],
-                body_text=text,
-                body_html=html,
+                subject=logged_subject[:998],
+                body_text=logged_text,
+                body_html=logged_html,
                 attachments=[_store(attachment) for attachment in attachments],
                 language=language,
                 pledge=pledge,
                 organisation_id=organisation_id,
                 message_id=new_message_id(from_email),
             )
+            if (logged_subject, logged_text, logged_html) != (subject, text, html):
+                MailDeliveryCopy.objects.create(
+                    mail=log, subject=subject[:998], body_text=text, body_html=html
+                )
     except IntegrityError:
         if key and (existing := MailLog.objects.filter(key=key).first()) is not None:
             return existing
@@ -154,17 +174,28 @@ def _store(attachment) -> dict:
 
 
 def build_message(log: MailLog) -> EmailMultiAlternatives:
-    """The EmailMultiAlternatives for a logged email (text body, HTML alternative, files)."""
+    """The EmailMultiAlternatives for a logged email (text body, HTML alternative, files), with
+    the unscrubbed parts of its delivery copy when the log row had secrets removed."""
+    copy = MailDeliveryCopy.objects.filter(mail=log).first()
+    subject, text, html = (
+        (copy.subject, copy.body_text, copy.body_html)
+        if copy is not None
+        else (log.subject, log.body_text, log.body_html)
+    )
+    if copy is None and redaction.PLACEHOLDER in f"{subject} {text} {html}":
+        # The copy was purged (DELIVERY_COPY_DAYS) before the email went out: sending the
+        # scrubbed text would give the recipient a dead placeholder instead of their link.
+        raise SignInLinkExpired("The sign-in link expired before the email could be sent.")
     message = EmailMultiAlternatives(
-        subject=log.subject,
-        body=log.body_text,
+        subject=subject,
+        body=text,
         from_email=log.from_email,
         to=log.recipients,
         reply_to=[a.strip() for a in log.reply_to.split(",") if a.strip()],
         headers={"Message-ID": log.message_id} if log.message_id else None,
     )
-    if log.body_html:
-        message.attach_alternative(log.body_html, "text/html")
+    if html:
+        message.attach_alternative(html, "text/html")
     for item in log.attachments:
         with attachment_storage().open(item["path"], "rb") as handle:
             message.attach(item["filename"], handle.read(), item.get("mimetype"))
@@ -191,7 +222,7 @@ def deliver(log_id: int, *, final_attempt: bool = False) -> bool:
         except Exception as exc:
             error = exc
             final = final_attempt or not isinstance(exc, TRANSIENT_ERRORS)
-            log.error = f"{type(exc).__name__}: {exc}"[:MAX_ERROR]
+            log.error = redaction.scrub(f"{type(exc).__name__}: {exc}", strict=True)[:MAX_ERROR]
             log.status = MailStatus.FAILED if final else MailStatus.QUEUED
             log.failed_at = timezone.now() if final else None
             log.save(update_fields=["attempts", "error", "status", "failed_at", "updated_at"])
@@ -205,6 +236,8 @@ def deliver(log_id: int, *, final_attempt: bool = False) -> bool:
                     "attempts", "status", "sent_at", "message_id", "failed_at", "updated_at"
                 ]
             )  # fmt: skip
+            # Delivered: the secrets need not be kept anywhere any more.
+            MailDeliveryCopy.objects.filter(mail=log).delete()
     if error is not None:
         if log.status == MailStatus.FAILED:
             signals.send_robustly(signals.mail_failed, MailLog, log=log)
@@ -219,3 +252,33 @@ def provider_message_id(message) -> str:
     if status is not None and getattr(status, "message_id", None):
         return str(status.message_id)
     return message.extra_headers.get("Message-ID", "")
+
+
+# A failed email's delivery copy is kept this long for a retry; sign-in links expire sooner.
+DELIVERY_COPY_DAYS = 3
+
+
+def purge_mail_log(now=None) -> dict:
+    """Delete mail-log rows created more than MAIL_LOG_RETENTION_DAYS ago (their delivery
+    copies and stored attachments' records with them), and the delivery copies of emails that
+    were not sent within DELIVERY_COPY_DAYS. Returns the counts deleted."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.MAIL_LOG_RETENTION_DAYS)
+    copies, _by_model = MailDeliveryCopy.objects.filter(
+        created_at__lt=now - datetime.timedelta(days=DELIVERY_COPY_DAYS)
+    ).delete()
+    old = MailLog.objects.filter(created_at__lt=cutoff)
+    attachments = [item["path"] for item in _attachments_of(old)]
+    deleted, _by_model = old.delete()
+    storage = attachment_storage()
+    for path in attachments:
+        if path and storage.exists(path):
+            storage.delete(path)
+    return {"mail_log": deleted, "delivery_copies": copies}
+
+
+def _attachments_of(queryset):
+    for attachments in queryset.exclude(attachments=[]).values_list("attachments", flat=True):
+        for item in attachments or []:
+            if isinstance(item, dict) and item.get("path", "").startswith(ATTACHMENTS_DIR):
+                yield item

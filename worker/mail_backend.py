@@ -6,6 +6,9 @@ both set from EMAIL_URL by `marketplace/config.py:email_settings`. Messages from
 any other message — allauth's verification and password-reset mails, `send_mail` calls — gets a
 MailLog row (source *backend*) with status sent or failed, the error and its Message-ID.
 Logging never stops a message: a database error while logging is only written to the log.
+Sign-in secrets are removed from what is logged (`worker/redaction.py`), never from what is
+sent: allauth's mails are tagged with their template by the account adapter
+(`redaction.tag_message`), and any token link is removed whatever tagged it.
 """
 
 import logging
@@ -17,6 +20,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.db import DatabaseError, transaction
 from django.utils import timezone, translation
 
+from worker import redaction
 from worker.mail import MAX_ERROR, new_message_id, provider_message_id
 from worker.models import MailLog, MailStatus
 
@@ -82,18 +86,28 @@ def _log(message, error: Exception | None) -> None:
          if mimetype == "text/html"),
         "",
     )  # fmt: skip
+    template = getattr(message, "mail_template", "") or ""
+    subject, text, html = redaction.scrub_mail(
+        str(message.subject),
+        message.body if isinstance(message.body, str) else "",
+        html if isinstance(html, str) else "",
+        template=template,
+        secrets=getattr(message, "sign_in_secrets", ()) or (),
+    )
+    error_text = f"{type(error).__name__}: {error}" if error else ""
     now = timezone.now()
     try:
         with transaction.atomic():
             MailLog.objects.create(
                 key=f"backend:{uuid.uuid4()}",
                 source=MailLog.Source.BACKEND,
+                template=template[:255],
                 to=", ".join(message.recipients()),
                 from_email=message.from_email or settings.DEFAULT_FROM_EMAIL,
                 reply_to=", ".join(message.reply_to or []),
-                subject=str(message.subject)[:998],
-                body_text=message.body if isinstance(message.body, str) else "",
-                body_html=html if isinstance(html, str) else "",
+                subject=subject[:998],
+                body_text=text,
+                body_html=html,
                 attachments=[
                     {"filename": getattr(item, "filename", None) or item[0]}
                     for item in message.attachments
@@ -102,10 +116,10 @@ def _log(message, error: Exception | None) -> None:
                 language=translation.get_language() or "",
                 status=MailStatus.FAILED if error else MailStatus.SENT,
                 message_id=provider_message_id(message),
-                error=f"{type(error).__name__}: {error}"[:MAX_ERROR] if error else "",
+                error=redaction.scrub(error_text, strict=True)[:MAX_ERROR],
                 attempts=1,
                 sent_at=None if error else now,
                 failed_at=now if error else None,
             )
     except DatabaseError:
-        logger.exception("Could not log the email %r", message.subject)
+        logger.exception("Could not log the email %r", subject)

@@ -153,3 +153,29 @@ class FailedTask(models.Model):
 
     def __str__(self):
         return f"{self.task_name} ({self.task_id})"
+
+
+class MailDeliveryCopy(models.Model):
+    """The unscrubbed parts of an email whose mail-log row had sign-in secrets removed
+    (`worker/redaction.py`), kept only so the mail queue can deliver it: deleted once it is
+    sent, and by the mail-log retention task. No admin screen shows this model."""
+
+    wagtail_reference_index_ignore = True
+
+    mail = models.OneToOneField(
+        MailLog,
+        verbose_name=_("email"),
+        on_delete=models.CASCADE,
+        related_name="delivery_copy",
+    )
+    subject = models.CharField(_("subject"), max_length=998)
+    body_text = models.TextField(_("text part"), blank=True)
+    body_html = models.TextField(_("HTML part"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("email awaiting delivery")
+        default_permissions = ()
+
+    def __str__(self):
+        return f"{self.mail_id}"

@@ -11,6 +11,7 @@ from events.editorial import APPROVERS, ORGANISERS, admin_access
 from sponsors.register.access import PARTNERSHIP_OFFICERS
 
 FINANCE = "Finance"
+SUPPORT = "Support"
 
 DEMO_USERS = [
     # email, first name, last name, groups, superuser
@@ -20,6 +21,8 @@ DEMO_USERS = [
     ("approver@example.org", "Amadou", "Approver", [APPROVERS], False),
     ("finance@example.org", "Fatima", "Finance", [FINANCE], False),
     ("partnerships@example.org", "Paula", "Partnerships", [PARTNERSHIP_OFFICERS], False),
+    # Support reads the mail log's bodies (sign-in links removed); see marketplace/core/roles.py.
+    ("support@example.org", "Sipho", "Support", [SUPPORT], False),
     ("sponsor@example.org", "Sam", "Sponsor", [], False),
     # Sponsor roles: Sam's teammates at Acme (their roles are set in cms/demo/sponsors.py).
     ("signatory@example.org", "Grace", "Hopper-Okafor", [], False),
@@ -55,6 +58,7 @@ def ensure_demo_users(password: str) -> dict[str, object]:
     user_model = get_user_model()
     finance, _ = Group.objects.get_or_create(name=FINANCE)
     finance.permissions.add(admin_access())
+    Group.objects.get_or_create(name=SUPPORT)  # its permissions: ensure_roles
     users = {}
     for email, first, last, group_names, superuser in DEMO_USERS:
         user = user_model.objects.filter(email__iexact=email).first()

@@ -12,6 +12,7 @@ from django.db import transaction
 from events.editorial import (
     APPROVERS,
     ORGANISERS,
+    admin_access,
     ensure_editorial_setup,
     ensure_scope_permissions,
 )
@@ -24,10 +25,16 @@ from sponsors.pipeline.setup import ensure_pipeline_permissions
 from sponsors.register.access import PARTNERSHIP_OFFICERS, ensure_partnership_groups
 from sponsors.staff import ensure_screening_permissions, ensure_sponsor_review_permissions
 
-# The mail log and failed tasks: organisers, approvers and finance follow what was sent; those
-# who decide on money or approvals may re-run a task that failed for good.
-WORKER_VIEW = ("view_maillog", "view_failedtask", "view_outboxmessage")
+# The mail log and failed tasks: organisers, approvers and finance follow failed tasks and the
+# outbox; those who decide on money or approvals may re-run a task that failed for good.
+WORKER_VIEW = ("view_failedtask", "view_outboxmessage")
 WORKER_RETRY = ("retry_failedtask",)
+# Mail bodies (the mail log's listing and inspect view) are read by Support only (and
+# superusers): the other groups see on each pledge and organisation *that* a mail was sent,
+# its recipient, subject and status (worker/templatetags/mail_log.py). Taken back from groups
+# that held it before.
+SUPPORT = "Support"
+MAIL_BODY = ("view_maillog",)
 
 
 @transaction.atomic
@@ -49,7 +56,11 @@ def ensure_roles() -> list[str]:
     ensure_pipeline_permissions()  # resource mobilisation (sponsors/pipeline)
     _grant("worker", WORKER_VIEW, [ORGANISERS, APPROVERS, FINANCE])
     _grant("worker", WORKER_RETRY, [APPROVERS, FINANCE])
-    return [ORGANISERS, APPROVERS, FINANCE, PARTNERSHIP_OFFICERS]
+    support, _created = Group.objects.get_or_create(name=SUPPORT)
+    support.permissions.add(admin_access())
+    _grant("worker", MAIL_BODY + WORKER_VIEW, [SUPPORT])
+    _revoke("worker", MAIL_BODY, [ORGANISERS, APPROVERS, FINANCE, PARTNERSHIP_OFFICERS])
+    return [ORGANISERS, APPROVERS, FINANCE, PARTNERSHIP_OFFICERS, SUPPORT]
 
 
 def _grant(app_label, codenames, group_names):
@@ -58,3 +69,11 @@ def _grant(app_label, codenames, group_names):
     )
     for group in Group.objects.filter(name__in=group_names):
         group.permissions.add(*permissions)
+
+
+def _revoke(app_label, codenames, group_names):
+    permissions = Permission.objects.filter(
+        content_type__app_label=app_label, codename__in=codenames
+    )
+    for group in Group.objects.filter(name__in=group_names):
+        group.permissions.remove(*permissions)

@@ -77,6 +77,25 @@ def link_from_outbox(outbox: Path, to: str, pattern: str) -> str:
     raise AssertionError(f"No message to {to} with a link matching {pattern!r} in {outbox}")
 
 
+def sign_in_to_admin(page, base_url: str, email: str, password: str) -> None:
+    """Sign a staff user in as the admin asks: `/admin/login/` leads to the site's sign-in
+    (allauth), which returns to the admin. Staff made with `create_user` get the verified
+    address allauth needs. Ends on the admin's dashboard."""
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.get(email__iexact=email)
+    EmailAddress.objects.update_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    page.goto(base_url + "/admin/login/")
+    page.wait_for_url(re.compile(r"/accounts/login/\?next="))
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name=re.compile("Sign in", re.IGNORECASE)).click()
+    page.wait_for_url(f"{base_url}/admin/")
+
+
 def sign_up_sponsor(page, base_url: str, email: str, outbox: Path, password=PASSWORD):
     """Sign up through the site, open the verification link from the mail and confirm it.
     Ends signed in, on the organisation onboarding page."""

@@ -15,7 +15,7 @@ from marketplace.agreements.setup import ensure_agreements_setup
 from marketplace.payments.bank import record_transfer
 from sponsors.models import Contact, ContactRole
 from sponsors.register.models import Agreement as RegisterAgreement
-from tests.e2e.helpers import chromium_page, screenshot
+from tests.e2e.helpers import chromium_page, screenshot, sign_in_to_admin
 from tests.factories import make_event, make_package, site_tree
 from tests.pledges.factories import PASSWORD, make_sponsor, make_terms, pledge_for
 
@@ -84,11 +84,7 @@ def test_sponsor_signs_and_an_approver_countersigns_in_the_admin(live_server, se
         assert page.get_by_text("The organisers countersign it next.").is_visible()
         page.context.clear_cookies()
 
-        page.goto(live_server.url + "/admin/login/")
-        page.locator("#id_username").fill("olivia@example.org")
-        page.locator("#id_password").fill("organiser-pass")
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_url(f"{live_server.url}/admin/")
+        sign_in_to_admin(page, live_server.url, "olivia@example.org", "organiser-pass")
         page.goto(live_server.url + "/admin/agreements/?status=signed_by_sponsor")
         assert page.get_by_role("link", name=agreement.number).is_visible()
         screenshot(page, "agreement-02-admin-listing")

@@ -18,7 +18,7 @@ from events.fulfilment.setup import ensure_fulfilment_permissions
 from events.models import EventOrganiser
 from marketplace.payments.bank import record_transfer
 from sponsors.models import Clearance, Contact, ContactRole
-from tests.e2e.helpers import chromium_page, screenshot
+from tests.e2e.helpers import chromium_page, screenshot, sign_in_to_admin
 from tests.factories import make_event, make_package, site_tree
 from tests.pledges.factories import PASSWORD, make_sponsor, make_terms, pledge_for
 
@@ -132,11 +132,7 @@ def test_sponsor_signs_uploads_a_logo_organiser_delivers_it_and_it_shows_on_the_
         page.context.clear_cookies()
 
         # --- The organiser delivers it on the fulfilment board -------------------------------
-        page.goto(live_server.url + "/admin/login/")
-        page.locator("#id_username").fill("olivia@example.org")
-        page.locator("#id_password").fill("organiser-pass")
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_url(f"{live_server.url}/admin/")
+        sign_in_to_admin(page, live_server.url, "olivia@example.org", "organiser-pass")
         page.goto(live_server.url + "/admin/fulfilment/")
         page.get_by_role("link", name="Global Symposium for Regulators").click()
         page.wait_for_url(f"**/admin/fulfilment/event/{event.pk}/")

@@ -11,6 +11,7 @@ from tests.e2e.helpers import (
     chromium_page,
     register_organisation,
     screenshot,
+    sign_in_to_admin,
     sign_up_sponsor,
     use_file_outbox,
 )
@@ -115,10 +116,7 @@ def test_an_approver_reviews_and_approves_a_pledge_in_the_admin(live_server, set
     organiser.groups.add(Group.objects.get(name=APPROVERS))  # approvers decide pledges
 
     with chromium_page() as page:
-        page.goto(live_server.url + "/admin/login/")
-        page.locator("#id_username").fill("olivia@example.org")
-        page.locator("#id_password").fill("organiser-pass")
-        page.get_by_role("button", name="Sign in").click()
+        sign_in_to_admin(page, live_server.url, "olivia@example.org", "organiser-pass")
         page.goto(live_server.url + "/admin/pledges/")
         assert page.get_by_text(pledge.reference).is_visible()
         screenshot(page, "pledge-admin-01-listing")

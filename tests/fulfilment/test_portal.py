@@ -118,9 +118,9 @@ def test_a_sponsor_cannot_start_or_deliver_a_task(client, paid, sponsor):
             f"/admin/fulfilment/task/{task.pk}/{action}/",
             {"proof_url": "https://example.org", "reason": "no"},
         )
-        # Not an admin user: Wagtail sends them to its sign-in page; nothing runs.
+        # Not an admin user: Wagtail sends them to the sign-in page; nothing runs.
         assert response.status_code == 302
-        assert response["Location"].startswith("/admin/login/")
+        assert response["Location"].startswith("/accounts/login/")
     assert BenefitTask.objects.get(pk=task.pk).state == "to_do"
     # The portal page offers no way to move the task either.
     html = client.get(f"/account/benefits/{task.public_id}/").content.decode()

@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.core.management import call_command
 
-from worker import outbox
+from worker import mail, outbox
 from worker.base import BaseTask
 
 # Rows younger than this are left to the publish that runs when their transaction commits.
@@ -24,3 +24,9 @@ def flush_outbox() -> dict:
     counts = outbox.flush(min_age_seconds=OUTBOX_FLUSH_MIN_AGE_SECONDS)
     counts["purged"] = outbox.purge_sent()
     return counts
+
+
+@shared_task(base=BaseTask, name="worker.tasks.maintenance.purge_mail_log", max_retries=0)
+def purge_mail_log() -> dict:
+    """Delete mail-log rows older than MAIL_LOG_RETENTION_DAYS. Beat runs it daily."""
+    return mail.purge_mail_log()

@@ -36,6 +36,9 @@ class Command(BaseCommand):
             + ["beat", "-l", "INFO", "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME],
         }
         env = {**os.environ, "CELERY_TASK_ALWAYS_EAGER": "false"}
+        # The demo: every demo user signs in with the demo password, no authenticator app
+        # needed (set STAFF_REQUIRE_MFA=true to try the staff MFA enrolment).
+        env.setdefault("STAFF_REQUIRE_MFA", "false")
         processes = {
             name: subprocess.Popen(command, env=env, start_new_session=True)
             for name, command in commands.items()
@@ -89,7 +92,7 @@ class Command(BaseCommand):
             "",
             f"Demo sign-ins (password: {password}):",
             "  organiser@example.org   approver@example.org   finance@example.org",
-            "  sponsor@example.org     admin@example.org (superuser)",
+            "  support@example.org     sponsor@example.org     admin@example.org (superuser)",
             "  signatory@example.org   member@example.org (Acme's signatory and member)",
             "  forum.organiser@example.org (organises the regional forum only)",
             "",
