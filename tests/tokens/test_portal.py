@@ -86,3 +86,9 @@ def test_last_used_is_recorded(client, sponsor):
     api.credentials(HTTP_AUTHORIZATION=f"Token {make_token(user)}")
     api.get("/api/v1/pledges/")
     assert ApiToken.objects.get(user=user).last_used_at is not None
+
+
+def test_the_account_pages_link_to_the_tokens(client, sponsor):
+    client.force_login(sponsor[0])
+    for name in ["account_email", "account_change_password"]:
+        assert f'href="{LIST}"' in client.get(reverse(name)).content.decode(), name
