@@ -8,7 +8,6 @@ import time_machine
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from marketplace.core.models import IdempotentRequest
 from marketplace.finance.models import Invoice
 from marketplace.payments.models import Payment
 from marketplace.pledges.models import Pledge
@@ -70,6 +69,8 @@ def test_keys_belong_to_one_account(sponsor, other_sponsor, package):
 
 
 def test_a_copy_that_arrives_while_the_first_runs_does_not_run(sponsor, package):
+    from marketplace.core.models import IdempotentRequest
+
     # What a concurrent duplicate finds: the first request's row, still without an answer.
     IdempotentRequest.objects.create(user=sponsor[0], key="k", fingerprint="x" * 64)
     api = api_for(sponsor[0])
@@ -84,6 +85,8 @@ def test_a_copy_that_arrives_while_the_first_runs_does_not_run(sponsor, package)
 
 
 def test_a_key_is_forgotten_after_24_hours(sponsor, package):
+    from marketplace.core.models import IdempotentRequest
+
     api = api_for(sponsor[0])
     api.post(PLEDGES, body(package), "json", HTTP_IDEMPOTENCY_KEY="old")
     api.post(PLEDGES, body(package), "json", HTTP_IDEMPOTENCY_KEY="order-1")
