@@ -89,7 +89,6 @@ def build_fixtures(args):
     from allauth.account.models import EmailAddress
     from django.contrib.auth import get_user_model
     from django.utils import timezone
-    from rest_framework.authtoken.models import Token
     from wagtail.models import Page
 
     from cms.models import HomePage
@@ -97,6 +96,7 @@ def build_fixtures(args):
     from events.models import EventIndexPage, EventPage, SponsorshipPackagePage
     from marketplace.pledges.rules import publish_terms
     from sponsors.models import Clearance, MemberRole, Membership, Organisation
+    from sponsors.tokens.services import create_token
 
     index = EventIndexPage.objects.first()
     if index is None:  # a fresh database: Wagtail's root, a home page, the events index
@@ -153,7 +153,7 @@ def build_fixtures(args):
             clearance=Clearance.CLEARED,
         )
         Membership.objects.create(user=user, organisation=organisation, role=MemberRole.ADMIN)
-        tokens.append(Token.objects.create(user=user).key)
+        tokens.append(create_token(user).key)
     return event, hot, many, tokens
 
 

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "sponsors",
     "sponsors.register",
     "sponsors.pipeline",  # resource mobilisation: pipeline, partner relations, targets, KPIs
+    # API tokens, hashed at rest (replaces rest_framework.authtoken: sponsors/tokens/).
+    "sponsors.tokens",
     "marketplace.core",
     "marketplace.pledges",
     "marketplace.payments",
@@ -71,7 +73,6 @@ INSTALLED_APPS = [
     "django_filters",
     "django_countries",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "allauth",
@@ -286,9 +287,14 @@ PAYMENTS_STAND_IN_ENABLED = env.bool("PAYMENTS_STAND_IN", default=DEBUG and not 
 PRIVATE_DOCUMENTS_ROOT = DATA_DIR / "private"
 
 # How many reverse proxies in front of the app append the client's address to X-Forwarded-For.
-# 0 (the default): the address recorded with an agreement signature is REMOTE_ADDR; with N, the
-# N-th address from the right of X-Forwarded-For (marketplace/agreements/signing.py).
+# 0 (the default): the client's address is REMOTE_ADDR; with N, the N-th address from the right
+# of X-Forwarded-For (marketplace/core/client.py).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# One reading of the client address for the whole site (marketplace/core/client.py): the API
+# throttles use it, and allauth's own rate limits read X-Forwarded-For with the same count.
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+# API tokens (sponsors/tokens/): how long one issued by POST /api/v1/auth/token/ works.
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=30)
 
 # Demo data.
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="")
@@ -314,11 +320,12 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "sponsors.tokens.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    # At most 200 rows a page, whatever ?limit= asks (marketplace/core/pagination.py).
+    "DEFAULT_PAGINATION_CLASS": "marketplace.core.pagination.BoundedLimitOffsetPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",

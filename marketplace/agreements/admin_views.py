@@ -27,6 +27,7 @@ from marketplace.agreements.forms import CountersignForm, OptionalReasonForm, Re
 from marketplace.agreements.models import Agreement
 from marketplace.agreements.states import REPLACEABLE_STATES, AgreementState
 from marketplace.agreements.views import pdf_response
+from marketplace.core.client import client_ip
 
 VIEW_PERMISSION = "agreements.view_agreement"
 COUNTERSIGN_PERMISSION = signing.COUNTERSIGN_PERMISSION
@@ -228,7 +229,7 @@ class CountersignView(AgreementActionView):
             full_name=data["full_name"],
             title=data["title"],
             confirmed=data["confirm"],
-            ip_address=signing.client_ip(self.request),
+            ip_address=client_ip(self.request),
             user_agent=self.request.META.get("HTTP_USER_AGENT", ""),
         )
 

@@ -6,9 +6,6 @@ address and browser, and which document (its SHA-256) was signed. The hash the s
 be the current version's, so nobody signs a version that changed under them.
 """
 
-import ipaddress
-
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -25,23 +22,6 @@ COUNTERSIGN_PERMISSION = "agreements.countersign_agreement"
 EXECUTED_TASK = "worker.tasks.documents.deliver_executed_agreement"
 MAX_NAME = 200
 MAX_USER_AGENT = 1000
-
-
-def client_ip(request) -> str | None:
-    """The signer's IP address: REMOTE_ADDR, or — only when TRUSTED_PROXY_COUNT proxies are
-    declared in front of the app — the address those proxies put in X-Forwarded-For (the
-    count-th from the right, which a client cannot forge). None if it is not an address."""
-    address = request.META.get("REMOTE_ADDR", "")
-    hops = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if hops > 0 and forwarded:
-        chain = [part.strip() for part in forwarded.split(",") if part.strip()]
-        if len(chain) >= hops:
-            address = chain[-hops]
-    try:
-        return str(ipaddress.ip_address(address))
-    except ValueError:
-        return None
 
 
 def _clean_signer(full_name: str, title: str, confirmed: bool) -> tuple[str, str]:

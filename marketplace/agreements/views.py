@@ -14,6 +14,7 @@ from marketplace.agreements import services, signing
 from marketplace.agreements.errors import AgreementError
 from marketplace.agreements.forms import SignForm
 from marketplace.agreements.models import Agreement
+from marketplace.core.client import client_ip
 from sponsors.membership import Action, can, holders, refusal
 
 
@@ -61,7 +62,7 @@ def agreement_detail(request, public_id):
                     title=data["title"],
                     confirmed=data["confirm"],
                     document_sha256=data["document_sha256"],
-                    ip_address=signing.client_ip(request),
+                    ip_address=client_ip(request),
                     user_agent=request.META.get("HTTP_USER_AGENT", ""),
                 )
             except AgreementError as error:

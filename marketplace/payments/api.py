@@ -16,6 +16,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from marketplace.core.idempotency import idempotent
 from marketplace.finance.models import Receipt
 from marketplace.payments import bank, checkout
 from marketplace.payments.balance import balance_of
@@ -89,6 +90,7 @@ class PledgeCheckout(APIView):
             502: OpenApiResponse(description="Stripe refused; nothing changed"),
         },
     )
+    @idempotent
     def post(self, request, reference):
         pledge = _pledge(request, reference)
         try:
@@ -107,6 +109,7 @@ class PledgeInvoice(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(request=None, responses={201: InvoiceSerializer, 409: OpenApiResponse()})
+    @idempotent
     def post(self, request, reference):
         pledge = _pledge(request, reference)
         try:

@@ -11,21 +11,18 @@ body over DATA_UPLOAD_MAX_MEMORY_SIZE.
 import json
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
-from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
-from rest_framework.authtoken.models import Token
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
+from marketplace.core.idempotency import idempotent
+from marketplace.core.pagination import BoundedLimitOffsetPagination
 from marketplace.pledges import services
 from marketplace.pledges.errors import NotEnoughLeft, PledgeError
 from marketplace.pledges.models import PaymentMethod, Pledge
@@ -76,54 +73,6 @@ class JSONOnlyAPIView(APIView):
         elif isinstance(exc, SuspiciousOperation):
             exc = exceptions.ParseError(str(exc))
         return super().handle_exception(exc)
-
-
-# --- Tokens --------------------------------------------------------------------------------
-
-
-class TokenThrottle(SimpleRateThrottle):
-    """Ten attempts a minute per client address, signed in or not."""
-
-    scope = "auth_token"
-    rate = "10/min"
-
-    def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
-
-
-class TokenRequestSerializer(serializers.Serializer):
-    email = serializers.EmailField()
-    password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
-
-
-class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField()
-
-
-class ObtainToken(JSONOnlyAPIView):
-    """Exchange an account's email and password for its API token (`Authorization: Token …`)."""
-
-    authentication_classes = []
-    permission_classes = []
-    throttle_classes = [TokenThrottle]
-
-    @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer})
-    def post(self, request):
-        serializer = TokenRequestSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        email = serializer.validated_data["email"]
-        password = serializer.validated_data["password"]
-        candidates = get_user_model().objects.filter(
-            Q(email__iexact=email) | Q(emailaddress__email__iexact=email), is_active=True
-        )
-        user = next((u for u in candidates.distinct() if u.check_password(password)), None)
-        if user is None:
-            return Response(
-                {"non_field_errors": [_("Unable to sign in with this email and password.")]},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
 
 
 # --- Pledges -------------------------------------------------------------------------------
@@ -224,7 +173,7 @@ class PledgeList(JSONOnlyAPIView):
             .select_related("event", "accepted_terms")
             .order_by("-created_at", "-pk")
         )
-        paginator = LimitOffsetPagination()
+        paginator = BoundedLimitOffsetPagination()
         page = paginator.paginate_queryset(pledges, request, view=self)
         return paginator.get_paginated_response(PledgeSerializer(page, many=True).data)
 
@@ -240,6 +189,7 @@ class PledgeList(JSONOnlyAPIView):
             409: OpenApiResponse(description="Not enough left: `detail`, `available`"),
         },
     )
+    @idempotent
     def post(self, request):
         organisation = active_organisation(request.user, getattr(request, "session", None))
         missing = onboarding_missing(request.user, organisation)
@@ -280,6 +230,7 @@ class PledgeCancel(JSONOnlyAPIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(request=None, responses={200: PledgeSerializer})
+    @idempotent
     def post(self, request, reference):
         pledge = get_object_or_404(_members_pledges(request.user), reference=reference)
         require_for_api(request.user, pledge.organisation, Action.CANCEL)

@@ -4,11 +4,11 @@ import itertools
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
-from rest_framework.authtoken.models import Token
 
 from marketplace.pledges.rules import publish_terms
 from sponsors.choices import PartnerCategory
 from sponsors.models import Clearance, MemberRole, Membership, Organisation
+from sponsors.tokens.services import create_token
 
 PASSWORD = "correct-horse-battery-staple"
 _counter = itertools.count(1)
@@ -46,7 +46,8 @@ def make_sponsor(
 
 
 def make_token(user) -> str:
-    return Token.objects.get_or_create(user=user)[0].key
+    """A new API token for `user` (whatever the account: tests make staff tokens too)."""
+    return create_token(user).key
 
 
 def make_terms(event, text="Sponsors pay within the hold and follow the code of conduct."):

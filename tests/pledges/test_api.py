@@ -39,7 +39,12 @@ def test_token_for_email_and_password(sponsor):
         "/api/v1/auth/token/", {"email": user.email.upper(), "password": PASSWORD}, format="json"
     )
     assert response.status_code == 200
-    assert response.json() == {"token": make_token(user)}
+    data = response.json()
+    assert set(data) == {"token", "expires"}
+    # The token it gives works.
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {data['token']}")
+    assert client.get(URL).status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -62,9 +67,11 @@ def test_token_endpoint_is_throttled(sponsor):
     client = APIClient()
     statuses = [
         client.post(
-            "/api/v1/auth/token/", {"email": "x@example.com", "password": "guess"}, format="json"
+            "/api/v1/auth/token/",
+            {"email": f"x{n}@example.com", "password": "guess"},
+            format="json",
         ).status_code
-        for _ in range(11)
+        for n in range(11)  # another email each time: this is the per-address limit
     ]
     assert statuses == [400] * 10 + [429]
 
@@ -143,11 +150,13 @@ def test_unpublished_package_gets_400(api, event):
     assert "no published package" in response.json()["package"][0]
 
 
-def test_pledge_after_the_deadline_gets_400(api, package, event):
+def test_pledge_after_the_deadline_gets_400(api, sponsor, package, event):
     after = datetime.datetime.combine(
         event.sponsorship_deadline + datetime.timedelta(days=1), datetime.time(8)
     )
     with time_machine.travel(timezone.make_aware(after)):
+        # A token issued then: the fixture's would have expired by the deadline.
+        api.credentials(HTTP_AUTHORIZATION=f"Token {make_token(sponsor[0])}")
         response = api.post(URL, body(package), "json")
     assert response.status_code == 400
     assert "closed on" in response.json()["package"][0]

@@ -5,9 +5,9 @@ import io
 
 import pytest
 from django.core.management import call_command
-from rest_framework.authtoken.models import Token
 
 from sponsors.register.demo import load_demo_register
+from tests.pledges.factories import make_token
 from tests.register.conftest import row, run_import
 
 pytestmark = pytest.mark.django_db
@@ -18,10 +18,10 @@ STATS = "/api/v1/partnerships/stats/"
 
 @pytest.fixture
 def api(client, officer):
-    token = Token.objects.create(user=officer)
+    token = make_token(officer)
 
     def get(url, **params):
-        return client.get(url, params, HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client.get(url, params, HTTP_AUTHORIZATION=f"Token {token}")
 
     return get
 

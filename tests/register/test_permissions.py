@@ -2,9 +2,9 @@
 
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
 from sponsors.register.models import Agreement, Partner
+from tests.pledges.factories import make_token
 from tests.register.conftest import row, run_import
 
 pytestmark = pytest.mark.django_db
@@ -39,9 +39,9 @@ def test_a_sponsor_account_sees_none_of_the_register(client, sponsor, agreement)
         assert client.get(url).status_code == 403, url
     for url in API:
         assert client.get(url).status_code == 403, url
-    token = Token.objects.create(user=sponsor)
+    token = make_token(sponsor)
     for url in API:
-        response = client.get(url, HTTP_AUTHORIZATION=f"Token {token.key}")
+        response = client.get(url, HTTP_AUTHORIZATION=f"Token {token}")
         assert response.status_code == 403, url
     for url in [
         reverse("wagtailsnippets_register_agreement:list"),
