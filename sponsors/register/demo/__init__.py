@@ -22,5 +22,5 @@ def load_demo_register() -> ImportResult:
     with DEMO_CSV.open(encoding="utf-8-sig", newline="") as stream:
         result = import_agreements(stream, owner=officer, source="demo", only_new=True)
     if not result.ok:
-        raise ValueError("The demo register is invalid: " + "; ".join(map(str, result.errors)))
+        raise ValueError("The demo register is invalid: " + "; ".join(result.error_lines()))
     return result
