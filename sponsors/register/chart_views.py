@@ -48,10 +48,28 @@ class Chart:
         return bool(self.rows) and len(self.columns) > 1
 
 
-def _year_range(request) -> tuple[int | None, int | None]:
+def _year_range(request, problems=None) -> tuple[int | None, int | None]:
+    """The years asked for; each one that cannot be used is left out and, when `problems` is
+    given, said there."""
+
     def year(name):
-        raw = request.GET.get(name, "")
-        return int(raw) if raw.isdigit() and MIN_YEAR <= int(raw) <= MAX_YEAR else None
+        raw = request.GET.get(name, "").strip()
+        if not raw:
+            return None
+        if not raw.isdigit():
+            message = _("%(name)s: '%(value)s' is not a year") % {"name": name, "value": raw}
+        elif not MIN_YEAR <= int(raw) <= MAX_YEAR:
+            message = _("%(name)s: %(value)s is outside %(min)s–%(max)s") % {
+                "name": name,
+                "value": raw,
+                "min": MIN_YEAR,
+                "max": MAX_YEAR,
+            }
+        else:
+            return int(raw)
+        if problems is not None:
+            problems.append(message)
+        return None
 
     year_from, year_to = year("from"), year("to")
     if year_from and year_to and year_from > year_to:
@@ -177,7 +195,8 @@ def chart_csv_rows(key, year_from, year_to) -> list[list[str]]:
 
 @register_reader_required
 def charts_view(request):
-    year_from, year_to = _year_range(request)
+    problems: list[str] = []
+    year_from, year_to = _year_range(request, problems)
     bounds = Agreement.objects.filter(signed_on__isnull=False).aggregate(
         first=Min("signed_on"), last=Max("signed_on")
     )
@@ -192,6 +211,7 @@ def charts_view(request):
             "years": years,
             "year_from": year_from,
             "year_to": year_to,
+            "problems": problems,
             "query": request.GET.urlencode(),
             "addenda": [
                 (row.year, format_number(row.values[addendum_index])) for row in addenda.rows
