@@ -109,8 +109,8 @@ def format_number_float(value) -> str:
     return f"{float(value):.2f}".rstrip("0").rstrip(".")
 
 
-def _values_chart(year_from, year_to) -> Chart:
-    table = value_by_currency(year_from, year_to)
+def _values_chart(year_from, year_to, publishable_only=False) -> Chart:
+    table = value_by_currency(year_from, year_to, publishable_only=publishable_only)
     heading = _("Value of agreements per year, by currency")
     years = [str(year) for year, _values in table.rows]
     series = [
@@ -143,8 +143,8 @@ def _values_chart(year_from, year_to) -> Chart:
     return Chart("values", heading, note, svg, _("Year"), table.currencies, rows, footer)
 
 
-def _categories_chart(year_from, year_to) -> Chart:
-    table = agreement_stats("category", year_from, year_to)
+def _categories_chart(year_from, year_to, publishable_only=False) -> Chart:
+    table = agreement_stats("category", year_from, year_to, publishable_only=publishable_only)
     heading = _("New agreements by partner category")
     totals = table.column_totals()
     items = [(label, float(totals[i])) for i, label in enumerate(table.labels)]
@@ -161,11 +161,13 @@ def _categories_chart(year_from, year_to) -> Chart:
     return chart
 
 
-def build_chart(key, year_from, year_to) -> Chart:
+def build_chart(key, year_from, year_to, publishable_only=False) -> Chart:
+    """One chart of the page; with `publishable_only`, of the open-data agreements only."""
+    only = {"publishable_only": publishable_only}
     if key == "regions":
         return _shares_chart(
             "regions",
-            agreement_stats("region", year_from, year_to),
+            agreement_stats("region", year_from, year_to, **only),
             _("New agreements by beneficiary region"),
             _(
                 "Addenda are counted apart. An agreement for k regions counts 1/k in each, so "
@@ -176,14 +178,14 @@ def build_chart(key, year_from, year_to) -> Chart:
     if key == "areas":
         return _shares_chart(
             "areas",
-            agreement_stats("area", year_from, year_to),
+            agreement_stats("area", year_from, year_to, **only),
             _("New agreements by area of action"),
             _("Addenda are counted apart. An agreement in k areas counts 1/k in each."),
             _("Area of action"),
         )
     if key == "values":
-        return _values_chart(year_from, year_to)
-    return _categories_chart(year_from, year_to)
+        return _values_chart(year_from, year_to, **only)
+    return _categories_chart(year_from, year_to, **only)
 
 
 def chart_csv_rows(key, year_from, year_to) -> list[list[str]]:

@@ -110,6 +110,7 @@ def import_agreements(
     owner=None,
     only_new=False,
     progress=None,
+    publishable=False,
 ):
     """Import a CSV text stream (opened with newline="") into the register.
 
@@ -125,7 +126,8 @@ def import_agreements(
     same file twice changes nothing; every created or updated agreement gets an audit entry.
     With `dry_run` the import runs fully and is rolled back. New agreements get `owner` as
     business owner. With `only_new`, stored agreements are left as they are (the demo data
-    uses this). `progress(rows_read)` is called every thousand rows.
+    uses this). `progress(rows_read)` is called every thousand rows. New agreements are
+    marked `publishable` (open data) only when asked.
     """
     check = _Check(update=update, only_new=only_new, progress=progress)
     rows = check.run(stream)
@@ -138,6 +140,7 @@ def import_agreements(
         with transaction.atomic():
             writer = _Writer(rows, result, user=user, source=source, owner=owner)
             writer.only_new = only_new
+            writer.publishable = publishable
             writer.run()
             if dry_run:
                 raise _DryRun
@@ -321,6 +324,7 @@ class _Writer:
         self.user, self.source, self.owner = user, source, owner
         self.now = timezone.now()
         self.only_new = False
+        self.publishable = False
 
     def run(self):
         partner_ids = self._partners()
@@ -406,6 +410,7 @@ class _Writer:
             reference=row.reference,
             status=Status.IN_FORCE if row.signed_on else Status.DRAFT,
             business_owner=self.owner,
+            publishable=self.publishable,
             amends_id=ids.get(row.amends) if row.amends else None,
             created_at=self.now,
             updated_at=self.now,

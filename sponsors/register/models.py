@@ -147,6 +147,16 @@ class Agreement(ClusterableModel):
         related_name="owned_agreements",
         limit_choices_to=staff_users,
     )
+    # Open data: only agreements an officer marked publishable are counted on the public
+    # figures page and exported to IATI. Off by default: an agreement may be confidential.
+    publishable = models.BooleanField(
+        _("publishable"),
+        default=False,
+        help_text=_(
+            "Count this agreement in the public open-data figures and the IATI export "
+            "(aggregates only: never its title, objective, value of one partner or documents)."
+        ),
+    )
     # PostgreSQL full-text document (title, partner names, objective); unused on SQLite.
     search_document = SearchVectorField(null=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -381,3 +391,54 @@ class AgreementFacet(models.Model):
 
     def __str__(self):
         return f"facets of agreement {self.agreement_id}"
+
+
+class ImportJob(models.Model):
+    """A large CSV import run by a worker (`tasks.run_import_job`): the uploaded file is kept
+    under DATA_DIR/private while it runs and deleted after; the admin page shows the progress
+    and, at the end, the errors or the counts."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default="queued")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    file_name = models.CharField(_("file name"), max_length=255)
+    # Relative to DATA_DIR/private; blank once the file is deleted.
+    path = models.CharField(max_length=255, blank=True)
+    dry_run = models.BooleanField(default=True)
+    update = models.BooleanField(default=False)
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(null=True, blank=True)
+    # The first errors as printed ("line N: column: reason"), and how many more there were.
+    errors = models.JSONField(default=list)
+    more_errors = models.PositiveIntegerField(default=0)
+    # Counts (created, updated, unchanged) and the updates' diff, once done.
+    result = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("register import job")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_state_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.finished:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(99, self.rows_done * 100 // self.rows_total)

@@ -33,7 +33,7 @@ class AgreementViewSet(SnippetViewSet):
     edit_view_class = admin_views.AgreementEditView
     delete_view_class = admin_views.AgreementDeleteView
     list_display = ["reference", "title", "agreement_type", "signed_on", "status"]
-    list_filter = ["agreement_type", "status", "partner_category", "contribution"]
+    list_filter = ["agreement_type", "status", "partner_category", "contribution", "publishable"]
     search_fields = ["reference", "title", "objective"]
     search_backend_name = None
     ordering = ["-signed_on", "reference"]
@@ -55,6 +55,7 @@ class AgreementViewSet(SnippetViewSet):
         "amends",
         "status",
         "business_owner",
+        "publishable",
     ]
     edit_handler = TabbedInterface(
         [
@@ -84,6 +85,7 @@ class AgreementViewSet(SnippetViewSet):
                     FieldPanel("objective"),
                     FieldPanel("amends"),
                     FieldPanel("business_owner"),
+                    FieldPanel("publishable"),
                 ],
                 heading=_("Agreement"),
             ),
