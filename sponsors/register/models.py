@@ -153,8 +153,9 @@ class Agreement(ClusterableModel):
         _("publishable"),
         default=False,
         help_text=_(
-            "Count this agreement in the public open-data figures and the IATI export "
-            "(aggregates only: never its title, objective, value of one partner or documents)."
+            "Count this agreement in the public open-data figures (aggregates only) and "
+            "publish it as an IATI activity (title, objective, partners, regions, areas, dates "
+            "and value; never signatories, documents or notes)."
         ),
     )
     # PostgreSQL full-text document (title, partner names, objective); unused on SQLite.
