@@ -162,6 +162,11 @@ def register_admin_urls():
             name="register_admin_import",
         ),
         path(
+            "partnerships/import/jobs/<int:pk>/",
+            admin_views.ImportJobView.as_view(),
+            name="register_admin_import_job",
+        ),
+        path(
             "partnerships/events/<int:pk>/partners/",
             event_views.EventPartnersView.as_view(),
             name="register_event_partners",
