@@ -10,8 +10,9 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Replace, Upper
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from modelcluster.fields import ParentalKey
@@ -197,8 +198,36 @@ class Agreement(ClusterableModel):
             errors["signed_on"] = _("A signed agreement needs its signature date.")
         if self.expiry and self.entry_into_force and self.expiry < self.entry_into_force:
             errors["expiry"] = _("The expiry is before the entry into force.")
+        # The same rules as the CSV import (csvrows.py).
+        if self.signed_on and self.signed_on > timezone.localdate():
+            errors["signed_on"] = _("The signature date is in the future.")
+        if self.signed_on and self.entry_into_force and self.entry_into_force < self.signed_on:
+            errors["entry_into_force"] = _("The entry into force is before the signature.")
+        if self.contribution == Contribution.CASH and self.value is None:
+            errors["value"] = _("A cash contribution needs its value.")
+        if self.reference and "reference" not in errors:
+            twin = self._same_reference()
+            if twin is not None:
+                errors["reference"] = _(
+                    "“%(other)s” is the same reference (case and spaces are ignored)."
+                ) % {"other": twin}
         if errors:
             raise ValidationError(errors)
+
+    def _same_reference(self) -> str | None:
+        """Another agreement's reference equal to this one once case and spaces are ignored."""
+        from sponsors.register.csvrows import normalise_reference
+
+        key = normalise_reference(self.reference)
+        candidates = (
+            Agreement.objects.exclude(pk=self.pk)
+            .annotate(key=Upper(Replace("reference", models.Value(" "), models.Value(""))))
+            .filter(key=key)
+        )
+        for reference in candidates.values_list("reference", flat=True)[:5]:
+            if normalise_reference(reference) == key:
+                return reference
+        return None
 
     @property
     def is_addendum(self) -> bool:

@@ -193,3 +193,27 @@ def test_the_command_needs_update_to_overwrite_and_shows_the_diff_on_a_dry_run(t
 def test_today_is_not_the_future():
     today = datetime.date.today().isoformat()
     assert run_import([row(signed_on=today)]).ok
+
+
+def test_the_admin_form_rules_match_the_import():
+    from django.core.exceptions import ValidationError
+
+    run_import([row(reference="BDT/2018/001")])
+    agreement = Agreement(
+        reference="bdt / 2018 / 001",
+        title="T",
+        partner_category="academia",
+        agreement_type="mou",
+        signed_on=datetime.date(2099, 1, 1),
+        entry_into_force=datetime.date(2098, 1, 1),
+        contribution="cash",
+    )
+    with pytest.raises(ValidationError) as caught:
+        agreement.full_clean(exclude=["search_document"])
+    assert set(caught.value.message_dict) == {
+        "reference",
+        "signed_on",
+        "entry_into_force",
+        "value",
+    }
+    assert "BDT/2018/001" in caught.value.message_dict["reference"][0]
