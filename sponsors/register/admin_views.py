@@ -111,6 +111,7 @@ class ImportView(WagtailAdminTemplateMixin, FormView):
         context = super().get_context_data(**kwargs)
         context["columns"] = ",".join(COLUMNS)
         context["task_mb"] = f"{settings.REGISTER_IMPORT_TASK_MB:g}"
+        context["jobs"] = ImportJob.objects.filter(created_by=self.request.user)[:5]
         return context
 
     def form_valid(self, form):

@@ -73,6 +73,8 @@ def test_a_large_file_is_imported_by_a_worker_and_then_deleted(
 
     page = client.get(response["Location"]).content.decode()
     assert "3 agreements were created" in page and 'http-equiv="refresh"' not in page
+    listing = client.get(reverse("register_admin_import")).content.decode()
+    assert reverse("register_admin_import_job", args=[job.pk]) in listing
 
 
 def test_a_large_bad_file_shows_its_errors_on_the_job_page(
