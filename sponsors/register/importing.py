@@ -139,6 +139,7 @@ def import_agreements(
     try:
         with transaction.atomic():
             writer = _Writer(rows, result, user=user, source=source, owner=owner)
+            writer.stored_rows = check.stored_rows
             writer.only_new = only_new
             writer.publishable = publishable
             writer.run()
@@ -201,6 +202,9 @@ class _Check:
         self.updates: list[Update] = []
         self.more_updates = 0
         self.count = 0
+        # reference -> (pk, stored row) of the file's stored agreements, read once here and
+        # handed to the writer (None when not compared: `only_new`). Dropped on a first error.
+        self.stored_rows: dict | None = None if only_new else {}
 
     def run(self, stream) -> list[ParsedRow]:
         stored = _stored_references()
@@ -235,6 +239,8 @@ class _Check:
             # dropped, so a file of bad rows is never held in memory.
             if self.errors:
                 rows = []
+                if self.stored_rows:
+                    self.stored_rows = {}
             else:
                 rows.append(row)
         if existing:
@@ -249,6 +255,8 @@ class _Check:
         stored = {}
         for chunk in _chunks([row.reference for row in rows]):
             stored.update(rows_by_reference(chunk))
+        if self.stored_rows is not None and not self.errors:
+            self.stored_rows.update(stored)
         for row in rows:
             _pk, old = stored[row.reference]
             new = row.as_row()
@@ -325,10 +333,11 @@ class _Writer:
         self.now = timezone.now()
         self.only_new = False
         self.publishable = False
+        self.stored_rows = None
 
     def run(self):
         partner_ids = self._partners()
-        existing = self._existing()
+        existing = self.stored_rows if self.stored_rows is not None else self._existing()
         new_rows, changed = [], []
         for row in self.rows:
             stored = existing.get(row.reference)
