@@ -1,14 +1,14 @@
 """Partners to approach, ranked by evidence, on a register where the answer is known (issue
 13 item 2)."""
 
-import datetime
-
 import pytest
 from django.urls import reverse
 
+from sponsors.register.access import PARTNERSHIP_OFFICERS
 from sponsors.register.models import Agreement
 from sponsors.register.profile import partners_like
-from tests.register.conftest import row, run_import
+from tests.factories import make_event
+from tests.register.conftest import make_user, row, run_import
 
 pytestmark = pytest.mark.django_db
 EE = "enabling_environment"
@@ -145,13 +145,8 @@ def test_nothing_asked_suggests_nobody():
 
 
 def test_the_event_admin_shows_its_partners_to_approach(client, db):
-    from tests.factories import make_event
-
     _register()
     event = make_event(region="AFR")
-    from sponsors.register.access import PARTNERSHIP_OFFICERS
-    from tests.register.conftest import make_user
-
     officer = make_user("officer@example.org", PARTNERSHIP_OFFICERS, is_staff=True)
     client.force_login(officer)
     url = reverse("register_event_partners", args=[event.pk])
@@ -160,4 +155,3 @@ def test_the_event_admin_shows_its_partners_to_approach(client, db):
     text = response.content.decode()
     assert text.index("Rwanda") < text.index("Spread Telecom")
     assert "2 agreements in Africa on enabling environment, latest 2018, USD 1.2 M" in text
-    assert datetime.date.today()
