@@ -237,6 +237,17 @@ AVAILABILITY_CACHE_SECONDS = env.int("AVAILABILITY_CACHE_SECONDS", default=5)
 # oversell the lock prevents (marketplace/pledges/services.py). Never set it in a deployment.
 PLEDGES_DISABLE_INVENTORY_LOCK = False
 
+# ---- Partnership register: open data (IATI export) and large imports ----
+# The reporting organisation written in `manage.py export_iati` (IATI organisation identifier,
+# name and IATI organisation type code; 40 = multilateral).
+IATI_REPORTING_ORG_REF = env.str("IATI_REPORTING_ORG_REF", default="XI-IATI-BDT")
+IATI_REPORTING_ORG_NAME = env.str(
+    "IATI_REPORTING_ORG_NAME", default="Telecommunication Development Bureau"
+)
+IATI_REPORTING_ORG_TYPE = env.str("IATI_REPORTING_ORG_TYPE", default="40")
+# An admin CSV import larger than this many MB runs in a worker, with its progress shown.
+REGISTER_IMPORT_TASK_MB = env.float("REGISTER_IMPORT_TASK_MB", default=5)
+
 # Email: by default every message is written to DATA_DIR/outbox/ for a person to read. Every
 # message is recorded in the mail log: EMAIL_BACKEND logs, MAIL_DELIVERY_BACKEND delivers.
 OUTBOX_DIR = DATA_DIR / "outbox"

@@ -3,23 +3,25 @@ the snippet viewsets use."""
 
 import io
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import FormView
+from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.log_actions import log
 from wagtail.snippets.views import snippets as snippet_views
 
-from sponsors.register import audit, fulltext, services
+from sponsors.register import audit, fulltext, import_jobs, services
 from sponsors.register.access import can_import
 from sponsors.register.csvformat import COLUMNS
 from sponsors.register.forms import ImportForm
 from sponsors.register.importing import import_agreements
+from sponsors.register.models import ImportJob
 
 SOURCE = "admin"
 
@@ -108,19 +110,61 @@ class ImportView(WagtailAdminTemplateMixin, FormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["columns"] = ",".join(COLUMNS)
+        context["task_mb"] = f"{settings.REGISTER_IMPORT_TASK_MB:g}"
+        context["jobs"] = ImportJob.objects.filter(created_by=self.request.user)[:5]
         return context
 
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
+        options = {"dry_run": form.cleaned_data["dry_run"], "update": form.cleaned_data["update"]}
+        if import_jobs.runs_in_worker(upload.size):
+            job = import_jobs.start_import_job(upload, user=self.request.user, **options)
+            return redirect("register_admin_import_job", pk=job.pk)
         stream = io.TextIOWrapper(upload.file, encoding="utf-8-sig", newline="")
-        result = import_agreements(
-            stream,
-            dry_run=form.cleaned_data["dry_run"],
-            user=self.request.user,
-            source="admin import",
-        )
+        result = import_agreements(stream, user=self.request.user, source="admin import", **options)
         stream.detach()
         if result.ok and not result.dry_run:
             messages.success(self.request, result.summary())
             return redirect(reverse_lazy("wagtailsnippets_register_agreement:list"))
-        return self.render_to_response(self.get_context_data(form=form, result=result))
+        return self.render_to_response(
+            self.get_context_data(
+                form=form,
+                result=result,
+                needs_confirmation=bool(result.updates) and not options["update"],
+            )
+        )
+
+
+class ImportJobView(WagtailAdminTemplateMixin, TemplateView):
+    """A large import's progress (the page refreshes itself until the job ends), then its
+    errors or counts, as the synchronous import shows them."""
+
+    template_name = "register/admin/import_job.html"
+    page_title = gettext_lazy("Import partnership agreements")
+    header_icon = "upload"
+    REFRESH_SECONDS = 2
+
+    def dispatch(self, request, *args, **kwargs):
+        if not can_import(request.user):
+            raise PermissionDenied
+        self.job = get_object_or_404(ImportJob, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_subtitle(self):
+        return self.job.file_name
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [
+            {"url": reverse("register_admin_import"), "label": self.get_page_title()},
+            {"url": "", "label": self.job.file_name},
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        job = self.job
+        context.update(
+            job=job,
+            refresh_seconds=None if job.finished else self.REFRESH_SECONDS,
+            needs_confirmation=bool(job.result.get("updates")) and not job.update,
+        )
+        return context

@@ -88,7 +88,13 @@ class AgreementFilter(django_filters.FilterSet):
     region = django_filters.MultipleChoiceFilter(choices=Region.choices, method="by_codes")
     area = django_filters.MultipleChoiceFilter(choices=AreaOfAction.choices, method="by_codes")
     type = django_filters.MultipleChoiceFilter(choices=AgreementType.choices, method="by_codes")
-    year = django_filters.NumberFilter(method="by_year", help_text="Year of signature.")
+    year = django_filters.NumberFilter(
+        method="by_year",
+        min_value=MIN_YEAR,
+        max_value=MAX_YEAR,
+        decimal_places=0,
+        help_text=f"Year of signature ({MIN_YEAR}–{MAX_YEAR}).",
+    )
     q = django_filters.CharFilter(method="by_text", help_text="Words in title, objective, partner.")
 
     class Meta:
@@ -100,8 +106,6 @@ class AgreementFilter(django_filters.FilterSet):
 
     def by_year(self, queryset, name, value):
         year = int(value)
-        if not MIN_YEAR <= year <= MAX_YEAR:
-            return queryset.none()
         return queryset.filter(signed_between(year, year))
 
     def by_text(self, queryset, name, value):

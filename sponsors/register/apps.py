@@ -6,3 +6,7 @@ class RegisterConfig(AppConfig):
     name = "sponsors.register"
     label = "register"
     verbose_name = _("Partnership agreements")
+
+    def ready(self):
+        # The worker discovers only `worker.tasks`: register this app's task in every process.
+        from sponsors.register import tasks  # noqa: F401

@@ -24,6 +24,7 @@ def snapshot(agreement: Agreement) -> dict[str, object]:
     data.update(
         expiry=format_date(fresh.expiry),
         status=fresh.status,
+        publishable="yes" if fresh.publishable else "no",
         business_owner=(owner.email or owner.get_username()) if owner else "",
         signatories=[
             f"{s.get_side_display()}: {s.name}" + (f", {s.title}" if s.title else "")

@@ -48,10 +48,28 @@ class Chart:
         return bool(self.rows) and len(self.columns) > 1
 
 
-def _year_range(request) -> tuple[int | None, int | None]:
+def _year_range(request, problems=None) -> tuple[int | None, int | None]:
+    """The years asked for; each one that cannot be used is left out and, when `problems` is
+    given, said there."""
+
     def year(name):
-        raw = request.GET.get(name, "")
-        return int(raw) if raw.isdigit() and MIN_YEAR <= int(raw) <= MAX_YEAR else None
+        raw = request.GET.get(name, "").strip()
+        if not raw:
+            return None
+        if not raw.isdigit():
+            message = _("%(name)s: '%(value)s' is not a year") % {"name": name, "value": raw}
+        elif not MIN_YEAR <= int(raw) <= MAX_YEAR:
+            message = _("%(name)s: %(value)s is outside %(min)s–%(max)s") % {
+                "name": name,
+                "value": raw,
+                "min": MIN_YEAR,
+                "max": MAX_YEAR,
+            }
+        else:
+            return int(raw)
+        if problems is not None:
+            problems.append(message)
+        return None
 
     year_from, year_to = year("from"), year("to")
     if year_from and year_to and year_from > year_to:
@@ -91,8 +109,8 @@ def format_number_float(value) -> str:
     return f"{float(value):.2f}".rstrip("0").rstrip(".")
 
 
-def _values_chart(year_from, year_to) -> Chart:
-    table = value_by_currency(year_from, year_to)
+def _values_chart(year_from, year_to, publishable_only=False) -> Chart:
+    table = value_by_currency(year_from, year_to, publishable_only=publishable_only)
     heading = _("Value of agreements per year, by currency")
     years = [str(year) for year, _values in table.rows]
     series = [
@@ -125,8 +143,8 @@ def _values_chart(year_from, year_to) -> Chart:
     return Chart("values", heading, note, svg, _("Year"), table.currencies, rows, footer)
 
 
-def _categories_chart(year_from, year_to) -> Chart:
-    table = agreement_stats("category", year_from, year_to)
+def _categories_chart(year_from, year_to, publishable_only=False) -> Chart:
+    table = agreement_stats("category", year_from, year_to, publishable_only=publishable_only)
     heading = _("New agreements by partner category")
     totals = table.column_totals()
     items = [(label, float(totals[i])) for i, label in enumerate(table.labels)]
@@ -143,11 +161,13 @@ def _categories_chart(year_from, year_to) -> Chart:
     return chart
 
 
-def build_chart(key, year_from, year_to) -> Chart:
+def build_chart(key, year_from, year_to, publishable_only=False) -> Chart:
+    """One chart of the page; with `publishable_only`, of the open-data agreements only."""
+    only = {"publishable_only": publishable_only}
     if key == "regions":
         return _shares_chart(
             "regions",
-            agreement_stats("region", year_from, year_to),
+            agreement_stats("region", year_from, year_to, **only),
             _("New agreements by beneficiary region"),
             _(
                 "Addenda are counted apart. An agreement for k regions counts 1/k in each, so "
@@ -158,14 +178,14 @@ def build_chart(key, year_from, year_to) -> Chart:
     if key == "areas":
         return _shares_chart(
             "areas",
-            agreement_stats("area", year_from, year_to),
+            agreement_stats("area", year_from, year_to, **only),
             _("New agreements by area of action"),
             _("Addenda are counted apart. An agreement in k areas counts 1/k in each."),
             _("Area of action"),
         )
     if key == "values":
-        return _values_chart(year_from, year_to)
-    return _categories_chart(year_from, year_to)
+        return _values_chart(year_from, year_to, **only)
+    return _categories_chart(year_from, year_to, **only)
 
 
 def chart_csv_rows(key, year_from, year_to) -> list[list[str]]:
@@ -177,7 +197,8 @@ def chart_csv_rows(key, year_from, year_to) -> list[list[str]]:
 
 @register_reader_required
 def charts_view(request):
-    year_from, year_to = _year_range(request)
+    problems: list[str] = []
+    year_from, year_to = _year_range(request, problems)
     bounds = Agreement.objects.filter(signed_on__isnull=False).aggregate(
         first=Min("signed_on"), last=Max("signed_on")
     )
@@ -192,6 +213,7 @@ def charts_view(request):
             "years": years,
             "year_from": year_from,
             "year_to": year_to,
+            "problems": problems,
             "query": request.GET.urlencode(),
             "addenda": [
                 (row.year, format_number(row.values[addendum_index])) for row in addenda.rows

@@ -62,6 +62,14 @@ class ImportForm(forms.Form):
     dry_run = forms.BooleanField(
         label=_("Check only (store nothing)"), required=False, initial=True
     )
+    update = forms.BooleanField(
+        label=_("Overwrite the stored agreements this file changes"),
+        required=False,
+        help_text=_(
+            "A row whose reference is already in the register and whose columns differ is "
+            "refused unless you tick this. Check first: the changes are listed field by field."
+        ),
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

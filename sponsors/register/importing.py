@@ -1,7 +1,8 @@
 """Importing the register's CSV: all or nothing, updates by reference, audited, in bulk.
 
-`import_agreements` first checks the whole file (`csvrows.read_rows`, then the `amends`
-references against the register); any error and nothing is written. Otherwise one transaction
+`import_agreements` first checks the whole file in one streamed pass (`csvrows.parse_records`,
+then duplicates, stored references and `amends` across the file); any error and nothing is
+written. Otherwise one transaction
 creates the new agreements, updates the changed ones and leaves unchanged ones alone, with a
 bounded number of queries per thousand rows so 100,000 rows import in well under a minute.
 """
@@ -12,9 +13,16 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from sponsors.models import Organisation
-from sponsors.register import audit, bulk, facets, fulltext
+from sponsors.register import audit, bulk, csvformat, facets, fulltext
 from sponsors.register.choices import AuditAction, Status
-from sponsors.register.csvrows import ParsedRow, RowError, read_rows
+from sponsors.register.csvrows import (
+    MAX_ERRORS,
+    ErrorList,
+    ParsedRow,
+    RowError,
+    normalise_reference,
+    parse_records,
+)
 from sponsors.register.models import (
     Agreement,
     AgreementArea,
@@ -31,16 +39,40 @@ ANALYZE_AFTER = 5000
 
 
 @dataclass
+class Update:
+    """A stored agreement the file would change: its line, reference and, per column that
+    differs, the stored and the new text."""
+
+    line: int
+    reference: str
+    changes: list[tuple[str, str, str]]
+
+    @property
+    def columns(self) -> list[str]:
+        return [column for column, _old, _new in self.changes]
+
+
+@dataclass
 class ImportResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
     dry_run: bool = False
+    # The first MAX_ERRORS errors by line; `more_errors` counts the others.
     errors: list[RowError] = field(default_factory=list)
+    more_errors: int = 0
+    # Stored agreements the file changes (the first MAX_ERRORS), for the dry run's diff.
+    updates: list[Update] = field(default_factory=list)
+    more_updates: int = 0
+    rows: int = 0
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.errors and not self.more_errors
+
+    @property
+    def error_count(self) -> int:
+        return len(self.errors) + self.more_errors
 
     def summary(self) -> str:
         verb = "would be" if self.dry_run else "were"
@@ -48,6 +80,13 @@ class ImportResult:
             f"{self.created} agreements {verb} created, {self.updated} updated, "
             f"{self.unchanged} unchanged."
         )
+
+    def error_lines(self) -> list[str]:
+        """The errors as printed, and "and N more" when some were not kept."""
+        lines = [str(error) for error in self.errors]
+        if self.more_errors:
+            lines.append(f"and {self.more_errors} more")
+        return lines
 
 
 class _DryRun(Exception):
@@ -62,34 +101,64 @@ def _chunks(items, size=None):
 
 
 def import_agreements(
-    stream, *, dry_run=False, user=None, source="import", owner=None, only_new=False
+    stream,
+    *,
+    dry_run=False,
+    update=False,
+    user=None,
+    source="import",
+    owner=None,
+    only_new=False,
+    progress=None,
+    publishable=False,
 ):
     """Import a CSV text stream (opened with newline="") into the register.
 
-    Guarantees: any invalid row means nothing is stored and every error is returned as
-    `line N: column: reason`; an agreement is matched by reference and only the CSV's columns
-    are written (status, expiry, signatories, documents and business owner are kept); a row
-    identical to what is stored is not written nor audited, so importing the same file twice
-    changes nothing; every created or updated agreement gets an audit entry. With `dry_run`
-    the import runs fully and is rolled back. New agreements get `owner` as business owner.
-    With `only_new`, stored agreements are left as they are (the demo data uses this).
+    Guarantees: any invalid row means nothing is stored, and every error of the file is found
+    in one pass (`amends` included) and returned as `line N: column: reason` — the first
+    MAX_ERRORS of them by line, with the count of the others; the file is read as a stream
+    and, once a first error is found, no row is kept, so a huge bad file costs little memory.
+    References are compared normalised (case and spaces). A row whose reference is stored and
+    whose columns differ is an update: refused (`reference: X exists (a, b differ)`) unless
+    `update`; every update is listed with its changes (the dry run's diff). Only the CSV's
+    columns are written (status, expiry, signatories, documents and business owner are
+    kept); a row identical to what is stored is not written nor audited, so importing the
+    same file twice changes nothing; every created or updated agreement gets an audit entry.
+    With `dry_run` the import runs fully and is rolled back. New agreements get `owner` as
+    business owner. With `only_new`, stored agreements are left as they are (the demo data
+    uses this). `progress(rows_read)` is called every thousand rows. New agreements are
+    marked `publishable` (open data) only when asked.
     """
-    rows, errors = read_rows(stream)
-    if not errors:
-        errors = _check_amends(rows)
-    if errors:
-        return ImportResult(dry_run=dry_run, errors=sorted(errors, key=lambda e: e.line))
-    result = ImportResult(dry_run=dry_run)
+    check = _Check(update=update, only_new=only_new, progress=progress)
+    rows = check.run(stream)
+    result = ImportResult(dry_run=dry_run, rows=check.count)
+    result.updates, result.more_updates = check.updates, check.more_updates
+    if check.errors:
+        result.errors, result.more_errors = check.errors.kept, check.errors.more
+        return result
     try:
         with transaction.atomic():
             writer = _Writer(rows, result, user=user, source=source, owner=owner)
+            writer.stored_rows = check.stored_rows
             writer.only_new = only_new
+            writer.publishable = publishable
             writer.run()
             if dry_run:
                 raise _DryRun
     except _DryRun:
         pass
     return result
+
+
+def _stored_references() -> dict[str, str]:
+    """normalised reference -> stored reference, for the whole register (its size, not the
+    file's, bounds this)."""
+    return {
+        normalise_reference(reference): reference
+        for reference in Agreement.objects.values_list("reference", flat=True).iterator(
+            chunk_size=5000
+        )
+    }
 
 
 def _stored_amends(references) -> dict[str, str]:
@@ -104,37 +173,157 @@ def _stored_amends(references) -> dict[str, str]:
     return {reference: amends or "" for reference, amends in found.items()}
 
 
-def _check_amends(rows: list[ParsedRow]) -> list[RowError]:
-    """Each `amends` names an agreement in the file or the register, without a cycle."""
-    graph = {row.reference: row.amends for row in rows}
-    outside = {row.amends for row in rows if row.amends and row.amends not in graph}
-    while outside:
-        stored = _stored_amends(outside)
-        for reference, amends in stored.items():
-            graph.setdefault(reference, amends)
-        outside = {a for a in stored.values() if a and a not in graph}
-    errors = []
-    for row in rows:
-        if not row.amends:
-            continue
-        if row.amends not in graph:
-            errors.append(
-                RowError(
-                    row.line,
-                    "amends",
-                    f"{row.amends!r} matches no agreement in the file or the register",
+def _changed_columns(stored: dict, new: dict) -> list[str]:
+    """Columns whose text differs; partner names and `amends` compared as the import matches
+    them (names whatever their case, references normalised)."""
+    changed = []
+    for column, value in new.items():
+        old = stored.get(column, "")
+        if column == "partner":
+            same = [_key(n) for n in csvformat.split(old)] == [
+                _key(n) for n in csvformat.split(value)
+            ]
+        elif column == "amends":
+            same = normalise_reference(old) == normalise_reference(value)
+        else:
+            same = old == value
+        if not same:
+            changed.append(column)
+    return changed
+
+
+class _Check:
+    """The one pass over the file: each row's own checks (`csvrows`), then duplicates,
+    stored references and `amends` across the file, all errors in one `ErrorList`."""
+
+    def __init__(self, *, update, only_new, progress):
+        self.update, self.only_new, self.progress = update, only_new, progress
+        self.errors = ErrorList()
+        self.updates: list[Update] = []
+        self.more_updates = 0
+        self.count = 0
+        # reference -> (pk, stored row) of the file's stored agreements, read once here and
+        # handed to the writer (None when not compared: `only_new`). Dropped on a first error.
+        self.stored_rows: dict | None = None if only_new else {}
+
+    def run(self, stream) -> list[ParsedRow]:
+        stored = _stored_references()
+        first_line: dict[str, int] = {}  # normalised reference -> its first line
+        amends_of: dict[str, str] = {}  # normalised reference -> normalised reference
+        amending: list[tuple[int, str, str]] = []  # (line, normalised reference, amends)
+        rows: list[ParsedRow] = []
+        existing: list[ParsedRow] = []
+        for row, ok in parse_records(stream, self.errors):
+            self.count += 1
+            if self.progress and self.count % 1000 == 0:
+                self.progress(self.count)
+            key = normalise_reference(row.reference)
+            if key:
+                first = first_line.setdefault(key, row.line)
+                if first != row.line:
+                    self.errors.append(
+                        RowError(row.line, "reference", f"duplicate of line {first}")
+                    )
+                    ok = False
+            if row.amends:
+                amends_of[key] = normalise_reference(row.amends)
+                amending.append((row.line, key, row.amends))
+            if key in stored:
+                row.reference = stored[key]
+                if ok and not self.only_new:
+                    existing.append(row)
+                    if len(existing) >= BATCH:
+                        self._compare(existing)
+                        existing = []
+            # A valid file is written from these rows; once the file has an error they are
+            # dropped, so a file of bad rows is never held in memory.
+            if self.errors:
+                rows = []
+                if self.stored_rows:
+                    self.stored_rows = {}
+            else:
+                rows.append(row)
+        if existing:
+            self._compare(existing)
+        self._check_amends(amending, amends_of, first_line, stored)
+        if self.errors:
+            return []
+        self._canonical_amends(rows, stored)
+        return rows
+
+    def _compare(self, rows: list[ParsedRow]) -> None:
+        stored = {}
+        for chunk in _chunks([row.reference for row in rows]):
+            stored.update(rows_by_reference(chunk))
+        if self.stored_rows is not None and not self.errors:
+            self.stored_rows.update(stored)
+        for row in rows:
+            _pk, old = stored[row.reference]
+            new = row.as_row()
+            changed = _changed_columns(old, new)
+            if not changed:
+                continue
+            if len(self.updates) < MAX_ERRORS:
+                self.updates.append(
+                    Update(row.line, row.reference, [(c, old.get(c, ""), new[c]) for c in changed])
                 )
-            )
-            continue
-        current, steps = row.amends, 0
-        while current and steps <= len(graph):
-            if current == row.reference:
-                errors.append(
-                    RowError(row.line, "amends", f"{row.amends!r} leads back to this agreement")
+            else:
+                self.more_updates += 1
+            if not self.update:
+                self.errors.append(
+                    RowError(
+                        row.line,
+                        "reference",
+                        f"{row.reference} exists ({', '.join(changed)} differ)",
+                    )
                 )
-                break
-            current, steps = graph.get(current, ""), steps + 1
-    return errors
+
+    def _check_amends(self, amending, amends_of, first_line, stored) -> None:
+        """Each `amends` names an agreement in the file or the register, without a cycle."""
+        if not amending:
+            return
+        graph = dict(amends_of)
+        outside = {a for a in graph.values() if a not in first_line}
+        seen_outside: set[str] = set()
+        while outside:
+            seen_outside |= outside
+            found = _stored_amends([stored[a] for a in outside if a in stored])
+            for reference, amends in found.items():
+                graph.setdefault(normalise_reference(reference), normalise_reference(amends))
+            outside = {
+                normalise_reference(a)
+                for a in found.values()
+                if a and normalise_reference(a) not in first_line
+            } - seen_outside
+        for line, key, amends in amending:
+            target = normalise_reference(amends)
+            if target not in first_line and target not in stored:
+                self.errors.append(
+                    RowError(
+                        line,
+                        "amends",
+                        f"{amends!r} matches no agreement in the file or the register",
+                    )
+                )
+                continue
+            current, steps = target, 0
+            while current and steps <= len(graph):
+                if current == key:
+                    self.errors.append(
+                        RowError(line, "amends", f"{amends!r} leads back to this agreement")
+                    )
+                    break
+                current, steps = graph.get(current, ""), steps + 1
+
+    @staticmethod
+    def _canonical_amends(rows: list[ParsedRow], stored: dict[str, str]) -> None:
+        """Spell each `amends` as the agreement it names is spelt (in the register, else in
+        the file), so the writer matches references exactly."""
+        in_file = {normalise_reference(row.reference): row.reference for row in rows}
+        for row in rows:
+            if row.amends:
+                key = normalise_reference(row.amends)
+                row.amends = stored.get(key) or in_file.get(key, row.amends)
 
 
 class _Writer:
@@ -143,10 +332,12 @@ class _Writer:
         self.user, self.source, self.owner = user, source, owner
         self.now = timezone.now()
         self.only_new = False
+        self.publishable = False
+        self.stored_rows = None
 
     def run(self):
         partner_ids = self._partners()
-        existing = self._existing()
+        existing = self.stored_rows if self.stored_rows is not None else self._existing()
         new_rows, changed = [], []
         for row in self.rows:
             stored = existing.get(row.reference)
@@ -228,6 +419,7 @@ class _Writer:
             reference=row.reference,
             status=Status.IN_FORCE if row.signed_on else Status.DRAFT,
             business_owner=self.owner,
+            publishable=self.publishable,
             amends_id=ids.get(row.amends) if row.amends else None,
             created_at=self.now,
             updated_at=self.now,

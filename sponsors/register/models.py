@@ -10,8 +10,9 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Replace, Upper
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from modelcluster.fields import ParentalKey
@@ -147,6 +148,17 @@ class Agreement(ClusterableModel):
         related_name="owned_agreements",
         limit_choices_to=staff_users,
     )
+    # Open data: only agreements an officer marked publishable are counted on the public
+    # figures page and exported to IATI. Off by default: an agreement may be confidential.
+    publishable = models.BooleanField(
+        _("publishable"),
+        default=False,
+        help_text=_(
+            "Count this agreement in the public open-data figures (aggregates only) and "
+            "publish it as an IATI activity (title, objective, partners, regions, areas, dates "
+            "and value; never signatories, documents or notes)."
+        ),
+    )
     # PostgreSQL full-text document (title, partner names, objective); unused on SQLite.
     search_document = SearchVectorField(null=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -186,8 +198,36 @@ class Agreement(ClusterableModel):
             errors["signed_on"] = _("A signed agreement needs its signature date.")
         if self.expiry and self.entry_into_force and self.expiry < self.entry_into_force:
             errors["expiry"] = _("The expiry is before the entry into force.")
+        # The same rules as the CSV import (csvrows.py).
+        if self.signed_on and self.signed_on > timezone.localdate():
+            errors["signed_on"] = _("The signature date is in the future.")
+        if self.signed_on and self.entry_into_force and self.entry_into_force < self.signed_on:
+            errors["entry_into_force"] = _("The entry into force is before the signature.")
+        if self.contribution == Contribution.CASH and self.value is None:
+            errors["value"] = _("A cash contribution needs its value.")
+        if self.reference and "reference" not in errors:
+            twin = self._same_reference()
+            if twin is not None:
+                errors["reference"] = _(
+                    "“%(other)s” is the same reference (case and spaces are ignored)."
+                ) % {"other": twin}
         if errors:
             raise ValidationError(errors)
+
+    def _same_reference(self) -> str | None:
+        """Another agreement's reference equal to this one once case and spaces are ignored."""
+        from sponsors.register.csvrows import normalise_reference
+
+        key = normalise_reference(self.reference)
+        candidates = (
+            Agreement.objects.exclude(pk=self.pk)
+            .annotate(key=Upper(Replace("reference", models.Value(" "), models.Value(""))))
+            .filter(key=key)
+        )
+        for reference in candidates.values_list("reference", flat=True)[:5]:
+            if normalise_reference(reference) == key:
+                return reference
+        return None
 
     @property
     def is_addendum(self) -> bool:
@@ -381,3 +421,54 @@ class AgreementFacet(models.Model):
 
     def __str__(self):
         return f"facets of agreement {self.agreement_id}"
+
+
+class ImportJob(models.Model):
+    """A large CSV import run by a worker (`tasks.run_import_job`): the uploaded file is kept
+    under DATA_DIR/private while it runs and deleted after; the admin page shows the progress
+    and, at the end, the errors or the counts."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default="queued")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    file_name = models.CharField(_("file name"), max_length=255)
+    # Relative to DATA_DIR/private; blank once the file is deleted.
+    path = models.CharField(max_length=255, blank=True)
+    dry_run = models.BooleanField(default=True)
+    update = models.BooleanField(default=False)
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(null=True, blank=True)
+    # The first errors as printed ("line N: column: reason"), and how many more there were.
+    errors = models.JSONField(default=list)
+    more_errors = models.PositiveIntegerField(default=0)
+    # Counts (created, updated, unchanged) and the updates' diff, once done.
+    result = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("register import job")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_state_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.finished:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(99, self.rows_done * 100 // self.rows_total)

@@ -12,10 +12,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Sum
 
 from sponsors.register.choices import AreaOfAction, Region
 from sponsors.register.models import Agreement, AgreementArea, AgreementRegion, Partner, with_lists
+from sponsors.register.suggestions import Suggestion, rank_partners
+
+__all__ = ["Suggestion", "partners_like"]
 
 
 @dataclass
@@ -76,63 +79,12 @@ def agreement_totals(partner: Partner) -> dict[str, Decimal]:
     return dict(sorted(rows))
 
 
-@dataclass
-class Suggestion:
-    partner: Partner
-    regions: list[str]
-    areas: list[str]
-    agreements: int
-
-    @property
-    def score(self) -> int:
-        return len(self.regions) + len(self.areas)
-
-    def labels(self) -> list[str]:
-        return [Region(c).label for c in self.regions] + [AreaOfAction(c).label for c in self.areas]
-
-
 def partners_like(*, regions=(), areas=(), exclude=(), limit=6) -> list[Suggestion]:
-    """Partners with agreements in the same areas of action and beneficiary regions, those
-    sharing the most first (then those with more agreements): whom to approach for an
-    activity in those regions and areas."""
-    shared: dict[int, dict[str, set]] = defaultdict(lambda: {"regions": set(), "areas": set()})
-    for model, codes, key in (
-        (AgreementRegion, regions, "regions"),
-        (AgreementArea, areas, "areas"),
-    ):
-        if not codes:
-            continue
-        pairs = (
-            model.objects.filter(code__in=list(codes), agreement__partner_links__isnull=False)
-            .order_by()
-            .values_list("agreement__partner_links__partner", "code")
-            .distinct()
-        )
-        for partner_id, code in pairs:
-            shared[partner_id][key].add(code)
-    for partner_id in exclude:
-        shared.pop(partner_id, None)
-    if not shared:
-        return []
-    counts = dict(
-        Partner.objects.filter(pk__in=list(shared))
-        .annotate(n=Count("agreement_links"))
-        .values_list("pk", "n")
-    )
-    ranked = sorted(
-        shared,
-        key=lambda pk: (-(len(shared[pk]["regions"]) + len(shared[pk]["areas"])), -counts[pk], pk),
-    )[:limit]
-    partners = Partner.objects.in_bulk(ranked)
-    return [
-        Suggestion(
-            partner=partners[pk],
-            regions=[c for c in Region.values if c in shared[pk]["regions"]],
-            areas=[c for c in AreaOfAction.values if c in shared[pk]["areas"]],
-            agreements=counts[pk],
-        )
-        for pk in ranked
-    ]
+    """Partners to approach for an activity in these beneficiary regions and areas of action:
+    those with an agreement covering a region and an area together first, then those matching
+    either, weighed by recency, status and value (`suggestions.rank_partners`). Each
+    suggestion has `partner` and a `reason` sentence."""
+    return rank_partners(regions=regions, areas=areas, exclude=exclude, limit=limit)
 
 
 def partner_codes(partner: Partner) -> tuple[list[str], list[str]]:

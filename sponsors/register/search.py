@@ -44,6 +44,13 @@ CHOICE_FACETS = {
     "contribution": ("contribution", Contribution),
 }
 FACET_FIELDS = {"type": "agreement_type", "category": "partner_category"}
+FACET_NAMES = {
+    "region": _("region"),
+    "area": _("area of action"),
+    "type": _("agreement type"),
+    "category": _("partner category"),
+    "contribution": _("contribution"),
+}
 
 
 @dataclass
@@ -57,30 +64,66 @@ class SearchParams:
     value: list[str] = field(default_factory=list)
     year_from: int | None = None
     year_to: int | None = None
+    # What the query asked for but cannot be used, one message per parameter value, e.g.
+    # "year_from: 'abc' is not a year" (the page shows them; the API answers 400 with them).
+    problems: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
     def from_query(cls, data) -> "SearchParams":
-        """Read a QueryDict (or dict of lists); unknown codes and bad years are ignored."""
+        """Read a QueryDict (or dict of lists). Unknown codes and bad years are left out of
+        the search, and each is described in `problems`."""
+        problems: dict[str, list[str]] = {}
 
-        def many(name, allowed):
+        def problem(name, message):
+            problems.setdefault(name, []).append(str(message))
+
+        def many(name, allowed, what):
             values = data.getlist(name) if hasattr(data, "getlist") else data.get(name, [])
-            return [v for v in dict.fromkeys(values) if v in allowed]
+            kept = []
+            for value in dict.fromkeys(values):
+                if value in allowed:
+                    kept.append(value)
+                elif value != "":
+                    problem(
+                        name,
+                        _("'%(value)s' is not a known %(what)s") % {"value": value, "what": what},
+                    )
+            return kept
 
         def year(name):
             raw = data.get(name) or ""
-            raw = raw[-1] if isinstance(raw, list) else raw
-            return int(raw) if str(raw).isdigit() and MIN_YEAR <= int(raw) <= MAX_YEAR else None
+            raw = str(raw[-1] if isinstance(raw, list) else raw).strip()
+            if not raw:
+                return None
+            if not raw.isdigit():
+                problem(name, _("'%(value)s' is not a year") % {"value": raw})
+            elif not MIN_YEAR <= int(raw) <= MAX_YEAR:
+                problem(
+                    name,
+                    _("%(value)s is outside %(min)s–%(max)s")
+                    % {"value": raw, "min": MIN_YEAR, "max": MAX_YEAR},
+                )
+            else:
+                return int(raw)
+            return None
 
         q = data.get("q") or ""
         params = cls(
             q=fulltext.clean_text(q[-1] if isinstance(q, list) else q),
-            value=many("value", {key for key, _, _ in VALUE_BUCKETS}),
+            value=many("value", {key for key, _, _ in VALUE_BUCKETS}, _("value range")),
             year_from=year("year_from"),
             year_to=year("year_to"),
         )
         for facet, (name, vocabulary) in CHOICE_FACETS.items():
-            setattr(params, facet, many(name, set(codes(vocabulary))))
+            setattr(params, facet, many(name, set(codes(vocabulary)), FACET_NAMES[facet]))
+        params.problems = problems
         return params
+
+    def problem_messages(self) -> list[str]:
+        """ "name: message" for each problem, in the order of the parameters."""
+        return [
+            f"{name}: {message}" for name, messages in self.problems.items() for message in messages
+        ]
 
     @property
     def is_empty(self) -> bool:

@@ -26,8 +26,21 @@ DIMENSIONS = {
     "type": AgreementType,
     "category": PartnerCategory,
 }
-MIN_YEAR, MAX_YEAR = 1900, 2200
+# Years a statistic may be asked for: the bureau signs nothing before 1950, and a year past
+# 2100 is a typing error, not a plan.
+MIN_YEAR, MAX_YEAR = 1950, 2100
 CENT = Decimal("0.01")
+
+
+class YearOutOfRange(ValueError):
+    """A year outside MIN_YEAR–MAX_YEAR was asked for."""
+
+
+def check_year(year: int | None, name: str = "year") -> int | None:
+    """The year, or YearOutOfRange with a message naming it."""
+    if year is not None and not MIN_YEAR <= year <= MAX_YEAR:
+        raise YearOutOfRange(f"{name}: {year} is outside {MIN_YEAR}–{MAX_YEAR}")
+    return year
 
 
 @dataclass
@@ -101,13 +114,21 @@ def _years_q(year_from, year_to) -> Q:
     return q
 
 
-def agreement_stats(by: str, year_from: int | None = None, year_to: int | None = None):
+def agreement_stats(
+    by: str, year_from: int | None = None, year_to: int | None = None, *, publishable_only=False
+):
     """A table of agreements per year and code of the dimension `by` (region, area, type or
     partner category). For region and area each agreement is shared 1/k among its k codes; for
     type and category each counts 1 in its own (type includes addenda, the others do not).
-    Reads the facet rows: one grouped query, whatever the register's size."""
+    Reads the facet rows: one grouped query, whatever the register's size. Without years it
+    spans the years that have agreements; a year outside MIN_YEAR–MAX_YEAR raises
+    YearOutOfRange. With `publishable_only`, only agreements marked publishable (open data)."""
+    check_year(year_from, "from")
+    check_year(year_to, "to")
     vocabulary = DIMENSIONS[by]
     rows_qs = AgreementFacet.objects.filter(_years_q(year_from, year_to)).order_by()
+    if publishable_only:
+        rows_qs = rows_qs.filter(agreement__publishable=True)
     if by != "type":
         rows_qs = rows_qs.exclude(agreement_type=AgreementType.ADDENDUM)
     field = {
@@ -157,12 +178,18 @@ class ValueTable:
         ]
 
 
-def value_by_currency(year_from: int | None = None, year_to: int | None = None) -> ValueTable:
+def value_by_currency(
+    year_from: int | None = None, year_to: int | None = None, *, publishable_only=False
+) -> ValueTable:
     """Total stated value per year and currency, over all agreements (addenda included) that
     state a value; currencies are never added together."""
+    check_year(year_from, "from")
+    check_year(year_to, "to")
+    facets = AgreementFacet.objects.filter(_years_q(year_from, year_to), value__isnull=False)
+    if publishable_only:
+        facets = facets.filter(agreement__publishable=True)
     sums = (
-        AgreementFacet.objects.filter(_years_q(year_from, year_to), value__isnull=False)
-        .exclude(currency="")
+        facets.exclude(currency="")
         .values_list("year", "currency")
         .annotate(total=Sum("value"))
         .values_list("year", "currency", "total")

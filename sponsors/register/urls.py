@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from sponsors.register import chart_views, views
+from sponsors.register import chart_views, opendata_views, views
 
 app_name = "register"
 
@@ -14,4 +14,8 @@ urlpatterns = [
     path("charts/<slug:key>.csv", chart_views.chart_csv_view, name="chart-csv"),
     path("export.csv", views.export_view, name="export"),
     path("documents/<path:name>", views.document_view, name="document"),
+    # Public (no sign-in): aggregate figures of the publishable agreements. Stable URLs.
+    path("open-data/", opendata_views.open_data_view, name="open-data"),
+    path("open-data/figures.csv", opendata_views.open_data_csv, name="open-data-csv"),
+    path("open-data/figures.json", opendata_views.open_data_json, name="open-data-json"),
 ]

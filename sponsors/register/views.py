@@ -58,6 +58,7 @@ def search_view(request):
             "years": result.years,
             "suggestions": suggestions,
             "can_import": can_import(request.user),
+            "problems": params.problem_messages(),
         },
     )
 

@@ -2,7 +2,7 @@
 (snippets; edited by partnership officers, read by finance), the CSV import and export, and
 links to the search tool and the charts."""
 
-from django.urls import path, reverse_lazy
+from django.urls import path, reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -14,10 +14,12 @@ from wagtail.admin.panels import (
     ObjectList,
     TabbedInterface,
 )
+from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from sponsors.register import admin_views
+from events.models import EventPage
+from sponsors.register import admin_views, event_views
 from sponsors.register.access import can_import, can_read
 from sponsors.register.forms import AgreementAdminForm
 from sponsors.register.models import Agreement, Partner
@@ -31,7 +33,7 @@ class AgreementViewSet(SnippetViewSet):
     edit_view_class = admin_views.AgreementEditView
     delete_view_class = admin_views.AgreementDeleteView
     list_display = ["reference", "title", "agreement_type", "signed_on", "status"]
-    list_filter = ["agreement_type", "status", "partner_category", "contribution"]
+    list_filter = ["agreement_type", "status", "partner_category", "contribution", "publishable"]
     search_fields = ["reference", "title", "objective"]
     search_backend_name = None
     ordering = ["-signed_on", "reference"]
@@ -53,6 +55,7 @@ class AgreementViewSet(SnippetViewSet):
         "amends",
         "status",
         "business_owner",
+        "publishable",
     ]
     edit_handler = TabbedInterface(
         [
@@ -82,6 +85,7 @@ class AgreementViewSet(SnippetViewSet):
                     FieldPanel("objective"),
                     FieldPanel("amends"),
                     FieldPanel("business_owner"),
+                    FieldPanel("publishable"),
                 ],
                 heading=_("Agreement"),
             ),
@@ -156,5 +160,27 @@ def register_admin_urls():
             "partnerships/import/",
             admin_views.ImportView.as_view(),
             name="register_admin_import",
-        )
+        ),
+        path(
+            "partnerships/import/jobs/<int:pk>/",
+            admin_views.ImportJobView.as_view(),
+            name="register_admin_import_job",
+        ),
+        path(
+            "partnerships/events/<int:pk>/partners/",
+            event_views.EventPartnersView.as_view(),
+            name="register_event_partners",
+        ),
     ]
+
+
+@hooks.register("register_page_header_buttons")
+def event_partners_button(page, user, view_name, next_url=None):
+    """ "Partners to approach" in an event's admin header menu, for register readers."""
+    if isinstance(page.specific_deferred, EventPage) and can_read(user):
+        yield Button(
+            _("Partners to approach"),
+            reverse("register_event_partners", args=[page.pk]),
+            icon_name="group",
+            priority=80,
+        )

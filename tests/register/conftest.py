@@ -27,6 +27,9 @@ def row(**overrides) -> dict:
         "objective": "Connect 100 schools.",
         "amends": "",
     }
+    if "signed_on" in overrides and "entry_into_force" not in overrides:
+        # Entry into force before signature is refused: follow the signature unless told.
+        values["entry_into_force"] = overrides["signed_on"]
     values.update(overrides)
     return values
 

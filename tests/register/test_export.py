@@ -78,7 +78,18 @@ def test_round_trip_gives_back_the_same_register_and_statistics():
         from sponsors.register.importing import import_agreements
 
         assert import_agreements(stream).ok
-    run_import([row(reference="T1", title="=1+1", partner="+Partner;Other", value="", currency="")])
+    run_import(
+        [
+            row(
+                reference="T1",
+                title="=1+1",
+                partner="+Partner;Other",
+                value="",
+                currency="",
+                contribution="in_kind",
+            )
+        ]
+    )
     register = _register()
     stats = {by: agreement_stats(by).csv_rows() for by in ("region", "area", "type", "category")}
     text = exported()

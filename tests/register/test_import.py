@@ -154,6 +154,7 @@ def test_a_changed_row_updates_only_the_csv_columns_and_is_audited(officer):
             row(reference="B"),
         ],
         user=officer,
+        update=True,
     )
 
     assert (result.created, result.updated, result.unchanged) == (0, 1, 1)

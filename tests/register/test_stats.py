@@ -83,7 +83,7 @@ def test_values_are_summed_per_year_and_currency_never_across():
             row(reference="A", value="100.50", currency="USD"),
             row(reference="B", value="200", currency="USD"),
             row(reference="C", value="50", currency="CHF"),
-            row(reference="D", value="", currency=""),
+            row(reference="D", value="", currency="", contribution="in_kind"),
         ]
     )
     table = value_by_currency()

@@ -5,14 +5,15 @@ import csv
 from django.core.management.base import BaseCommand, CommandError
 
 from sponsors.register.management.stdout import CommandOutput
-from sponsors.register.stats import DIMENSIONS, agreement_stats
+from sponsors.register.stats import DIMENSIONS, YearOutOfRange, agreement_stats, check_year
 
 
 class Command(BaseCommand):
     help = (
         "Print agreements per year as CSV: 'year,<one column per code>,total'. By region or "
         "area: new agreements (addenda excluded), an agreement with k codes counting 1/k in "
-        "each. By type: every agreement, addenda in their own column. By category: new "
+        "each. Without --from/--to, the years that have agreements (years are 1950–2100). "
+        "By type: every agreement, addenda in their own column. By category: new "
         "agreements per partner category."
     )
 
@@ -22,6 +23,11 @@ class Command(BaseCommand):
         parser.add_argument("--to", dest="year_to", type=int, metavar="YEAR")
 
     def handle(self, *args, by, year_from, year_to, **options):
+        try:
+            check_year(year_from, "--from")
+            check_year(year_to, "--to")
+        except YearOutOfRange as exc:
+            raise CommandError(f"{exc}.", returncode=2)
         if year_from and year_to and year_from > year_to:
             raise CommandError("--from must not be after --to.")
         table = agreement_stats(by, year_from, year_to)
