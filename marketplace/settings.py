@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "marketplace.payments",
     "marketplace.agreements",
     "marketplace.finance",
+    "marketplace.privacy",  # personal data: export, erasure (issue 9)
     "worker",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -252,6 +253,10 @@ PRIVATE_DOCUMENTS_ROOT = DATA_DIR / "private"
 # 0 (the default): the address recorded with an agreement signature is REMOTE_ADDR; with N, the
 # N-th address from the right of X-Forwarded-For (marketplace/agreements/signing.py).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# Personal data (marketplace/privacy, issue 9): the IP address and user agent recorded with an
+# agreement signature are cleared this many years after signing (beat, daily).
+SIGNATURE_EVIDENCE_YEARS = env.int("SIGNATURE_EVIDENCE_YEARS", default=10)
 
 # Demo data.
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="")

@@ -31,6 +31,8 @@ app.conf.task_queues = [Queue(name, Exchange(name), routing_key=name) for name i
 #   about to expire (24 h before; 10 min for a card hold), once per (pledge, hold end).
 # - remind-fulfilment, every hour: sponsors' missing assets (7 and 2 days before the due date),
 #   the organisers' daily overdue digest and, after an event, each sponsor's PDF report.
+# - clear-signature-evidence, daily: signers' IP address and user agent are cleared
+#   SIGNATURE_EVIDENCE_YEARS after signing (marketplace/agreements/retention.py).
 # Reminders are idempotent per window: the MailLog key (kind, object, window) is unique.
 app.conf.beat_schedule = {
     "publish-scheduled-pages": {
@@ -56,6 +58,10 @@ app.conf.beat_schedule = {
     "remind-unsigned-agreements": {
         "task": "worker.tasks.agreements.remind_unsigned",
         "schedule": crontab(minute=7),  # every hour, at :07
+    },
+    "clear-signature-evidence": {
+        "task": "worker.tasks.agreements.clear_signature_evidence",
+        "schedule": crontab(hour=3, minute=17),  # daily, at 03:17
     },
 }
 app.autodiscover_tasks(lambda: ["worker"], related_name="tasks")

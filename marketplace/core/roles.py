@@ -15,6 +15,7 @@ from events.models import EventIndexPage
 from marketplace.agreements.setup import ensure_agreement_permissions
 from marketplace.finance.setup import FINANCE, ensure_finance_permissions
 from marketplace.pledges.setup import ensure_pledge_permissions
+from marketplace.privacy.setup import ensure_privacy_permissions
 from sponsors.register.access import PARTNERSHIP_OFFICERS, ensure_partnership_groups
 from sponsors.staff import ensure_sponsor_review_permissions
 
@@ -38,6 +39,7 @@ def ensure_roles() -> list[str]:
     ensure_agreement_permissions()
     ensure_fulfilment_permissions()
     ensure_partnership_groups()
+    ensure_privacy_permissions()  # erasure requests: the Support group (issue 9)
     _grant("worker", WORKER_VIEW, [ORGANISERS, APPROVERS, FINANCE])
     _grant("worker", WORKER_RETRY, [APPROVERS, FINANCE])
     return [ORGANISERS, APPROVERS, FINANCE, PARTNERSHIP_OFFICERS]
