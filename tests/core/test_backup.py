@@ -194,7 +194,8 @@ def test_a_sqlite_backup_round_trips_through_the_online_backup_api(settings, tmp
             ("Ada", "a@x.io")
         ]
         assert Organisation.objects.using("restored").get().public_id == organisation.public_id
-        restored_pdf = tmp_path / "restored" / "private" / "receipt" / "2026" / "RCPT-2026-00001.pdf"
+        restored_pdf = tmp_path / "restored" / "private" / "receipt" / "2026"
+        restored_pdf = restored_pdf / "RCPT-2026-00001.pdf"
         assert restored_pdf.read_bytes() == b"%PDF-1.7 receipt"
     finally:
         connections["restored"].close()
