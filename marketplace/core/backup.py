@@ -78,7 +78,7 @@ def _run(command: list[str], env: dict, what: str) -> None:
 
 
 def engine_of(db: dict) -> str:
-    """"postgresql" or "sqlite" (the manifest's name for the engine)."""
+    """The manifest's name for the engine: postgresql or sqlite."""
     engine = db["ENGINE"].rsplit(".", 1)[-1].removesuffix("3")
     if engine not in DATABASE_FILES:
         raise BackupError(f"Unsupported database engine {db['ENGINE']}.")

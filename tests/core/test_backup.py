@@ -151,9 +151,7 @@ def test_a_postgresql_backup_restores_into_a_fresh_database_identically(settings
         assert "Restored the backup" in restored.stdout
         after = _manage(env, code=STATE_SCRIPT)
         assert after.returncode == 0, after.stderr
-        assert json.loads(after.stdout.strip().splitlines()[-1]) == json.loads(
-            json.dumps(before)
-        )
+        assert json.loads(after.stdout.strip().splitlines()[-1]) == json.loads(json.dumps(before))
         assert (tmp_path / "restored" / "media" / "logos" / "acme.svg").read_text() == "<svg/>"
 
         # A second restore into the now-populated database is refused, and says what to do.
