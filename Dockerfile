@@ -18,6 +18,21 @@ RUN apt-get update \
         libjpeg62-turbo libopenjp2-7 zlib1g \
     && rm -rf /var/lib/apt/lists/*
 
+# `manage.py backup` and `restore` run pg_dump / pg_restore, which must be at least the server's
+# major version (docker-compose.yml runs postgres:16). Debian bookworm ships only client 15, so
+# the client comes from the PostgreSQL project's own Debian repository (apt.postgresql.org).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends ca-certificates curl \
+    && install -d /usr/share/postgresql-common/pgdg \
+    && curl -fsSL -o /usr/share/postgresql-common/pgdg/apt.postgresql.org.asc \
+        https://www.postgresql.org/media/keys/ACCC4CF8.asc \
+    && echo "deb [signed-by=/usr/share/postgresql-common/pgdg/apt.postgresql.org.asc] https://apt.postgresql.org/pub/repos/apt bookworm-pgdg main" \
+        > /etc/apt/sources.list.d/pgdg.list \
+    && apt-get update \
+    && apt-get install -y --no-install-recommends postgresql-client-16 \
+    && apt-get purge -y curl && apt-get autoremove -y \
+    && rm -rf /var/lib/apt/lists/*
+
 RUN groupadd --system --gid 1000 app \
     && useradd --system --uid 1000 --gid app --home-dir /app --shell /usr/sbin/nologin app
 
@@ -37,8 +52,8 @@ RUN DEBUG=false \
     ALLOWED_HOSTS=build DATA_DIR=/tmp/build-data DATABASE_URL= REDIS_URL= \
     python manage.py collectstatic --noinput --verbosity 0 \
     && rm -rf /tmp/build-data \
-    && mkdir -p /data /beat \
-    && chown app:app /data /beat \
+    && mkdir -p /data /beat /backups \
+    && chown app:app /data /beat /backups \
     && chmod 0755 docker/entrypoint.sh
 
 USER app

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "marketplace.payments",
     "marketplace.agreements",
     "marketplace.finance",
+    "marketplace.privacy",  # personal data: export, erasure (issue 9)
     "worker",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -306,6 +307,10 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 # API tokens (sponsors/tokens/): how long one issued by POST /api/v1/auth/token/ works.
 API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=30)
+
+# Personal data (marketplace/privacy, issue 9): the IP address and user agent recorded with an
+# agreement signature are cleared this many years after signing (beat, daily).
+SIGNATURE_EVIDENCE_YEARS = env.int("SIGNATURE_EVIDENCE_YEARS", default=10)
 
 # Demo data.
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="")

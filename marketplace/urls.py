@@ -22,6 +22,7 @@ urlpatterns = [
     path("account/agreements/", include("marketplace.agreements.urls")),
     path("account/benefits/", include("events.fulfilment.urls")),
     path("account/security/tokens/", include("sponsors.tokens.urls")),
+    path("account/privacy/", include("marketplace.privacy.urls")),
     path("account/", include("sponsors.urls")),
     path("api/v1/", include("marketplace.api_urls")),
     path("partnerships/", include("sponsors.register.urls")),

@@ -33,6 +33,8 @@ app.conf.task_queues = [Queue(name, Exchange(name), routing_key=name) for name i
 # - remind-fulfilment, every hour: sponsors' missing assets (7 and 2 days before the due date),
 #   the organisers' daily overdue digest and, after an event, each sponsor's PDF report.
 # - purge-mail-log, daily: mail-log rows older than MAIL_LOG_RETENTION_DAYS are deleted.
+# - clear-signature-evidence, daily: signers' IP address and user agent are cleared
+#   SIGNATURE_EVIDENCE_YEARS after signing (marketplace/agreements/retention.py).
 # Reminders are idempotent per window: the MailLog key (kind, object, window) is unique.
 app.conf.beat_schedule = {
     "publish-scheduled-pages": {
@@ -71,6 +73,10 @@ app.conf.beat_schedule = {
     "purge-mail-log": {
         "task": "worker.tasks.maintenance.purge_mail_log",
         "schedule": crontab(minute=17, hour=3),  # daily, at 03:17
+    },
+    "clear-signature-evidence": {
+        "task": "worker.tasks.agreements.clear_signature_evidence",
+        "schedule": crontab(hour=3, minute=27),  # daily, at 03:27
     },
 }
 app.autodiscover_tasks(lambda: ["worker"], related_name="tasks")

@@ -21,6 +21,7 @@ from events.models import EventIndexPage
 from marketplace.agreements.setup import ensure_agreement_permissions
 from marketplace.finance.setup import FINANCE, ensure_finance_permissions
 from marketplace.pledges.setup import ensure_pledge_permissions
+from marketplace.privacy.setup import ensure_privacy_permissions
 from sponsors.pipeline.setup import ensure_pipeline_permissions
 from sponsors.register.access import PARTNERSHIP_OFFICERS, ensure_partnership_groups
 from sponsors.staff import ensure_screening_permissions, ensure_sponsor_review_permissions
@@ -54,6 +55,7 @@ def ensure_roles() -> list[str]:
     ensure_scope_permissions()  # approvers and finance see every event; organisers their own
     ensure_partnership_groups()
     ensure_pipeline_permissions()  # resource mobilisation (sponsors/pipeline)
+    ensure_privacy_permissions()  # erasure requests: the Support group (issue 9)
     _grant("worker", WORKER_VIEW, [ORGANISERS, APPROVERS, FINANCE])
     _grant("worker", WORKER_RETRY, [APPROVERS, FINANCE])
     support, _created = Group.objects.get_or_create(name=SUPPORT)

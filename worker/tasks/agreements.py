@@ -12,3 +12,12 @@ def remind_unsigned() -> int:
     from marketplace.agreements import reminders
 
     return reminders.remind_unsigned()
+
+
+@shared_task(base=BaseTask, name="worker.tasks.agreements.clear_signature_evidence", max_retries=0)
+def clear_signature_evidence() -> int:
+    """Clear the IP address and user agent of signatures older than SIGNATURE_EVIDENCE_YEARS.
+    Beat runs it daily."""
+    from marketplace.agreements import retention
+
+    return retention.clear_signature_evidence()
