@@ -25,7 +25,7 @@ from marketplace.core.roles import ensure_roles
 from marketplace.finance.models import Receipt
 from marketplace.payments.bank import record_transfer
 from marketplace.pledges.models import Pledge
-from sponsors.models import Clearance, Contact, ContactRole
+from sponsors.models import Clearance, Contact, ContactRole, ExclusionCriterion
 from sponsors.register.access import PARTNERSHIP_OFFICERS
 from tests.factories import make_event, make_package
 from tests.pledges.factories import make_sponsor, make_terms, pledge_for
@@ -214,7 +214,10 @@ def decide_pledge(client, world, on_commit):
 
 def clear_due_diligence(client, world, on_commit):
     organisation = world.sponsor[1]
-    response = client.post(f"/admin/organisations/clear/{organisation.pk}/", {"reason": "OK."})
+    criteria = [c for c in ExclusionCriterion.values if c != ExclusionCriterion.OTHER]
+    response = client.post(
+        f"/admin/organisations/clear/{organisation.pk}/", {"reason": "OK.", "criteria": criteria}
+    )
     organisation.refresh_from_db()
     if response.status_code == 302 and organisation.clearance == Clearance.CLEARED:
         return True

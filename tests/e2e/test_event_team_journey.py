@@ -8,17 +8,13 @@ from django.contrib.auth.models import Group
 from events.editorial import ORGANISERS, ensure_editorial_setup
 from events.models import EventOrganiser
 from marketplace.pledges.setup import ensure_pledge_permissions
-from tests.e2e.helpers import chromium_page, screenshot
+from tests.e2e.helpers import chromium_page, screenshot, sign_in_to_admin
 from tests.factories import make_event, make_package, site_tree
 from tests.pledges.factories import make_sponsor, make_terms, pledge_for
 
 
 def _sign_in(page, base_url, email, password):
-    page.goto(base_url + "/admin/login/")
-    page.locator("#id_username").fill(email)
-    page.locator("#id_password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/admin/")
+    sign_in_to_admin(page, base_url, email, password)
 
 
 @pytest.mark.browser

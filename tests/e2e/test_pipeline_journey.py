@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from sponsors.pipeline.models import Opportunity, Target
-from tests.e2e.helpers import chromium_page, screenshot
+from tests.e2e.helpers import chromium_page, screenshot, sign_in_to_admin
 from tests.pipeline.conftest import agreement, make_owner, opportunity, partner, prospect_for
 
 
@@ -69,11 +69,7 @@ def test_business_owner_moves_an_opportunity_to_won_and_sees_the_kpi_move(live_s
     )
 
     with chromium_page(width=1400, height=1000) as page:
-        page.goto(live_server.url + "/admin/login/")
-        page.locator("#id_username").fill("bea@example.org")
-        page.locator("#id_password").fill("owner-pass-123")
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_url(f"{live_server.url}/admin/")
+        sign_in_to_admin(page, live_server.url, "bea@example.org", "owner-pass-123")
 
         page.goto(f"{live_server.url}/admin/pipeline/kpis/owner/{bea.pk}/")
         cash = page.locator("#kpi-lines tr[data-metric='cash'][data-currency='USD']")

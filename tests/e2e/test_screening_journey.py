@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import Group
 
-from events.editorial import APPROVERS, admin_access
+from events.editorial import APPROVERS, admin_access, ensure_scope_permissions
 from sponsors.models import Clearance, Contact, ContactRole, ScreeningOutcome
 from sponsors.sanctions import parse_consolidated_list, store_entries
 from sponsors.services import save_contact
@@ -29,6 +29,7 @@ def test_an_approver_reviews_a_sanctions_match_then_approves(live_server, settin
     group.permissions.add(admin_access())
     ensure_sponsor_review_permissions()
     ensure_screening_permissions()
+    ensure_scope_permissions()
     approver = make_user("approver@bureau.example", first_name="Amira", last_name="Approver")
     approver.groups.add(group)
     organisation = make_organisation(legal_name="Harmless Telecom SA")

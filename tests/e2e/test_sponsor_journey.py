@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from events.editorial import APPROVERS, admin_access, ensure_scope_permissions
-from sponsors.models import Clearance, Organisation
+from sponsors.models import Clearance, ExclusionCriterion, Organisation
 from sponsors.staff import ensure_sponsor_review_permissions
 from tests.e2e.helpers import (
     chromium_page,
@@ -104,11 +104,14 @@ def test_an_approver_clears_an_organisation_in_the_admin(live_server, settings, 
         page.get_by_role("link", name="Initech").first.click()
         page.wait_for_url(f"**/admin/organisations/inspect/{organisation.pk}/")
         screenshot(page, "organiser-02-organisation")
-        page.get_by_role("link", name="Clear", exact=True).first.click()
+        page.get_by_role("link", name="Approve", exact=True).first.click()
         page.wait_for_url(f"**/admin/organisations/clear/{organisation.pk}/")
+        for criterion in ExclusionCriterion:
+            if criterion != ExclusionCriterion.OTHER:
+                page.get_by_label(str(criterion.label)).check()
         page.get_by_label("Reason").fill("Company registry and sanctions lists checked.")
         screenshot(page, "organiser-03-clear")
-        page.get_by_role("button", name="Clear the organisation").click()
+        page.get_by_role("button", name="Approve the organisation").click()
         page.wait_for_url(f"**/admin/organisations/inspect/{organisation.pk}/")
         screenshot(page, "organiser-04-cleared")
 

@@ -12,6 +12,7 @@ from sponsors.pipeline import services
 from sponsors.pipeline.codes import AREA_BITS, REGION_BITS, mask_of
 from sponsors.pipeline.models import Opportunity, Prospect
 from sponsors.pipeline.setup import ensure_pipeline_permissions
+from sponsors.register import facets
 from sponsors.register.access import PARTNERSHIP_OFFICERS
 from sponsors.register.models import (
     Agreement,
@@ -88,6 +89,7 @@ def agreement(
         AgreementRegion.objects.create(agreement=created, code=code)
     for code in areas:
         AgreementArea.objects.create(agreement=created, code=code)
+    facets.refresh([created.pk])  # what the register's services do on every save
     return created
 
 

@@ -11,7 +11,7 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from events.editorial import APPROVERS, ORGANISERS, admin_access
+from events.editorial import APPROVERS, ORGANISERS, admin_access, ensure_scope_permissions
 from sponsors.models import (
     Clearance,
     ClearanceDecision,
@@ -55,6 +55,7 @@ def approver():
     group.permissions.add(admin_access())
     ensure_sponsor_review_permissions()
     ensure_screening_permissions()
+    ensure_scope_permissions()
     user = make_user("approver@bureau.example")
     user.groups.add(group)
     return user
