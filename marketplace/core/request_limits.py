@@ -191,7 +191,11 @@ class RequestLimitsMiddleware:
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        limits = getattr(view_func, "upload_limits", None)
+        # A function view decorated with @upload_limits, or a class-based view whose class
+        # declares `upload_limits` (its as_view() function carries `view_class`).
+        limits = getattr(view_func, "upload_limits", None) or getattr(
+            getattr(view_func, "view_class", None), "upload_limits", None
+        )
         if limits and not hasattr(request, "_files"):
             install_field_limits(request, limits)
         return None

@@ -19,7 +19,8 @@ from wagtail.snippets.views import snippets as snippet_views
 from sponsors.register import audit, fulltext, import_jobs, services
 from sponsors.register.access import can_import
 from sponsors.register.csvformat import COLUMNS
-from sponsors.register.forms import ImportForm
+from sponsors.register.documents import MAX_DOCUMENT_BYTES
+from sponsors.register.forms import MAX_IMPORT_BYTES, ImportForm
 from sponsors.register.importing import import_agreements
 from sponsors.register.models import ImportJob
 
@@ -27,6 +28,8 @@ SOURCE = "admin"
 
 
 class AgreementCreateView(snippet_views.CreateView):
+    # Each document (`documents-N-file`) is stopped at its limit while the body streams in.
+    upload_limits = {"file": MAX_DOCUMENT_BYTES}
     def save_instance(self):
         instance = super().save_instance()
         services.finish_save(
@@ -41,6 +44,7 @@ class AgreementCreateView(snippet_views.CreateView):
 
 
 class AgreementEditView(snippet_views.EditView):
+    upload_limits = {"file": MAX_DOCUMENT_BYTES}
     def save_instance(self):
         before = audit.snapshot(self.object)  # the stored state: the form has not saved yet
         instance = super().save_instance()
@@ -89,6 +93,7 @@ class PartnerDeleteView(snippet_views.DeleteView):
 
 
 class ImportView(WagtailAdminTemplateMixin, FormView):
+    upload_limits = {"file": MAX_IMPORT_BYTES}  # enforced while the upload streams in
     """Upload a CSV: the same checks as `import_agreements`; a dry run first by default."""
 
     form_class = ImportForm

@@ -111,3 +111,21 @@ def test_a_sponsor_cannot_see_a_job(client, sponsor):
     client.force_login(sponsor)
     response = client.get(reverse("register_admin_import_job", args=[job.pk]))
     assert response.status_code in (302, 403)
+
+
+def test_an_oversized_import_is_stopped_while_it_streams_in(officer):
+    """The admin import's 50 MB limit is enforced as the body arrives: a 55 MB file is refused
+    with the form's message after at most the limit and a few chunks were read."""
+    from django.conf import settings
+
+    from sponsors.register.forms import MAX_IMPORT_BYTES
+    from tests.core.test_request_limits import CHUNK, CountingClient
+
+    client = CountingClient()
+    client.force_login(officer)
+    big = SimpleUploadedFile("big.csv", b"x" * (55 * 1024 * 1024), content_type="text/csv")
+    response = client.post(reverse("register_admin_import"), {"file": big, "dry_run": "on"})
+    assert response.status_code in (200, 400)
+    assert "The file is larger than 50 MB." in response.content.decode()
+    assert client.body.consumed <= MAX_IMPORT_BYTES + 3 * CHUNK
+    assert settings.MAX_REQUEST_BODY_MB * 1024 * 1024 > 55 * 1024 * 1024  # not the body limit
