@@ -30,6 +30,7 @@ SOURCE = "admin"
 class AgreementCreateView(snippet_views.CreateView):
     # Each document (`documents-N-file`) is stopped at its limit while the body streams in.
     upload_limits = {"file": MAX_DOCUMENT_BYTES}
+
     def save_instance(self):
         instance = super().save_instance()
         services.finish_save(
@@ -45,6 +46,7 @@ class AgreementCreateView(snippet_views.CreateView):
 
 class AgreementEditView(snippet_views.EditView):
     upload_limits = {"file": MAX_DOCUMENT_BYTES}
+
     def save_instance(self):
         before = audit.snapshot(self.object)  # the stored state: the form has not saved yet
         instance = super().save_instance()
