@@ -53,14 +53,14 @@ def vocabulary(rng) -> list[str]:
 
 
 def generate(path: Path, rows: int, seed: int) -> None:
-    from sponsors.register.choices import (
+    from register.choices import (
         AgreementType,
         AreaOfAction,
         Contribution,
         PartnerCategory,
         Region,
     )
-    from sponsors.register.csvformat import COLUMNS
+    from register.csvformat import COLUMNS
 
     rng = random.Random(seed)
     words = vocabulary(rng)
@@ -123,13 +123,13 @@ def run(args) -> None:
     settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = f"bench_{Path(name).stem}"
     from django.test.utils import setup_databases, teardown_databases
 
-    from sponsors.register import fulltext
-    from sponsors.register.choices import AgreementType, AreaOfAction, Region
-    from sponsors.register.exporting import export_agreements
-    from sponsors.register.importing import import_agreements
-    from sponsors.register.profile import partners_like
-    from sponsors.register.search import SearchParams, search
-    from sponsors.register.stats import agreement_stats
+    from register import fulltext
+    from register.choices import AgreementType, AreaOfAction, Region
+    from register.exporting import export_agreements
+    from register.importing import import_agreements
+    from register.profile import partners_like
+    from register.search import SearchParams, search
+    from register.stats import agreement_stats
 
     print(f"database: {connection.vendor}; building a scratch copy (migrations)…", flush=True)
     old = setup_databases(verbosity=0, interactive=False, keepdb=False)

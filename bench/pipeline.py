@@ -46,11 +46,11 @@ def top_up(seed: int) -> dict:
     from django.db import connection, transaction
     from django.db.models import Max, Min
 
+    from register.models import Agreement, Partner
+    from register.pipeline.codes import AREA_BITS, REGION_BITS
+    from register.pipeline.models import CoFinancing, Opportunity, Prospect, Target
+    from register.pipeline.setup import ensure_pipeline_permissions
     from sponsors.models import Organisation
-    from sponsors.pipeline.codes import AREA_BITS, REGION_BITS
-    from sponsors.pipeline.models import CoFinancing, Opportunity, Prospect, Target
-    from sponsors.pipeline.setup import ensure_pipeline_permissions
-    from sponsors.register.models import Agreement, Partner
 
     rng = random.Random(seed)
     with transaction.atomic():
@@ -175,8 +175,8 @@ def kpi_figures(requests: int = 60, seed: int = 5) -> None:
     from django.test import Client
     from django.urls import reverse
 
+    from register.models import Agreement
     from sponsors.models import Organisation
-    from sponsors.register.models import Agreement
 
     started = time.perf_counter()
     shape = top_up(seed)
@@ -217,7 +217,7 @@ def run(args) -> None:
     from django.test.utils import setup_databases, teardown_databases
 
     from bench.partnerships import generate
-    from sponsors.register.importing import import_agreements
+    from register.importing import import_agreements
 
     name = settings.DATABASES["default"]["NAME"]
     settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = f"bench_{Path(name).stem}"

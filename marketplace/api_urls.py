@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 urlpatterns = [
     path("", include("events.urls_api")),
-    path("", include("sponsors.register.urls_api")),
+    path("", include("register.urls_api")),
     path("", include("marketplace.pledges.urls_api")),
     path("", include("marketplace.payments.urls_api")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

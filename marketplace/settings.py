@@ -43,10 +43,10 @@ INSTALLED_APPS = [
     # Our apps first so their templates override the libraries'.
     "cms",
     "events",
-    "events.fulfilment",
+    "marketplace.fulfilment",
     "sponsors",
-    "sponsors.register",
-    "sponsors.pipeline",  # resource mobilisation: pipeline, partner relations, targets, KPIs
+    "register",
+    "register.pipeline",  # resource mobilisation: pipeline, partner relations, targets, KPIs
     # API tokens, hashed at rest (replaces rest_framework.authtoken: sponsors/tokens/).
     "sponsors.tokens",
     "marketplace.core",

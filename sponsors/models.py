@@ -4,7 +4,7 @@ An organisation has members (user accounts with a role: administrator, signatory
 member, and the capabilities an administrator grants them — what each may do is decided in
 `sponsors/membership.py`), contacts (people the bureau
 writes to, by role: primary, signatory, finance, marketing), invitations to join, and a history
-of due-diligence decisions. The partnership register (`sponsors/register/`) links its partners
+of due-diligence decisions. The partnership register (`register/`) links its partners
 to these records.
 """
 

@@ -67,7 +67,7 @@ app.conf.beat_schedule = {
     },
     # Resource mobilisation: next actions due, agreements expiring in 90 / 30 days (once each).
     "pipeline-reminders": {
-        "task": "sponsors.pipeline.tasks.send_reminders",
+        "task": "register.pipeline.tasks.send_reminders",
         "schedule": crontab(hour=6, minute=15),  # daily, at 06:15
     },
     "purge-mail-log": {
@@ -82,7 +82,7 @@ app.conf.beat_schedule = {
 app.autodiscover_tasks(lambda: ["worker"], related_name="tasks")
 # Apps that keep their tasks in their own `tasks.py` (found by name: the worker imports no
 # domain code).
-app.autodiscover_tasks(lambda: ["sponsors.pipeline"], related_name="tasks")
+app.autodiscover_tasks(lambda: ["register.pipeline"], related_name="tasks")
 
 # Database connections in workers live as CONN_MAX_AGE says, as in the web processes. Celery's
 # Django fix-up would otherwise close every connection before and after each task (unless

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from events.editorial import APPROVERS, ORGANISERS, admin_access
-from sponsors.register.access import PARTNERSHIP_OFFICERS
+from register.access import PARTNERSHIP_OFFICERS
 
 FINANCE = "Finance"
 SUPPORT = "Support"

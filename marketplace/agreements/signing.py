@@ -219,8 +219,8 @@ def deliver_executed(agreement_id: int) -> bool:
 
 
 def _enter_in_register(agreement, executed: bytes):
-    from sponsors.register.choices import SignatorySide
-    from sponsors.register.services import record_sponsorship_agreement
+    from register.choices import SignatorySide
+    from register.services import record_sponsorship_agreement
 
     pledge = agreement.pledge
     content = agreement.content

@@ -16,14 +16,14 @@ from events.editorial import (
     ensure_editorial_setup,
     ensure_scope_permissions,
 )
-from events.fulfilment.setup import ensure_fulfilment_permissions
 from events.models import EventIndexPage
 from marketplace.agreements.setup import ensure_agreement_permissions
 from marketplace.finance.setup import FINANCE, ensure_finance_permissions
+from marketplace.fulfilment.setup import ensure_fulfilment_permissions
 from marketplace.pledges.setup import ensure_pledge_permissions
 from marketplace.privacy.setup import ensure_privacy_permissions
-from sponsors.pipeline.setup import ensure_pipeline_permissions
-from sponsors.register.access import PARTNERSHIP_OFFICERS, ensure_partnership_groups
+from register.access import PARTNERSHIP_OFFICERS, ensure_partnership_groups
+from register.pipeline.setup import ensure_pipeline_permissions
 from sponsors.staff import ensure_screening_permissions, ensure_sponsor_review_permissions
 
 # The mail log and failed tasks: organisers, approvers and finance follow failed tasks and the
@@ -54,7 +54,7 @@ def ensure_roles() -> list[str]:
     ensure_fulfilment_permissions()
     ensure_scope_permissions()  # approvers and finance see every event; organisers their own
     ensure_partnership_groups()
-    ensure_pipeline_permissions()  # resource mobilisation (sponsors/pipeline)
+    ensure_pipeline_permissions()  # resource mobilisation (register/pipeline)
     ensure_privacy_permissions()  # erasure requests: the Support group (issue 9)
     _grant("worker", WORKER_VIEW, [ORGANISERS, APPROVERS, FINANCE])
     _grant("worker", WORKER_RETRY, [APPROVERS, FINANCE])

@@ -19,9 +19,9 @@ import logging
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from events.fulfilment.services import enqueue_task_creation
 from marketplace.agreements.scheduling import PAYMENT, schedule_agreement
 from marketplace.finance.receipts import issue_receipt
+from marketplace.fulfilment.services import enqueue_task_creation
 from marketplace.payments.balance import balance_of
 from marketplace.payments.models import FlagKind, Payment
 from marketplace.payments.moves import raise_flag

@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from marketplace.agreements.models import Agreement, Signature
 from marketplace.agreements.signing import countersign, deliver_executed
-from sponsors.register.models import Agreement as RegisterAgreement
+from register.models import Agreement as RegisterAgreement
 from tests.agreements.conftest import ORGANISER_EMAIL, SIGNATORY_EMAIL, agreement_mails, pdf_text
 from worker.app import app
 

@@ -8,7 +8,7 @@ from django.urls import URLPattern, URLResolver
 from rest_framework.test import APIClient
 
 from marketplace import api_urls
-from sponsors.register.access import PARTNERSHIP_OFFICERS, ensure_partnership_groups
+from register.access import PARTNERSHIP_OFFICERS, ensure_partnership_groups
 from tests.pledges.factories import make_sponsor, make_token
 from tests.register.conftest import row, run_import
 

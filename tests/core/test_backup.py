@@ -31,7 +31,7 @@ def state() -> dict:
     from marketplace.finance import documents
     from marketplace.finance.models import Receipt
     from marketplace.pledges.models import Pledge
-    from sponsors.register.stats import agreement_stats
+    from register.stats import agreement_stats
 
     receipts = Receipt.objects.order_by("number")
     return {

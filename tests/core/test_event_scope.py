@@ -88,7 +88,7 @@ def test_another_events_agreement_and_its_pdf_are_not_found(
 def test_the_fulfilment_overview_lists_only_the_organisers_events(
     client, world, django_capture_on_commit_callbacks
 ):
-    from events.fulfilment.services import create_tasks_for_pledge
+    from marketplace.fulfilment.services import create_tasks_for_pledge
 
     world.paid_a(django_capture_on_commit_callbacks)
     create_tasks_for_pledge(world.pledge_a.pk)

@@ -16,17 +16,17 @@ from django.utils import timezone
 
 from events.choices import BenefitKind
 from events.editorial import APPROVERS, ORGANISERS
-from events.fulfilment.models import BenefitTask
-from events.fulfilment.services import create_tasks_for_pledge
 from events.models import EventOrganiser
 from marketplace.agreements.models import Agreement, StandardClause
 from marketplace.agreements.signing import sign_as_sponsor
 from marketplace.core.roles import ensure_roles
 from marketplace.finance.models import Receipt
+from marketplace.fulfilment.models import BenefitTask
+from marketplace.fulfilment.services import create_tasks_for_pledge
 from marketplace.payments.bank import record_transfer
 from marketplace.pledges.models import Pledge
+from register.access import PARTNERSHIP_OFFICERS
 from sponsors.models import Clearance, Contact, ContactRole, ExclusionCriterion
-from sponsors.register.access import PARTNERSHIP_OFFICERS
 from tests.factories import make_event, make_package
 from tests.pledges.factories import make_sponsor, make_terms, pledge_for
 from worker.models import MailLog

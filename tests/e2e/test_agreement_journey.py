@@ -13,8 +13,8 @@ from events.editorial import APPROVERS, ensure_editorial_setup
 from marketplace.agreements.models import Agreement
 from marketplace.agreements.setup import ensure_agreements_setup
 from marketplace.payments.bank import record_transfer
+from register.models import Agreement as RegisterAgreement
 from sponsors.models import Contact, ContactRole
-from sponsors.register.models import Agreement as RegisterAgreement
 from tests.e2e.helpers import chromium_page, screenshot, sign_in_to_admin
 from tests.factories import make_event, make_package, site_tree
 from tests.pledges.factories import PASSWORD, make_sponsor, make_terms, pledge_for

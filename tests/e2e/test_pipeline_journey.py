@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from sponsors.pipeline.models import Opportunity, Target
+from register.pipeline.models import Opportunity, Target
 from tests.e2e.helpers import chromium_page, screenshot, sign_in_to_admin
 from tests.pipeline.conftest import agreement, make_owner, opportunity, partner, prospect_for
 

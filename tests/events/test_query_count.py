@@ -35,7 +35,7 @@ def test_event_page_queries_do_not_grow_with_delivered_sponsor_logos(
     client, tree, settings, tmp_path
 ):
     """The sponsor wall costs one query whether it shows one logo or twelve."""
-    from events.fulfilment import services
+    from marketplace.fulfilment import services
     from tests.fulfilment.conftest import paid_pledge_with_tasks
     from tests.pledges.factories import make_sponsor, make_terms
 

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from events.choices import BenefitKind, PackageCategory
-from events.fulfilment.services import create_tasks_for_pledge
+from marketplace.fulfilment.services import create_tasks_for_pledge
 from marketplace.payments.bank import record_transfer
 from tests.factories import make_event, make_package
 from tests.pledges.factories import make_sponsor, make_terms, pledge_for
@@ -95,8 +95,8 @@ def organiser(db, django_user_model, event):
     from django.contrib.auth.models import Group
 
     from events.editorial import ORGANISERS
-    from events.fulfilment.setup import ensure_fulfilment_permissions
     from events.models import EventOrganiser
+    from marketplace.fulfilment.setup import ensure_fulfilment_permissions
 
     ensure_fulfilment_permissions()
     user = django_user_model.objects.create_user(

@@ -4,9 +4,9 @@ PDF/PNG/JPEG file. A bad upload is refused with a clear message and nothing is s
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from events.fulfilment import services
-from events.fulfilment.models import BenefitTask
-from events.fulfilment.states import FulfilmentError
+from marketplace.fulfilment import services
+from marketplace.fulfilment.models import BenefitTask
+from marketplace.fulfilment.states import FulfilmentError
 from tests.fulfilment.images import pdf, png, svg
 
 
@@ -105,7 +105,7 @@ def test_a_file_of_another_type_is_refused_and_not_stored(paid, sponsor, setting
 
 
 def test_a_file_over_the_size_limit_is_refused(paid, sponsor, monkeypatch):
-    from events.fulfilment import assets
+    from marketplace.fulfilment import assets
 
     monkeypatch.setattr(assets, "MAX_FILE_BYTES", 10)
     task = _task(paid[1], "exhibition")

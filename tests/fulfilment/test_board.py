@@ -10,10 +10,10 @@ from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from events.editorial import APPROVERS, ORGANISERS
-from events.fulfilment import admin_views, services
-from events.fulfilment.models import BenefitTask
-from events.fulfilment.setup import ensure_fulfilment_permissions
 from events.models import EventOrganiser
+from marketplace.fulfilment import admin_views, services
+from marketplace.fulfilment.models import BenefitTask
+from marketplace.fulfilment.setup import ensure_fulfilment_permissions
 from tests.fulfilment.conftest import paid_pledge_with_tasks
 from tests.fulfilment.images import jpeg, png
 

@@ -7,8 +7,8 @@ import threading
 import pytest
 from django.db import connection, transaction
 
-from events.fulfilment.models import BenefitTask, BenefitTaskEvent
-from events.fulfilment.services import create_tasks_for_pledge
+from marketplace.fulfilment.models import BenefitTask, BenefitTaskEvent
+from marketplace.fulfilment.services import create_tasks_for_pledge
 from marketplace.pledges.models import Pledge
 from tests.fulfilment.conftest import pay
 from tests.pledges.factories import pledge_for

@@ -3,8 +3,8 @@ what (another organisation gets 404; a sponsor cannot move tasks)."""
 
 import pytest
 
-from events.fulfilment import services
-from events.fulfilment.models import BenefitTask
+from marketplace.fulfilment import services
+from marketplace.fulfilment.models import BenefitTask
 from tests.fulfilment.images import pdf, png
 
 

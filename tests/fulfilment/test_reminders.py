@@ -10,7 +10,7 @@ import time_machine
 from django.db import connection
 from django.utils import timezone
 
-from events.fulfilment import services
+from marketplace.fulfilment import services
 from marketplace.pledges.transitions import extend_hold, transition
 from sponsors.models import Contact, ContactRole
 from tests.fulfilment.images import png

@@ -5,8 +5,8 @@ import io
 
 from pypdf import PdfReader
 
-from events.fulfilment import services
-from events.fulfilment.report import render_report
+from marketplace.fulfilment import services
+from marketplace.fulfilment.report import render_report
 from tests.e2e.helpers import SCREENSHOTS
 from tests.fulfilment.images import jpeg, pdf
 

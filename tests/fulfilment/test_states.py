@@ -8,9 +8,9 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from events.fulfilment import services
-from events.fulfilment.models import BenefitTask
-from events.fulfilment.states import (
+from marketplace.fulfilment import services
+from marketplace.fulfilment.models import BenefitTask
+from marketplace.fulfilment.states import (
     ALLOWED_MOVES,
     FulfilmentError,
     InvalidTaskMove,

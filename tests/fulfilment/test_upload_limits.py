@@ -4,9 +4,9 @@ file or logo is never received in full, and the form says why as it always has."
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from events.fulfilment.assets import MAX_FILE_BYTES
-from events.fulfilment.models import BenefitTask
 from marketplace.core.request_limits import MB
+from marketplace.fulfilment.assets import MAX_FILE_BYTES
+from marketplace.fulfilment.models import BenefitTask
 from sponsors.logos import MAX_LOGO_BYTES
 from tests.core.test_request_limits import CHUNK, CountingClient
 

@@ -9,8 +9,8 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from events.choices import BenefitKind, PackageCategory
-from events.fulfilment import services
-from events.fulfilment.wall import sponsor_wall
+from marketplace.fulfilment import services
+from marketplace.fulfilment.wall import sponsor_wall
 from marketplace.pledges.models import Pledge
 from tests.factories import make_package
 from tests.fulfilment.conftest import paid_pledge_with_tasks

@@ -8,19 +8,19 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from sponsors.pipeline import services
-from sponsors.pipeline.codes import AREA_BITS, REGION_BITS, mask_of
-from sponsors.pipeline.models import Opportunity, Prospect
-from sponsors.pipeline.setup import ensure_pipeline_permissions
-from sponsors.register import facets
-from sponsors.register.access import PARTNERSHIP_OFFICERS
-from sponsors.register.models import (
+from register import facets
+from register.access import PARTNERSHIP_OFFICERS
+from register.models import (
     Agreement,
     AgreementArea,
     AgreementPartner,
     AgreementRegion,
     Partner,
 )
+from register.pipeline import services
+from register.pipeline.codes import AREA_BITS, REGION_BITS, mask_of
+from register.pipeline.models import Opportunity, Prospect
+from register.pipeline.setup import ensure_pipeline_permissions
 
 
 def make_owner(email, first_name="", **fields):

@@ -10,7 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from marketplace.core.roles import ensure_roles
-from sponsors.pipeline.models import Opportunity, Target
+from register.pipeline.models import Opportunity, Target
 from tests.pipeline.conftest import agreement, make_owner, opportunity, partner, prospect_for
 
 

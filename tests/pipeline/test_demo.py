@@ -5,8 +5,8 @@ from io import StringIO
 
 from django.core.management import call_command
 
-from sponsors.pipeline.models import Interaction, Opportunity, PartnerContact, Target
-from sponsors.pipeline.stages import Stage
+from register.pipeline.models import Interaction, Opportunity, PartnerContact, Target
+from register.pipeline.stages import Stage
 
 
 def _counts():

@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from sponsors.pipeline import kpis, services
-from sponsors.pipeline.kpis import Scope
-from sponsors.pipeline.models import CoFinancing, Prospect, Target
+from register.pipeline import kpis, services
+from register.pipeline.kpis import Scope
+from register.pipeline.models import CoFinancing, Prospect, Target
 from tests.factories import make_event, make_package, site_tree
 from tests.pipeline.conftest import agreement, at, opportunity, paid_pledge, partner, prospect_for
 from tests.pledges.factories import make_sponsor, make_terms

@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.core import mail
 
-from sponsors.pipeline import reminders
-from sponsors.pipeline.models import Interaction
+from register.pipeline import reminders
+from register.pipeline.models import Interaction
 from tests.pipeline.conftest import agreement, partner
 from worker.models import MailLog
 

@@ -5,9 +5,9 @@ import io
 import pytest
 from django.contrib.auth import get_user_model
 
-from sponsors.register.access import FINANCE, PARTNERSHIP_OFFICERS, ensure_partnership_groups
-from sponsors.register.csvformat import COLUMNS
-from sponsors.register.importing import import_agreements
+from register.access import FINANCE, PARTNERSHIP_OFFICERS, ensure_partnership_groups
+from register.csvformat import COLUMNS
+from register.importing import import_agreements
 
 
 def row(**overrides) -> dict:

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
-from sponsors.register.models import Agreement, AgreementDocument, AuditEntry, Partner
+from register.models import Agreement, AgreementDocument, AuditEntry, Partner
 from tests.register.conftest import csv_text, row, run_import
 
 pytestmark = pytest.mark.django_db

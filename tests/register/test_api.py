@@ -6,7 +6,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from sponsors.register.demo import load_demo_register
+from register.demo import load_demo_register
 from tests.pledges.factories import make_token
 from tests.register.conftest import row, run_import
 

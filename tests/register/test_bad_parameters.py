@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from sponsors.register.stats import YearOutOfRange, agreement_stats
+from register.stats import YearOutOfRange, agreement_stats
 from tests.register.conftest import make_user, row, run_import
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def reader(db):
-    from sponsors.register.access import PARTNERSHIP_OFFICERS
+    from register.access import PARTNERSHIP_OFFICERS
 
     return make_user("officer@example.org", PARTNERSHIP_OFFICERS, is_staff=True)
 

@@ -4,8 +4,8 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from sponsors.register.access import PARTNERSHIP_OFFICERS
-from sponsors.register.demo import load_demo_register
+from register.access import PARTNERSHIP_OFFICERS
+from register.demo import load_demo_register
 from tests.e2e.helpers import chromium_page, screenshot
 from tests.register.conftest import make_user
 

@@ -3,8 +3,8 @@ report and an event's partners to approach (issue 13 items 1, 2, 7; issue 9 item
 
 import pytest
 
-from sponsors.register.access import PARTNERSHIP_OFFICERS
-from sponsors.register.demo import load_demo_register
+from register.access import PARTNERSHIP_OFFICERS
+from register.demo import load_demo_register
 from tests.e2e.helpers import chromium_page, screenshot
 from tests.factories import make_event
 from tests.register.conftest import csv_text, make_user, row

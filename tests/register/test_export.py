@@ -7,11 +7,11 @@ import io
 import pytest
 from django.core.management import call_command
 
-from sponsors.register.csvformat import COLUMNS, neutralise, restore
-from sponsors.register.demo import DEMO_CSV
-from sponsors.register.exporting import export_agreements
-from sponsors.register.models import Agreement, AgreementPartner, Partner
-from sponsors.register.stats import agreement_stats
+from register.csvformat import COLUMNS, neutralise, restore
+from register.demo import DEMO_CSV
+from register.exporting import export_agreements
+from register.models import Agreement, AgreementPartner, Partner
+from register.stats import agreement_stats
 from tests.register.conftest import row, run_import
 
 pytestmark = pytest.mark.django_db
@@ -75,7 +75,7 @@ def _register():
 
 def test_round_trip_gives_back_the_same_register_and_statistics():
     with DEMO_CSV.open(encoding="utf-8", newline="") as stream:
-        from sponsors.register.importing import import_agreements
+        from register.importing import import_agreements
 
         assert import_agreements(stream).ok
     run_import(

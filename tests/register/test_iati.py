@@ -8,9 +8,9 @@ import pytest
 from django.core.management import call_command
 from lxml import etree
 
-from sponsors.register.demo import load_demo_register
-from sponsors.register.iati import SECTORS, shares
-from sponsors.register.models import Agreement
+from register.demo import load_demo_register
+from register.iati import SECTORS, shares
+from register.models import Agreement
 from tests.register.conftest import row, run_import
 
 pytestmark = pytest.mark.django_db
@@ -108,6 +108,6 @@ def test_a_broken_activity_fails_the_schema(schema):
 
 def test_shares_add_up_to_100_and_every_area_has_a_sector():
     assert sum(share for _code, share in shares(["a", "b", "c"])) == 100
-    from sponsors.register.choices import AreaOfAction
+    from register.choices import AreaOfAction
 
     assert set(SECTORS) == set(AreaOfAction.values)

@@ -9,9 +9,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from register.choices import Status
+from register.models import Agreement, AgreementPartner, AuditEntry, Partner, Signatory
 from sponsors.models import Organisation
-from sponsors.register.choices import Status
-from sponsors.register.models import Agreement, AgreementPartner, AuditEntry, Partner, Signatory
 from tests.register.conftest import csv_text, row, run_import
 
 pytestmark = pytest.mark.django_db

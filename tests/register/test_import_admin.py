@@ -5,9 +5,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from sponsors.register import import_jobs
-from sponsors.register.documents import private_document_storage
-from sponsors.register.models import Agreement, ImportJob
+from register import import_jobs
+from register.documents import private_document_storage
+from register.models import Agreement, ImportJob
 from tests.register.conftest import csv_text, row, run_import
 
 pytestmark = pytest.mark.django_db
@@ -118,7 +118,7 @@ def test_an_oversized_import_is_stopped_while_it_streams_in(officer):
     with the form's message after at most the limit and a few chunks were read."""
     from django.conf import settings
 
-    from sponsors.register.forms import MAX_IMPORT_BYTES
+    from register.forms import MAX_IMPORT_BYTES
     from tests.core.test_request_limits import CHUNK, CountingClient
 
     client = CountingClient()

@@ -9,9 +9,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from sponsors.register.csvformat import COLUMNS
-from sponsors.register.importing import import_agreements
-from sponsors.register.models import Agreement
+from register.csvformat import COLUMNS
+from register.importing import import_agreements
+from register.models import Agreement
 from tests.register.conftest import csv_text, row, run_import
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,9 @@ import io
 import pytest
 from django.urls import reverse
 
-from sponsors.register.demo import load_demo_register
-from sponsors.register.models import Agreement
-from sponsors.register.stats import agreement_stats
+from register.demo import load_demo_register
+from register.models import Agreement
+from register.stats import agreement_stats
 from tests.register.conftest import row, run_import
 
 pytestmark = pytest.mark.django_db

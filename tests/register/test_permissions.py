@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from sponsors.register.models import Agreement, Partner
+from register.models import Agreement, Partner
 from tests.pledges.factories import make_token
 from tests.register.conftest import row, run_import
 

@@ -3,8 +3,8 @@
 import pytest
 from django.http import QueryDict
 
-from sponsors.register.profile import partners_like
-from sponsors.register.search import SearchParams, search
+from register.profile import partners_like
+from register.search import SearchParams, search
 from tests.register.conftest import row, run_import
 
 pytestmark = pytest.mark.django_db
@@ -145,7 +145,7 @@ def test_partners_like_share_regions_and_areas(register):
 
 @pytest.mark.postgres
 def test_postgresql_full_text_search_stems_and_ranks(register):
-    from sponsors.register.models import Agreement
+    from register.models import Agreement
 
     assert Agreement.objects.exclude(search_document=None).count() == 4
     # "regulations" matches "regulation" through the English stemmer (icontains would not).

@@ -7,17 +7,17 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 
-from sponsors.models import Organisation
-from sponsors.register.models import Agreement, AuditEntry, Partner
-from sponsors.register.profile import (
+from register.models import Agreement, AuditEntry, Partner
+from register.profile import (
     ProfileLine,
     ProfileSection,
     _providers,
     extra_sections,
     register_profile_section,
 )
-from sponsors.register.services import record_sponsorship_agreement
-from sponsors.register.stats import agreement_stats
+from register.services import record_sponsorship_agreement
+from register.stats import agreement_stats
+from sponsors.models import Organisation
 
 pytestmark = pytest.mark.django_db
 

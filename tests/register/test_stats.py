@@ -8,8 +8,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from sponsors.register.demo import load_demo_register
-from sponsors.register.stats import agreement_stats, format_number, value_by_currency
+from register.demo import load_demo_register
+from register.stats import agreement_stats, format_number, value_by_currency
 from tests.register.conftest import row, run_import
 
 pytestmark = pytest.mark.django_db

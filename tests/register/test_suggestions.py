@@ -4,9 +4,9 @@
 import pytest
 from django.urls import reverse
 
-from sponsors.register.access import PARTNERSHIP_OFFICERS
-from sponsors.register.models import Agreement
-from sponsors.register.profile import partners_like
+from register.access import PARTNERSHIP_OFFICERS
+from register.models import Agreement
+from register.profile import partners_like
 from tests.factories import make_event
 from tests.register.conftest import make_user, row, run_import
 

@@ -1,8 +1,8 @@
-"""Benefit fulfilment: turn a paid pledge's benefits into tasks (see events/fulfilment)."""
+"""Benefit fulfilment: turn a paid pledge's benefits into tasks (see marketplace/fulfilment)."""
 
 from celery import shared_task
 
-from events.fulfilment import services
+from marketplace.fulfilment import services
 from worker.base import BaseTask
 
 

@@ -1,11 +1,11 @@
 """Reminders from beat. Each sends an email once per window whatever the number of workers or
 runs: the MailLog key names (reminder, object, window) and is unique. See the services for the
-windows: marketplace/pledges/reminders.py, events/fulfilment/reminders.py and report.py."""
+windows: marketplace/pledges/reminders.py, marketplace/fulfilment/reminders.py and report.py."""
 
 from celery import shared_task
 
-from events.fulfilment import reminders as fulfilment_reminders
-from events.fulfilment import report
+from marketplace.fulfilment import reminders as fulfilment_reminders
+from marketplace.fulfilment import report
 from marketplace.pledges import reminders as pledge_reminders
 from worker.base import BaseTask
 

@@ -1,9 +1,0 @@
-from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
-
-
-class FulfilmentConfig(AppConfig):
-    name = "events.fulfilment"
-    label = "fulfilment"
-    verbose_name = _("Benefit fulfilment")
-    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FulfilmentConfig(AppConfig):
+    name = "marketplace.fulfilment"
+    label = "fulfilment"
+    verbose_name = _("Benefit fulfilment")
+    default_auto_field = "django.db.models.BigAutoField"

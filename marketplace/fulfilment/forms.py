@@ -1,0 +1,125 @@
+"""Forms of benefit fulfilment: the sponsor's asset (one form per kind of asset), and the
+organisers' deliver / waive / filter forms. Forms only collect input; the rules (sizes,
+lengths, proof required, allowed moves) are checked by `assets.py` and `services.py`."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from events.choices import BenefitKind
+from marketplace.fulfilment.assets import MAX_FILE_BYTES
+from marketplace.fulfilment.kinds import AssetType, Team
+from marketplace.fulfilment.states import TaskState
+from sponsors.logos import MAX_LOGO_BYTES
+
+LOGO_ACCEPT = "image/png,image/jpeg,image/svg+xml,.png,.jpg,.jpeg,.svg"
+FILE_ACCEPT = "application/pdf,image/png,image/jpeg,.pdf,.png,.jpg,.jpeg"
+
+
+class LogoAssetForm(forms.Form):
+    logo = forms.FileField(
+        label=_("Logo"),
+        widget=forms.ClearableFileInput(attrs={"accept": LOGO_ACCEPT}),
+    )
+
+    def __init__(self, *args, rule, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["logo"].help_text = _(
+            "PNG or JPEG of at least %(w)s×%(h)s pixels, or SVG; at most %(mb)s MB."
+        ) % {"w": rule.min_size[0], "h": rule.min_size[1], "mb": MAX_LOGO_BYTES // 1024 // 1024}
+
+
+class TextAssetForm(forms.Form):
+    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 6}))
+
+    def __init__(self, *args, rule, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["text"].label = rule.asset_label
+        if rule.max_length:
+            self.fields["text"].help_text = _("At most %(limit)s characters.") % {
+                "limit": f"{rule.max_length:,}"
+            }
+            # The browser stops at the limit too; the server checks it whatever is sent.
+            self.fields["text"].widget.attrs["maxlength"] = rule.max_length
+
+
+class FileAssetForm(forms.Form):
+    file = forms.FileField(
+        label=_("File"), widget=forms.ClearableFileInput(attrs={"accept": FILE_ACCEPT})
+    )
+
+    def __init__(self, *args, rule, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].label = rule.asset_label
+        self.fields["file"].help_text = _("PDF, PNG or JPEG, at most %(mb)s MB.") % {
+            "mb": MAX_FILE_BYTES // 1024 // 1024
+        }
+
+
+ASSET_FORMS = {
+    AssetType.LOGO: LogoAssetForm,
+    AssetType.TEXT: TextAssetForm,
+    AssetType.FILE: FileAssetForm,
+}
+
+
+def asset_form_for(task, data=None, files=None):
+    """The form asking for the task's asset (None when the benefit needs nothing)."""
+    form_class = ASSET_FORMS.get(task.rule.asset)
+    if form_class is None:
+        return None
+    initial = {"text": task.asset_text} if task.rule.asset == AssetType.TEXT else None
+    return form_class(data, files, rule=task.rule, initial=initial)
+
+
+class DeliverForm(forms.Form):
+    proof_file = forms.FileField(
+        label=_("Photo or file"),
+        required=False,
+        help_text=_("A photo (PNG, JPEG) or a PDF showing the benefit delivered."),
+        widget=forms.ClearableFileInput(attrs={"accept": FILE_ACCEPT}),
+    )
+    proof_url = forms.URLField(
+        label=_("Link"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("For example the page or post where the logo appears."),
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class WaiveForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Why this benefit is not delivered; kept in the task's history."),
+    )
+
+
+class BoardFilterForm(forms.Form):
+    """The fulfilment board's filters (GET). Empty means all."""
+
+    state = forms.ChoiceField(
+        label=_("State"), required=False, choices=[("", _("All"))] + TaskState.choices
+    )
+    kind = forms.ChoiceField(
+        label=_("Benefit"), required=False, choices=[("", _("All"))] + BenefitKind.choices
+    )
+    team = forms.ChoiceField(
+        label=_("Team"), required=False, choices=[("", _("All"))] + Team.choices
+    )
+    due_from = forms.DateField(
+        label=_("Due from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    due_to = forms.DateField(
+        label=_("Due until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("due_from"), cleaned.get("due_to")
+        if start and end and end < start:
+            self.add_error("due_to", _("The end of the range is before its start."))
+        return cleaned

@@ -1,0 +1,160 @@
+"""Fulfilment reminders sent by beat (worker/tasks/reminders.py), each once per window whatever
+the number of workers or runs (the MailLog key names the window and is unique):
+
+* **assets missing** — to the sponsor, for open benefits whose asset is not supplied: in the
+  window from 7 to 3 days before the due date, then again from 2 days before to the due date.
+  One email per (pledge, due date, window), listing that date's missing assets.
+* **tasks overdue** — a daily digest to the event's organiser address listing the event's open
+  tasks past their due date. One per (event, day).
+
+The post-event report is in `report.py`.
+"""
+
+import datetime
+from collections import defaultdict
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from marketplace.fulfilment.kinds import kinds_needing_asset
+from marketplace.fulfilment.models import BenefitTask
+from marketplace.fulfilment.services import DELIVERABLE_PLEDGE_STATES
+from marketplace.fulfilment.states import OPEN_STATES
+
+ASSET_REMINDER_DAYS = (7, 2)  # windows start this many days before the due date
+
+
+def asset_window(due_date: datetime.date, today: datetime.date) -> int | None:
+    """The reminder window `today` falls in for a task due on `due_date`: 7 (from 7 to 3 days
+    before), 2 (from 2 days before to the due date itself), or None."""
+    days_left = (due_date - today).days
+    if days_left < 0:
+        return None
+    for window in sorted(ASSET_REMINDER_DAYS):
+        if days_left <= window:
+            return window
+    return None
+
+
+def tasks_missing_assets(today: datetime.date):
+    return BenefitTask.objects.filter(
+        state__in=OPEN_STATES,
+        kind__in=kinds_needing_asset(),
+        asset_logo="",
+        asset_file="",
+        asset_text="",
+        due_date__gte=today,
+        due_date__lte=today + datetime.timedelta(days=max(ASSET_REMINDER_DAYS)),
+        pledge__status__in=DELIVERABLE_PLEDGE_STATES,
+    )
+
+
+def sponsor_addresses(pledge, role: str) -> list[str]:
+    """The pledging organisation's team and its contact for `role` (else primary contact)."""
+    from marketplace.pledges.emails import sponsor_recipients
+
+    addresses = set(sponsor_recipients(pledge))
+    contact = pledge.organisation.contact_for(role)
+    if contact is not None and contact.email:
+        addresses.add(contact.email)
+    return sorted(addresses)
+
+
+def _new_keys(keys) -> set[str]:
+    from worker.models import MailLog
+
+    return set(keys) - set(MailLog.objects.filter(key__in=list(keys)).values_list("key", flat=True))
+
+
+def send_asset_reminders(today: datetime.date | None = None) -> int:
+    """Queue the "assets missing" emails due today, each once per (pledge, due date, window).
+    Returns how many were due and unsent when this call looked (two runs racing may both
+    count one; only one is sent)."""
+    from sponsors.models import ContactRole
+    from worker.mail import send_templated_mail
+
+    today = today or timezone.localdate()
+    groups = defaultdict(list)
+    for task in (
+        tasks_missing_assets(today)
+        .select_related("pledge", "pledge__organisation", "event")
+        .order_by("pledge_id", "due_date", "pk")
+    ):
+        window = asset_window(task.due_date, today)
+        if window is not None:
+            groups[f"fulfilment:assets-missing:{task.pledge_id}:{task.due_date}:{window}d"].append(
+                task
+            )
+    fresh = _new_keys(groups)
+    sent = 0
+    for key, tasks in groups.items():
+        pledge = tasks[0].pledge
+        recipients = sponsor_addresses(pledge, ContactRole.MARKETING)
+        if key not in fresh or not recipients:
+            continue
+        send_templated_mail(
+            "fulfilment/email/assets_missing",
+            {
+                "pledge": pledge,
+                "tasks": tasks,
+                "due_date": tasks[0].due_date,
+                "days_left": (tasks[0].due_date - today).days,
+                "links": {
+                    task.pk: settings.SITE_URL + reverse("fulfilment:task", args=[task.public_id])
+                    for task in tasks
+                },
+            },
+            recipients,
+            pledge=pledge,
+            key=key,
+        )
+        sent += 1
+    return sent
+
+
+def overdue_tasks(today: datetime.date):
+    return BenefitTask.objects.filter(
+        state__in=OPEN_STATES,
+        due_date__lt=today,
+        pledge__status__in=DELIVERABLE_PLEDGE_STATES,
+    )
+
+
+def send_overdue_digests(today: datetime.date | None = None) -> int:
+    """Queue one digest per event with overdue tasks to the event's organiser address, once
+    per (event, day). Returns how many were due and unsent when this call looked."""
+    from worker.mail import send_templated_mail
+
+    today = today or timezone.localdate()
+    by_event = defaultdict(list)
+    for task in (
+        overdue_tasks(today)
+        .select_related("organisation", "event", "pledge")
+        .order_by("event_id", "due_date", "pk")
+    ):
+        task.overdue_days = task.days_overdue(today)
+        by_event[task.event_id].append(task)
+    keys = {event_id: f"fulfilment:overdue:{event_id}:{today}" for event_id in by_event}
+    fresh = _new_keys(keys.values())
+    sent = 0
+    for event_id, tasks in by_event.items():
+        event = tasks[0].event
+        if keys[event_id] not in fresh or not event.organiser_email:
+            continue
+        board = settings.SITE_URL + reverse("fulfilment_admin:board", args=[event_id])
+        send_templated_mail(
+            "fulfilment/email/overdue_digest",
+            {
+                "event": event,
+                "tasks": tasks,
+                "today": today,
+                "board_link": f"{board}?overdue=on",
+                "site_url": settings.SITE_URL,
+            },
+            [event.organiser_email],
+            key=keys[event_id],
+            language=settings.LANGUAGE_CODE,
+        )
+        sent += 1
+    return sent

@@ -1,0 +1,87 @@
+"""The register's facet rows (`AgreementFacet`): regions and areas as bit masks beside the
+agreement's year, type, category, contribution and value.
+
+`refresh` is called by every write (import, admin, services) in the same transaction, so the
+rows always match the agreements; `rebuild` rewrites them all (`manage.py
+rebuild_register_facets`).
+"""
+
+import datetime
+
+from django.db import connection
+
+from register import bulk
+from register.choices import AreaOfAction, Region, codes
+from register.models import Agreement, AgreementArea, AgreementFacet, AgreementRegion
+
+REGION_BITS = {code: 1 << index for index, code in enumerate(codes(Region))}
+AREA_BITS = {code: 1 << index for index, code in enumerate(codes(AreaOfAction))}
+FIELDS = [
+    "pk",
+    "signed_on",
+    "agreement_type",
+    "partner_category",
+    "contribution",
+    "value",
+    "currency",
+]
+
+
+def mask_of(values, bits) -> int:
+    result = 0
+    for value in values:
+        result |= bits[value]
+    return result
+
+
+def codes_of(mask: int, bits) -> list[str]:
+    return [code for code, bit in bits.items() if mask & bit]
+
+
+def _chunks(ids):
+    size = 900 if connection.vendor == "sqlite" else 5000
+    ids = list(ids)
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def refresh(ids) -> None:
+    """Rewrite the facet rows of these agreements from what is stored."""
+    for chunk in _chunks(ids):
+        AgreementFacet.objects.filter(agreement_id__in=chunk).delete()
+        regions: dict[int, int] = {}
+        for pk, code in AgreementRegion.objects.filter(agreement_id__in=chunk).values_list(
+            "agreement_id", "code"
+        ):
+            regions[pk] = regions.get(pk, 0) | REGION_BITS[code]
+        areas: dict[int, int] = {}
+        for pk, code in AgreementArea.objects.filter(agreement_id__in=chunk).values_list(
+            "agreement_id", "code"
+        ):
+            areas[pk] = areas.get(pk, 0) | AREA_BITS[code]
+        facets = []
+        for values in Agreement.objects.filter(pk__in=chunk).values_list(*FIELDS):
+            pk, signed_on, agreement_type, partner_category, contribution, value, currency = values
+            facets.append(
+                AgreementFacet(
+                    agreement_id=pk,
+                    recency=signed_on or datetime.date.min,
+                    year=signed_on.year if signed_on else None,
+                    agreement_type=agreement_type,
+                    partner_category=partner_category,
+                    contribution=contribution,
+                    value=value,
+                    currency=currency,
+                    region_mask=regions.get(pk, 0),
+                    area_mask=areas.get(pk, 0),
+                )
+            )
+        bulk.create(AgreementFacet, facets)
+
+
+def rebuild() -> int:
+    """Rewrite every facet row; returns how many agreements there are."""
+    AgreementFacet.objects.all().delete()
+    ids = list(Agreement.objects.values_list("pk", flat=True))
+    refresh(ids)
+    return len(ids)
