@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export PORT
 
-.PHONY: run test install lint format migrations check-deploy bench clean
+.PHONY: run test install messages check-messages lint format migrations check-deploy bench clean
 
 $(VENV)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed: none was found on PATH."; exit 1; }
@@ -19,10 +19,18 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
-run: install
+# The compiled catalogues (locale/*/LC_MESSAGES/django.mo), built with Babel: no GNU gettext needed.
+messages: install
+	$(VENV)/bin/pybabel compile --domain=django --directory=locale
+
+# Refresh the catalogues from the code and fail on any untranslated or fuzzy entry (needs GNU gettext).
+check-messages: install
+	DEBUG=true $(PY) manage.py check_translations
+
+run: install messages
 	DEBUG=$${DEBUG:-true} STAFF_REQUIRE_MFA=$${STAFF_REQUIRE_MFA:-false} $(PY) manage.py run_marketplace --port $(PORT)
 
-test: install
+test: install messages
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install

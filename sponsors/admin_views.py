@@ -141,7 +141,7 @@ class DecisionForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text=gettext_lazy("Tick each criterion you checked. Approving needs every "
-                               "criterion but \u201cOther concerns\u201d."),
+                               "criterion but “Other concerns”."),
     )  # fmt: skip
     reservation = forms.CharField(
         label=gettext_lazy("Reservation"),

@@ -1,0 +1,101 @@
+"""The catalogues are complete, and the check that CI runs would catch an incomplete one."""
+
+import gettext
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+from django.utils import translation
+
+from marketplace.core.translations import CATALOGUES, catalogue_paths, problems_in
+
+LOCALE = Path(settings.LOCALE_PATHS[0])
+
+BROKEN_RU = """\
+msgid ""
+msgstr ""
+"Language: ru\\n"
+"Content-Type: text/plain; charset=UTF-8\\n"
+"Plural-Forms: nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && "
+"(n%100<10 || n%100>=20) ? 1 : 2);\\n"
+
+msgid "Pledge"
+msgstr "Обязательство"
+
+msgid "A new string"
+msgstr ""
+
+#, fuzzy
+msgid "Receipt"
+msgstr "Квитанция"
+
+msgid "%(n)s day"
+msgid_plural "%(n)s days"
+msgstr[0] "%(n)s день"
+msgstr[1] "%(n)s дня"
+"""
+
+
+def test_the_checker_reports_untranslated_fuzzy_and_missing_plural_forms(tmp_path):
+    path = tmp_path / "django.po"
+    path.write_text(BROKEN_RU, encoding="utf-8")
+    found = {(problem.kind, problem.msgid) for problem in problems_in(path)}
+    assert found == {
+        ("untranslated", "A new string"),
+        ("fuzzy", "Receipt"),
+        # Russian needs three forms: the missing third one is an untranslated form.
+        ("untranslated", "%(n)s day"),
+    }
+
+
+def test_the_shipped_catalogues_have_no_untranslated_or_fuzzy_entry():
+    assert len(catalogue_paths(LOCALE)) == 5
+    for path in catalogue_paths(LOCALE):
+        assert problems_in(path) == [], path
+
+
+def test_the_command_fails_on_an_incomplete_catalogue(tmp_path, settings):
+    for name in CATALOGUES:
+        target = tmp_path / name / "LC_MESSAGES"
+        target.mkdir(parents=True)
+        source = LOCALE / name / "LC_MESSAGES" / "django.po"
+        text = source.read_text(encoding="utf-8")
+        if name == "ru":
+            text += '\nmsgid "A string nobody translated"\nmsgstr ""\n'
+        (target / "django.po").write_text(text, encoding="utf-8")
+    settings.LOCALE_PATHS = [tmp_path]
+    with pytest.raises(CommandError, match="1 catalogue entries need a translator"):
+        call_command("check_translations", no_refresh=True, verbosity=0)
+
+
+@pytest.mark.parametrize(
+    ("language", "counts"),
+    [
+        # Russian has three forms: 1 / 2–4 / 5–20, then again by the last digit (21, 22, 25).
+        ("ru", {1: 0, 2: 1, 4: 1, 5: 2, 11: 2, 21: 0, 22: 1, 25: 2, 111: 2}),
+        # Arabic has six: 0, 1, 2, 3–10, 11–99, 100–102.
+        ("ar", {0: 0, 1: 1, 2: 2, 3: 3, 10: 3, 11: 4, 99: 4, 100: 5, 102: 5}),
+    ],
+)
+def test_plural_rules_choose_the_right_form(language, counts):
+    compiled = LOCALE / language / "LC_MESSAGES" / "django.mo"
+    if not compiled.exists():
+        subprocess.run(
+            [sys.executable, "-m", "babel.messages.frontend", "compile", "-D", "django",
+             "-d", str(LOCALE)],
+            check=True,
+            capture_output=True,
+        )  # fmt: skip
+    catalogue = gettext.translation("django", str(LOCALE), [language])
+    assert {n: catalogue.plural(n) for n in counts} == counts
+
+
+def test_pages_strings_come_out_translated():
+    with translation.override("fr"):
+        assert translation.gettext("Pledges") != "Pledges"
+    with translation.override("ru"):
+        text = translation.ngettext("%(counter)s result", "%(counter)s results", 22)
+        assert text != "%(counter)s results" and "%(counter)s" in text
