@@ -181,6 +181,8 @@ LANGUAGES = [
     ("es", "Español"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Date formats per language (marketplace/formats/<lang>/formats.py): templates name a format.
+FORMAT_MODULE_PATH = ["marketplace.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -104,7 +104,7 @@ def _send(kind: str, pledges) -> int:
         if key in done or not recipients:
             continue
         when = timezone.localtime(pledge.expires_at)
-        date = date_format(when, "j F Y, H:i T" if kind == HOLD_EXPIRING else "j F Y")
+        date = date_format(when, "DATETIME_FORMAT" if kind == HOLD_EXPIRING else "DATE_FORMAT")
         values = {"reference": pledge.reference, "date": date}
         send_templated_mail(
             "pledges/email/message",

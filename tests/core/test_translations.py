@@ -99,3 +99,41 @@ def test_pages_strings_come_out_translated():
     with translation.override("ru"):
         text = translation.ngettext("%(counter)s result", "%(counter)s results", 22)
         assert text != "%(counter)s results" and "%(counter)s" in text
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "1 February 2027"),
+        ("fr", "1 février 2027"),
+        ("es", "1 de febrero de 2027"),
+        ("ru", "1 февраля 2027"),  # the genitive, not "1 Февраль 2027"
+        ("ar", "1 فبراير 2027"),
+        ("zh-hans", "2027年2月1日"),  # not "1 二月 2027"
+    ],
+)
+def test_dates_read_as_each_language_writes_them(language, expected):
+    import datetime
+
+    from django.template import Context, Template
+
+    template = Template('{{ day|date:"DATE_FORMAT" }}')
+    with translation.override(language):
+        assert template.render(Context({"day": datetime.date(2027, 2, 1)})) == expected
+
+
+def test_no_template_spells_a_long_or_short_date_pattern():
+    """Templates name a format (DATE_FORMAT, SHORT_DATE_FORMAT, …), so each language gets its
+    own; only audit timestamps with seconds keep an explicit pattern."""
+    root = Path(settings.BASE_DIR)
+    offenders = [
+        str(path.relative_to(root))
+        for path in root.glob("**/templates/**/*")
+        if path.is_file()
+        and ".venv" not in path.parts
+        and any(
+            pattern in path.read_text(encoding="utf-8", errors="ignore")
+            for pattern in ('date:"j F Y', 'date:"j M Y"', 'date:"j M Y, H:i e"', 'date:"j M Y H:i')
+        )
+    ]
+    assert offenders == []

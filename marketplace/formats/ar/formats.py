@@ -1,0 +1,5 @@
+# "1 فبراير 2027", "01/02/2027".
+DATE_FORMAT = "j F Y"
+DATETIME_FORMAT = "j F Y، H:i e"
+SHORT_DATE_FORMAT = "d/m/Y"
+SHORT_DATETIME_FORMAT = "d/m/Y H:i e"
