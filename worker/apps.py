@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.core import health
+
 
 class WorkerConfig(AppConfig):
     name = "worker"
@@ -9,3 +11,6 @@ class WorkerConfig(AppConfig):
     def ready(self):
         # Record tasks that fail for good (Celery's task_failure signal).
         from worker import failures  # noqa: F401
+        from worker.health import check_broker
+
+        health.CHECKS["broker"] = check_broker
