@@ -20,6 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from marketplace.core.pdf import render_pdf
 from marketplace.finance.mail import send_with_attachment
 from marketplace.finance.models import CreditNote, Delivery, Invoice, Receipt
+from sponsors import recipients as sponsor_recipients
+from sponsors.models import ContactRole
 
 DELIVER_TASK = "worker.tasks.documents.deliver_document"
 MODELS = {"receipt": Receipt, "invoice": Invoice, "credit_note": CreditNote}
@@ -81,13 +83,7 @@ def pdf_bytes(kind: str, document) -> bytes:
 
 def recipients(document) -> list[str]:
     """The organisation's finance contact (else its primary contact, else its team)."""
-    from marketplace.pledges.emails import sponsor_recipients
-    from sponsors.models import ContactRole
-
-    contact = document.organisation.contact_for(ContactRole.FINANCE)
-    if contact is not None and contact.email:
-        return [contact.email]
-    return sponsor_recipients(document.pledge)
+    return sponsor_recipients.contact_else_team(document.organisation, ContactRole.FINANCE)
 
 
 def deliver(kind: str, pk: int) -> bool:
