@@ -101,11 +101,3 @@ def _recycle_old_connections(task=None, **kwargs):
     from django.db import close_old_connections
 
     close_old_connections()
-
-
-@signals.worker_process_init.connect
-def _warm_up_pdf_fonts(**kwargs):
-    """Each pool process loads the PDF fonts as it starts, not during its first task."""
-    from marketplace.core.pdf import warm_up
-
-    warm_up()
