@@ -15,6 +15,6 @@ class WorkerConfig(AppConfig):
 
         # Every process knows every task, as a worker does: the installed apps' `tasks`
         # modules, found by name (no app is listed here). A task published by name is routed
-        # by its own `queue=` only where it is registered, and the apps add their beat entries
-        # as their tasks modules load.
+        # by its declared `queue_name` only where it is registered, and the apps add their
+        # beat entries as their tasks modules load.
         app.autodiscover_tasks(force=True)

@@ -18,8 +18,9 @@ again), so tasks must be idempotent; the task id is derived from the key, which 
 With CELERY_TASK_ALWAYS_EAGER (tests) the task runs in-process when the transaction commits.
 
 The row keeps the task's registered name (`task.name`) and the task is published by that name,
-so this module needs no task imported: each task declares its queue (`queue=`), and every
-process registers every task once Django is ready (`WorkerConfig.ready`).
+so this module needs no task imported: each task declares its queue (`queue_name=`, routed by
+`worker.app`), and every process registers every task once Django is ready
+(`WorkerConfig.ready`).
 """
 
 import logging
