@@ -6,7 +6,3 @@ class RegisterConfig(AppConfig):
     name = "register"
     label = "register"
     verbose_name = _("Partnership agreements")
-
-    def ready(self):
-        # The worker discovers only `worker.tasks`: register this app's task in every process.
-        from register import tasks  # noqa: F401

@@ -15,12 +15,13 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from register import tasks
 from register.documents import private_document_storage
 from register.importing import import_agreements
 from register.models import ImportJob
+from worker import outbox
 
 logger = logging.getLogger(__name__)
-RUN_TASK = "register.tasks.run_import_job"
 FOLDER = "imports"
 
 
@@ -31,8 +32,6 @@ def runs_in_worker(size: int) -> bool:
 
 def start_import_job(upload, *, user, dry_run: bool, update: bool) -> ImportJob:
     """Keep the uploaded file privately, record the job and queue its task after commit."""
-    from worker import outbox
-
     storage = private_document_storage()
     path = storage.save(f"{FOLDER}/{uuid.uuid4().hex}.csv", upload)
     try:
@@ -44,7 +43,7 @@ def start_import_job(upload, *, user, dry_run: bool, update: bool) -> ImportJob:
                 dry_run=dry_run,
                 update=update,
             )
-            outbox.enqueue(RUN_TASK, job.pk, key=f"register-import:{job.pk}")
+            outbox.enqueue(tasks.run_import_job, job.pk, key=f"register-import:{job.pk}")
     except Exception:
         storage.delete(path)
         raise

@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from sponsors import tasks
 from sponsors.membership import Action, membership_allows, membership_of
 from sponsors.models import (
     Invitation,
@@ -30,6 +31,7 @@ from sponsors.models import (
     MembershipChangeKind,
     Organisation,
 )
+from worker import outbox
 
 INVITATION_DAYS = getattr(settings, "SPONSOR_INVITATION_DAYS", 14)
 INVITATIONS_PER_DAY = getattr(settings, "SPONSOR_INVITATIONS_PER_DAY", 20)
@@ -140,10 +142,8 @@ def invite(organisation: Organisation, by, email: str, role: str = MemberRole.ME
 
 def _queue_invitation_email(invitation_id: int) -> None:
     """Enqueue the email task in the current transaction (outbox: sent after commit)."""
-    from worker import outbox
-
     outbox.enqueue(
-        "worker.tasks.mail.send_sponsor_invitation",
+        tasks.send_invitation,
         invitation_id,
         key=f"sponsor-invitation:{invitation_id}",
     )

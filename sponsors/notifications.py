@@ -1,6 +1,6 @@
 """Emails about organisations: team invitations and due-diligence decisions.
 
-Called by the Celery tasks in `worker/tasks/sponsors.py` with ids. Each is safe to run twice:
+Called by the Celery tasks in `sponsors/tasks.py` with ids. Each is safe to run twice:
 the record remembers when its email went out and a second run sends nothing. The email is
 logged and handed to the mail queue (`worker.mail.send_templated_mail`) in the same
 transaction that marks the record, from `sponsors/email/<name>{_subject.txt,.txt,.html}`.
@@ -11,7 +11,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from sponsors.models import ClearanceDecision, Invitation, InvitationStatus, MemberRole
+from sponsors.models import ClearanceDecision, Invitation, InvitationStatus
+from sponsors.recipients import primary_contact_else_admins
 
 
 def _send(template: str, context: dict, recipients: list[str], *, key: str) -> None:
@@ -56,20 +57,6 @@ def send_invitation(invitation_id: int) -> bool:
     return True
 
 
-def decision_recipients(organisation) -> list[str]:
-    """The primary contact, else the organisation's administrators."""
-    contact = organisation.primary_contact
-    if contact:
-        return [contact.email]
-    return sorted(
-        {
-            m.user.email
-            for m in organisation.memberships.select_related("user")
-            if m.role == MemberRole.ADMIN and m.user.email
-        }
-    )
-
-
 def send_clearance_decision(decision_id: int) -> bool:
     """Email a due-diligence decision (cleared or declined, with its reason) to the
     organisation's primary contact once. Returns whether a message was sent."""
@@ -82,7 +69,7 @@ def send_clearance_decision(decision_id: int) -> bool:
         )
         if decision is None or decision.notified_at:
             return False
-        recipients = decision_recipients(decision.organisation)
+        recipients = primary_contact_else_admins(decision.organisation)
         if recipients:
             context = {
                 "decision": decision,

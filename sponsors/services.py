@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sponsors import tasks
 from sponsors.models import (
     APPROVED_CLEARANCES,
     Clearance,
@@ -21,6 +22,7 @@ from sponsors.models import (
     ScreeningOutcome,
 )
 from sponsors.screening import has_open_match, screen_organisation
+from worker import outbox
 
 # Changing one of these on a cleared organisation sends it back to due-diligence review.
 MATERIAL_FIELDS = ("legal_name", "country", "category")
@@ -207,10 +209,8 @@ def decide_clearance(
 
 def _queue_decision_email(decision_id: int) -> None:
     """Enqueue the email task in the current transaction (outbox: sent after commit)."""
-    from worker import outbox
-
     outbox.enqueue(
-        "worker.tasks.mail.send_clearance_decision",
+        tasks.send_clearance_decision,
         decision_id,
         key=f"clearance-decision:{decision_id}",
     )

@@ -1,4 +1,11 @@
-"""The Celery app, configured from Django settings (`CELERY_*`), with routing and beat in code."""
+"""The Celery app, configured from Django settings (`CELERY_*`): queues, the infrastructure's
+beat entries and the database connections of workers.
+
+Tasks live beside the services they run, in each installed app's `tasks.py`, found by
+`autodiscover_tasks` (this module names no app). Each task declares its queue where it is
+defined (`queue_name=`, read by `route_to_declared_queue`), and each app puts its periodic tasks
+on beat's schedule in its `tasks.py` (`app.add_periodic_task`).
+"""
 
 import os
 
@@ -12,77 +19,58 @@ QUEUES = ("default", "documents", "mail")
 
 app = Celery("marketplace")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.conf.task_routes = {
-    "worker.tasks.documents.*": {"queue": "documents"},
-    "worker.tasks.mail.*": {"queue": "mail"},
-}
 # Each queue gets its own exchange and routing key; left implicit, Celery binds all of them to
 # the default key and a task routed to one queue would be delivered to every queue.
 app.conf.task_queues = [Queue(name, Exchange(name), routing_key=name) for name in QUEUES]
-# The beat schedule, in code (run `celery -A worker beat`; `make run` starts it):
-# - publish-scheduled-pages, every minute: Wagtail's go-live / expiry of pages.
+
+
+def route_to_declared_queue(name, args, kwargs, options, task=None, **kw):
+    """The queue a task declares (`@shared_task(queue_name="mail")`), else the default one.
+
+    A router rather than Celery's `queue` task attribute, which is deprecated (ignored from
+    Celery 6). `task` is the registered task, also when the outbox publishes by name: every
+    process registers every task (`WorkerConfig.ready`)."""
+    queue = getattr(task, "queue_name", None)
+    return {"queue": queue} if queue else None
+
+
+app.conf.task_routes = (route_to_declared_queue,)
+# The beat schedule (run `celery -A worker beat`; `make run` starts it). The infrastructure's
+# own entries are here; the apps add theirs, with the same schedules as ever, in their tasks.py:
+# - publish-scheduled-pages, every minute: Wagtail's go-live / expiry of pages (cms/tasks.py).
 # - expire-overdue-pledge-holds, every minute: pledges whose hold ran out are expired (their
-#   sponsors emailed) and freed slots offered to the waiting list.
-# - flush-outbox, every minute: tasks whose publish at commit failed (Redis down) are published
-#   now; sent outbox rows older than OUTBOX_RETENTION_DAYS are deleted.
-# - remind-unsigned-agreements, every hour: agreements still unsigned N days after they were
-#   sent (N from the event's AgreementPolicy) are chased, once per window.
+#   sponsors emailed) and freed slots offered to the waiting list (marketplace/pledges/tasks.py).
 # - remind-payments, every minute: payment due (3 days to 24 h before a hold ends) and hold
-#   about to expire (24 h before; 10 min for a card hold), once per (pledge, hold end).
-# - screen-sponsors, daily at 03:17: every organisation against the stored UN sanctions list.
+#   about to expire (24 h before; 10 min for a card hold), once per (pledge, hold end)
+#   (marketplace/pledges/tasks.py).
 # - remind-fulfilment, every hour: sponsors' missing assets (7 and 2 days before the due date),
-#   the organisers' daily overdue digest and, after an event, each sponsor's PDF report.
-# - purge-mail-log, daily: mail-log rows older than MAIL_LOG_RETENTION_DAYS are deleted.
-# - clear-signature-evidence, daily: signers' IP address and user agent are cleared
-#   SIGNATURE_EVIDENCE_YEARS after signing (marketplace/agreements/retention.py).
+#   the organisers' daily overdue digest and, after an event, each sponsor's PDF report
+#   (marketplace/fulfilment/tasks.py).
+# - remind-unsigned-agreements, every hour: agreements still unsigned N days after they were
+#   sent (N from the event's AgreementPolicy) are chased, once per window; and
+#   clear-signature-evidence, daily: signers' IP address and user agent are cleared
+#   SIGNATURE_EVIDENCE_YEARS after signing (marketplace/agreements/tasks.py).
+# - screen-sponsors, daily at 03:17: every organisation against the stored UN sanctions list
+#   (sponsors/tasks.py).
+# - pipeline-reminders, daily: next actions due, agreements expiring in 90 / 30 days
+#   (register/pipeline/tasks.py).
 # Reminders are idempotent per window: the MailLog key (kind, object, window) is unique.
 app.conf.beat_schedule = {
-    "publish-scheduled-pages": {
-        "task": "worker.tasks.maintenance.publish_scheduled",
-        "schedule": crontab(),  # every minute
-    },
-    "expire-overdue-pledge-holds": {
-        "task": "worker.tasks.pledges.expire_overdue_holds",
-        "schedule": crontab(),  # every minute
-    },
+    # Tasks whose publish at commit failed (Redis down) are published now; sent outbox rows
+    # older than OUTBOX_RETENTION_DAYS are deleted.
     "flush-outbox": {
         "task": "worker.tasks.maintenance.flush_outbox",
         "schedule": crontab(),  # every minute
     },
-    "remind-payments": {
-        "task": "worker.tasks.reminders.remind_payments",
-        "schedule": crontab(),  # every minute: a card hold's window is 10 minutes
-    },
-    "remind-fulfilment": {
-        "task": "worker.tasks.reminders.remind_fulfilment",
-        "schedule": crontab(minute=5),  # every hour, at :05
-    },
-    "remind-unsigned-agreements": {
-        "task": "worker.tasks.agreements.remind_unsigned",
-        "schedule": crontab(minute=7),  # every hour, at :07
-    },
-    "screen-sponsors": {
-        "task": "worker.tasks.sponsors.screen_sponsors",
-        "schedule": crontab(hour=3, minute=17),  # daily: the sanctions list changes often
-    },
-    # Resource mobilisation: next actions due, agreements expiring in 90 / 30 days (once each).
-    "pipeline-reminders": {
-        "task": "register.pipeline.tasks.send_reminders",
-        "schedule": crontab(hour=6, minute=15),  # daily, at 06:15
-    },
+    # Mail-log rows older than MAIL_LOG_RETENTION_DAYS are deleted.
     "purge-mail-log": {
         "task": "worker.tasks.maintenance.purge_mail_log",
         "schedule": crontab(minute=17, hour=3),  # daily, at 03:17
     },
-    "clear-signature-evidence": {
-        "task": "worker.tasks.agreements.clear_signature_evidence",
-        "schedule": crontab(hour=3, minute=27),  # daily, at 03:27
-    },
 }
-app.autodiscover_tasks(lambda: ["worker"], related_name="tasks")
-# Apps that keep their tasks in their own `tasks.py` (found by name: the worker imports no
-# domain code).
-app.autodiscover_tasks(lambda: ["register.pipeline"], related_name="tasks")
+# The installed apps' `tasks` modules, imported when a worker or beat starts. Every other
+# process (web, manage.py) imports them when Django is ready (`WorkerConfig.ready`).
+app.autodiscover_tasks()
 
 # Database connections in workers live as CONN_MAX_AGE says, as in the web processes. Celery's
 # Django fix-up would otherwise close every connection before and after each task (unless
@@ -98,14 +86,7 @@ app.conf.CELERY_DB_REUSE_MAX = 10**9  # read by the fix-up: never close for reus
 def _recycle_old_connections(task=None, **kwargs):
     if task is not None and getattr(task.request, "is_eager", False):
         return  # in-process (tests): the caller's transaction owns the connection
+    # Imported here: Celery loads this module before Django is set up.
     from django.db import close_old_connections
 
     close_old_connections()
-
-
-@signals.worker_process_init.connect
-def _warm_up_pdf_fonts(**kwargs):
-    """Each pool process loads the PDF fonts as it starts, not during its first task."""
-    from marketplace.core.pdf import warm_up
-
-    warm_up()

@@ -1,11 +1,15 @@
 """The base class of our Celery tasks: retries for transient failures, nothing lost on a crash.
 
+    # <app>/tasks.py, beside the service it runs (found by the worker's autodiscovery)
     from celery import shared_task
     from worker.base import BaseTask
 
-    @shared_task(base=BaseTask, name="worker.tasks.<area>.<name>")
+    @shared_task(base=BaseTask, queue_name="default")   # or "documents", "mail"
     def do_something(thing_id: int) -> None:
         services.do_something(thing_id)   # idempotent: safe to run twice
+
+  Celery names the task after its module (`<app>.tasks.do_something`); callers enqueue the task
+  itself, `outbox.enqueue(tasks.do_something, thing.pk, key=...)`, never its name.
 
 - A transient error (`TRANSIENT_ERRORS`: SMTP, OSError/storage, database OperationalError,
   Redis connection errors) retries the task with exponential backoff and full jitter: about

@@ -13,10 +13,11 @@
 The message is rendered at once (in the current language, or `language`) from three templates —
 `<prefix>_subject.txt`, `<prefix>.txt` and `<prefix>.html` — so every email has a text and an
 HTML part and its strings are translated like any template's. A MailLog row (status *queued*) is
-written in the current transaction and the `mail` queue task `worker.tasks.mail.send_logged_mail`
-is enqueued through the outbox, so nothing is sent if the transaction rolls back and nothing is
-lost if the broker is down. The task calls `deliver`, which sends the row once: status *sent*
-with the provider's message id, or, after the retries, *failed* with the error.
+written in the current transaction and the `mail` queue task `send_logged_mail`
+(worker/tasks/mail.py) is enqueued through the outbox, so nothing is sent if the transaction
+rolls back and nothing is lost if the broker is down. The task calls `deliver`, which sends the
+row once: status *sent* with the provider's message id, or, after the retries, *failed* with the
+error.
 
 Emails sent by other code (allauth's verification and password mails) are logged by the email
 backend, `worker.mail_backend.LoggingEmailBackend`.
@@ -44,7 +45,10 @@ from worker import outbox, redaction, signals
 from worker.base import TRANSIENT_ERRORS
 from worker.models import MailDeliveryCopy, MailLog, MailStatus
 
-SEND_TASK = "worker.tasks.mail.send_logged_mail"
+# The task imports this module back (it calls `deliver`): each imports the other as a module,
+# so either may load first.
+from worker.tasks import mail as mail_tasks
+
 ATTACHMENTS_DIR = "mail/attachments"
 MAX_ERROR = 4000
 
@@ -151,7 +155,7 @@ def send_templated_mail(
         if key and (existing := MailLog.objects.filter(key=key).first()) is not None:
             return existing
         raise
-    outbox.enqueue(SEND_TASK, log.pk, key=f"mail:{log.pk}")
+    outbox.enqueue(mail_tasks.send_logged_mail, log.pk, key=f"mail:{log.pk}")
     return log
 
 

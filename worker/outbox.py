@@ -1,11 +1,11 @@
 """The transactional outbox: enqueue Celery tasks so that committing never depends on the broker.
 
     from worker import outbox
+    from marketplace.agreements.tasks import issue_agreement
 
     with transaction.atomic():
         pledge.mark_paid()
-        outbox.enqueue("worker.tasks.documents.render_agreement", pledge.pk,
-                       key=f"agreement:{pledge.pk}:v1")
+        outbox.enqueue(issue_agreement, pledge.pk, 1, key=f"agreement:{pledge.pk}:v1")
 
 `enqueue` writes an OutboxMessage row in the *current* transaction and, once it commits, tries
 to publish the task. If the broker (Redis) is down the commit still succeeds and the row stays
@@ -16,6 +16,11 @@ Rolled back transactions leave nothing behind: no row, no task.
 Delivery is at least once (a publish that succeeded but whose "sent" mark was lost is published
 again), so tasks must be idempotent; the task id is derived from the key, which helps tracing.
 With CELERY_TASK_ALWAYS_EAGER (tests) the task runs in-process when the transaction commits.
+
+The row keeps the task's registered name (`task.name`) and the task is published by that name,
+so this module needs no task imported: each task declares its queue (`queue_name=`, routed by
+`worker.app`), and every process registers every task once Django is ready
+(`WorkerConfig.ready`).
 """
 
 import logging
@@ -26,6 +31,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from worker.app import app
 from worker.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -42,17 +48,18 @@ def task_id_for(key: str) -> str:
     return str(uuid.uuid5(TASK_ID_NAMESPACE, key))
 
 
-def enqueue(task_name, *args, key: str | None = None, **kwargs) -> OutboxMessage:
-    """Record `task_name(*args, **kwargs)` in the current transaction and publish it after commit.
+def enqueue(task, *args, key: str | None = None, **kwargs) -> OutboxMessage:
+    """Record `task(*args, **kwargs)` in the current transaction and publish it after commit.
 
-    `task_name` is a task's registered name (or the task itself); arguments must be JSON
+    `task` is the task itself (its registered name is stored); a registered name is accepted
+    too, for what was stored by name (a failed task retried). Arguments must be JSON
     (ids, strings, numbers). `key` makes the call idempotent: enqueuing a key that is already
     recorded returns the existing row and queues nothing more (keys are kept
     OUTBOX_RETENTION_DAYS after sending). Without a key each call is a new message.
     A task keyword argument cannot be called `key`."""
-    name = getattr(task_name, "name", task_name)
+    name = getattr(task, "name", task)
     if not isinstance(name, str) or not name:
-        raise ValueError("enqueue() needs a task name.")
+        raise ValueError("enqueue() needs a task (or a task's registered name).")
     key = key or f"uuid:{uuid.uuid4()}"
     try:
         with transaction.atomic():
@@ -70,13 +77,6 @@ def enqueue(task_name, *args, key: str | None = None, **kwargs) -> OutboxMessage
     return message
 
 
-def _celery_app():
-    import worker.tasks  # noqa: F401 - registers the tasks in this (web) process too
-    from worker.app import app
-
-    return app
-
-
 def publish(message_id: int) -> bool:
     """Hand one pending message to the broker (or, eagerly, run it). Returns whether it went
     out. A broker failure is recorded on the row, which stays pending; it never raises for
@@ -88,9 +88,8 @@ SENT, FAILED, SKIPPED = "sent", "failed", "skipped"
 
 
 def _publish(message_id: int) -> str:
-    app = _celery_app()
     if app.conf.task_always_eager:
-        return SENT if _run_eagerly(app, message_id) else SKIPPED
+        return SENT if _run_eagerly(message_id) else SKIPPED
     now = timezone.now()
     with transaction.atomic():
         # skip_locked: a concurrent flush publishing this row right now is left to it.
@@ -122,7 +121,7 @@ def _publish(message_id: int) -> str:
     return SENT
 
 
-def _run_eagerly(app, message_id: int) -> bool:
+def _run_eagerly(message_id: int) -> bool:
     message = OutboxMessage.objects.filter(pk=message_id, sent_at__isnull=True).first()
     if message is None:
         return False

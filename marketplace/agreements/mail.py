@@ -10,6 +10,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from sponsors import recipients
+from sponsors.models import ContactRole
 from worker.mail import send_templated_mail
 
 TEMPLATE = "agreements/email/message"
@@ -59,15 +61,9 @@ MESSAGES = {
 def signatory_recipients(pledge, content: dict | None = None) -> list[str]:
     """The organisation's signatory contact (else its primary or any contact), else its team.
     With an agreement's `content`, the signatory it was issued to (no need to look again)."""
-    from marketplace.pledges.emails import sponsor_recipients
-    from sponsors.models import ContactRole
-
     if content and content.get("sponsor", {}).get("signatory_email"):
         return [content["sponsor"]["signatory_email"]]
-    contact = pledge.organisation.contact_for(ContactRole.SIGNATORY)
-    if contact is not None and contact.email:
-        return [contact.email]
-    return sponsor_recipients(pledge)
+    return recipients.contact_else_team(pledge.organisation, ContactRole.SIGNATORY)
 
 
 def sign_link(agreement) -> str:

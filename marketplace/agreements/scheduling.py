@@ -11,9 +11,10 @@ Kept free of heavy imports: `marketplace/payments/settlement.py` and
 
 from django.db import connection
 
+from marketplace.agreements import tasks
 from marketplace.agreements.models import AgreementPolicy, IssueOn
+from worker import outbox
 
-ISSUE_TASK = "worker.tasks.documents.issue_agreement"
 PAYMENT, APPROVAL = "payment", "approval"
 
 
@@ -32,7 +33,6 @@ def schedule_agreement(pledge, trigger: str = PAYMENT) -> bool:
 
     Must run inside the transaction that made the move."""
     from marketplace.pledges.models import PaymentMethod
-    from worker import outbox
 
     if not connection.in_atomic_block:
         raise RuntimeError("schedule_agreement must run in the transaction that moves the pledge")
@@ -44,5 +44,5 @@ def schedule_agreement(pledge, trigger: str = PAYMENT) -> bool:
             return False
     elif trigger != PAYMENT:
         raise ValueError(f"Unknown trigger {trigger!r}.")
-    outbox.enqueue(ISSUE_TASK, pledge.pk, 1, key=issue_key(pledge.pk, 1))
+    outbox.enqueue(tasks.issue_agreement, pledge.pk, 1, key=issue_key(pledge.pk, 1))
     return True

@@ -16,15 +16,16 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from marketplace.agreements import documents, mail
+from marketplace.agreements import documents, mail, tasks
 from marketplace.agreements.errors import AgreementError
 from marketplace.agreements.models import Agreement
 from marketplace.agreements.moves import apply_move, lock_agreement, log_event
-from marketplace.agreements.scheduling import ISSUE_TASK, issue_key
+from marketplace.agreements.scheduling import issue_key
 from marketplace.agreements.states import REPLACEABLE_STATES, AgreementState
 from marketplace.finance.numbering import next_number
 from marketplace.pledges.models import Pledge
 from marketplace.pledges.states import PledgeState
+from worker import outbox
 
 log = logging.getLogger(__name__)
 
@@ -185,9 +186,7 @@ def issue_new_version(agreement: Agreement, *, actor, reason: str = "") -> int:
 
 
 def schedule_version(pledge_id: int, version: int) -> None:
-    from worker import outbox
-
-    outbox.enqueue(ISSUE_TASK, pledge_id, version, key=issue_key(pledge_id, version))
+    outbox.enqueue(tasks.issue_agreement, pledge_id, version, key=issue_key(pledge_id, version))
 
 
 def void_agreement(agreement: Agreement, *, actor, reason: str) -> Agreement:

@@ -11,15 +11,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from marketplace.agreements import documents, mail
+from marketplace.agreements import documents, mail, tasks
 from marketplace.agreements.errors import AgreementError
 from marketplace.agreements.models import Agreement, Signature, SignatureSide
 from marketplace.agreements.moves import apply_move, lock_agreement
 from marketplace.agreements.services import _pdf_name, _read, pdf_bytes
 from marketplace.agreements.states import AgreementState
+from worker import outbox
 
 COUNTERSIGN_PERMISSION = "agreements.countersign_agreement"
-EXECUTED_TASK = "worker.tasks.documents.deliver_executed_agreement"
 MAX_NAME = 200
 MAX_USER_AGENT = 1000
 
@@ -132,8 +132,6 @@ def countersign(
     rendered, emailed to both sides and entered in the register by the documents task (queued
     in this transaction). Guarantees: the user may countersign and the sponsor has signed this
     version — else AgreementError and nothing is written."""
-    from worker import outbox
-
     if not user.has_perm(COUNTERSIGN_PERMISSION):
         raise AgreementError(_("You may not countersign agreements."))
     full_name, title = _clean_signer(full_name, title, confirmed)
@@ -163,7 +161,9 @@ def countersign(
             reason=_("Countersigned by %(name)s, %(title)s.") % {"name": full_name, "title": title},
             at=signature.signed_at,
         )
-        outbox.enqueue(EXECUTED_TASK, locked.pk, key=f"agreement-executed:{locked.pk}")
+        outbox.enqueue(
+            tasks.deliver_executed_agreement, locked.pk, key=f"agreement-executed:{locked.pk}"
+        )
     return signature
 
 

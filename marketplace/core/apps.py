@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     name = "marketplace.core"
     label = "core"
     verbose_name = _("Marketplace core")
+
+    def ready(self):
+        # Importing the module connects the Celery pool processes' font warm-up
+        # (worker_process_init); ready() is where Django apps connect their receivers.
+        from marketplace.core import pdf  # noqa: F401

@@ -8,6 +8,7 @@ document.
 
 import threading
 
+from celery import signals
 from django.template.loader import render_to_string
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
@@ -36,10 +37,17 @@ def font_config() -> FontConfiguration:
 def warm_up() -> None:
     """Load the fonts into this thread's font configuration now (a one-line document): the
     first PDF a process renders otherwise pays about a second for fontconfig and the fonts.
-    Worker pool processes call it when they start (`worker/app.py`)."""
+    Worker pool processes call it when they start (`warm_up_pool_process`)."""
     HTML(string="<p>warm</p>", url_fetcher=offline_url_fetcher()).write_pdf(
         font_config=font_config()
     )
+
+
+@signals.worker_process_init.connect
+def warm_up_pool_process(**kwargs) -> None:
+    """Each Celery pool process loads the PDF fonts as it starts, not during its first task
+    (connected when the app is ready: `CoreConfig.ready`)."""
+    warm_up()
 
 
 def render_pdf(template_name: str, context: dict) -> bytes:

@@ -20,8 +20,11 @@ from django.utils.translation import gettext_lazy as _
 from marketplace.core.pdf import render_pdf
 from marketplace.finance.mail import send_with_attachment
 from marketplace.finance.models import CreditNote, Delivery, Invoice, Receipt
+from marketplace.finance.tasks import deliver_document
+from sponsors import recipients as sponsor_recipients
+from sponsors.models import ContactRole
+from worker import outbox
 
-DELIVER_TASK = "worker.tasks.documents.deliver_document"
 MODELS = {"receipt": Receipt, "invoice": Invoice, "credit_note": CreditNote}
 SUBJECTS = {
     "receipt": _("Receipt %(number)s for pledge %(reference)s"),
@@ -81,13 +84,7 @@ def pdf_bytes(kind: str, document) -> bytes:
 
 def recipients(document) -> list[str]:
     """The organisation's finance contact (else its primary contact, else its team)."""
-    from marketplace.pledges.emails import sponsor_recipients
-    from sponsors.models import ContactRole
-
-    contact = document.organisation.contact_for(ContactRole.FINANCE)
-    if contact is not None and contact.email:
-        return [contact.email]
-    return sponsor_recipients(document.pledge)
+    return sponsor_recipients.contact_else_team(document.organisation, ContactRole.FINANCE)
 
 
 def deliver(kind: str, pk: int) -> bool:
@@ -125,6 +122,4 @@ def deliver(kind: str, pk: int) -> bool:
 def deliver_after_commit(kind: str, pk: int) -> None:
     """Queue the documents task through the outbox: recorded in the current transaction,
     published once it commits (or later by beat, if the broker is down)."""
-    from worker import outbox
-
-    outbox.enqueue(DELIVER_TASK, kind, pk, key=f"document:{kind}:{pk}")
+    outbox.enqueue(deliver_document, kind, pk, key=f"document:{kind}:{pk}")

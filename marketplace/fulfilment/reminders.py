@@ -1,5 +1,5 @@
-"""Fulfilment reminders sent by beat (worker/tasks/reminders.py), each once per window whatever
-the number of workers or runs (the MailLog key names the window and is unique):
+"""Fulfilment reminders sent by beat (marketplace/fulfilment/tasks.py), each once per window
+whatever the number of workers or runs (the MailLog key names the window and is unique):
 
 * **assets missing** — to the sponsor, for open benefits whose asset is not supplied: in the
   window from 7 to 3 days before the due date, then again from 2 days before to the due date.
@@ -21,6 +21,7 @@ from marketplace.fulfilment.kinds import kinds_needing_asset
 from marketplace.fulfilment.models import BenefitTask
 from marketplace.fulfilment.services import DELIVERABLE_PLEDGE_STATES
 from marketplace.fulfilment.states import OPEN_STATES
+from sponsors import recipients as sponsor_recipients
 
 ASSET_REMINDER_DAYS = (7, 2)  # windows start this many days before the due date
 
@@ -48,17 +49,6 @@ def tasks_missing_assets(today: datetime.date):
         due_date__lte=today + datetime.timedelta(days=max(ASSET_REMINDER_DAYS)),
         pledge__status__in=DELIVERABLE_PLEDGE_STATES,
     )
-
-
-def sponsor_addresses(pledge, role: str) -> list[str]:
-    """The pledging organisation's team and its contact for `role` (else primary contact)."""
-    from marketplace.pledges.emails import sponsor_recipients
-
-    addresses = set(sponsor_recipients(pledge))
-    contact = pledge.organisation.contact_for(role)
-    if contact is not None and contact.email:
-        addresses.add(contact.email)
-    return sorted(addresses)
 
 
 def _new_keys(keys) -> set[str]:
@@ -90,7 +80,7 @@ def send_asset_reminders(today: datetime.date | None = None) -> int:
     sent = 0
     for key, tasks in groups.items():
         pledge = tasks[0].pledge
-        recipients = sponsor_addresses(pledge, ContactRole.MARKETING)
+        recipients = sponsor_recipients.team_and_contact(pledge.organisation, ContactRole.MARKETING)
         if key not in fresh or not recipients:
             continue
         send_templated_mail(

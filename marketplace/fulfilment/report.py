@@ -1,6 +1,6 @@
 """The post-event report: after the event, each sponsor receives a PDF of its benefits — what
 was delivered, when, with the proofs (photos embedded, links listed, files named) — and what
-was waived and why. Sent by beat (worker/tasks/reminders.py) once per pledge.
+was waived and why. Sent by beat (marketplace/fulfilment/tasks.py) once per pledge.
 
 A pledge is reported from the day after the event's last day, for REPORT_WINDOW_DAYS (so
 turning the feature on never mails sponsors of long-past events). Photos are embedded as
@@ -18,6 +18,7 @@ from PIL import Image, UnidentifiedImageError
 
 from marketplace.core.pdf import render_pdf
 from marketplace.fulfilment.services import DELIVERABLE_PLEDGE_STATES
+from sponsors import recipients as sponsor_recipients
 
 REPORT_WINDOW_DAYS = 30
 PHOTO_MAX_PIXELS = 1200
@@ -82,13 +83,12 @@ def pledges_to_report(today: datetime.date):
 def send_report(pledge) -> bool:
     """Render and queue the pledge's report, once: returns False when it was sent before (or
     there is nobody to send it to)."""
-    from marketplace.fulfilment.reminders import sponsor_addresses
     from sponsors.models import ContactRole
     from worker.mail import send_templated_mail
     from worker.models import MailLog
 
     key = report_key(pledge.pk)
-    recipients = sponsor_addresses(pledge, ContactRole.MARKETING)
+    recipients = sponsor_recipients.team_and_contact(pledge.organisation, ContactRole.MARKETING)
     if not recipients or MailLog.objects.filter(key=key).exists():
         return False
     content = render_report(pledge)

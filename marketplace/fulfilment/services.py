@@ -14,8 +14,9 @@ from marketplace.fulfilment import assets
 from marketplace.fulfilment.kinds import AssetType, rule_for
 from marketplace.fulfilment.models import BenefitTask, BenefitTaskEvent
 from marketplace.fulfilment.states import FulfilmentError, TaskState, check_move
+from marketplace.fulfilment.tasks import create_benefit_tasks
+from worker import outbox
 
-CREATE_TASK = "worker.tasks.fulfilment.create_benefit_tasks"
 # Pledges in these states have their benefits delivered.
 DELIVERABLE_PLEDGE_STATES = ("paid", "partially_refunded")
 
@@ -24,9 +25,7 @@ def enqueue_task_creation(pledge_id: int) -> None:
     """Queue the creation of the pledge's benefit tasks through the outbox, in the current
     transaction (the one marking the pledge paid): published after commit, or by the outbox
     flush if the broker is down; enqueued once per pledge whatever the number of calls."""
-    from worker import outbox
-
-    outbox.enqueue(CREATE_TASK, pledge_id, key=f"fulfilment:{pledge_id}")
+    outbox.enqueue(create_benefit_tasks, pledge_id, key=f"fulfilment:{pledge_id}")
 
 
 def planned_tasks(pledge) -> list[BenefitTask]:

@@ -1,4 +1,4 @@
-"""Reminders about unpaid pledges, sent by beat (worker/tasks/reminders.py): payment due and
+"""Reminders about unpaid pledges, sent by beat (marketplace/pledges/tasks.py): payment due and
 hold about to expire. Each is sent once per window, whatever the number of workers or runs.
 
 Windows, before the pledge's `expires_at` (the hold's end, which is also an invoice's due date):
@@ -23,9 +23,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.pledges.emails import sponsor_recipients
 from marketplace.pledges.models import PaymentMethod, Pledge
 from marketplace.pledges.states import PledgeState
+from sponsors import recipients as sponsor_recipients
+from sponsors.models import ContactRole
 
 PAYMENT_DUE_BEFORE = datetime.timedelta(days=3)
 HOLD_EXPIRING_BEFORE = datetime.timedelta(hours=24)
@@ -124,11 +125,7 @@ def _send(kind: str, pledges) -> int:
 
 
 def _recipients(pledge, kind: str) -> list[str]:
-    from sponsors.models import ContactRole
-
-    addresses = set(sponsor_recipients(pledge))
+    """The team; for a payment due, its finance contact too."""
     if kind == PAYMENT_DUE:
-        contact = pledge.organisation.contact_for(ContactRole.FINANCE)
-        if contact is not None and contact.email:
-            addresses.add(contact.email)
-    return sorted(addresses)
+        return sponsor_recipients.team_and_contact(pledge.organisation, ContactRole.FINANCE)
+    return sponsor_recipients.team(pledge.organisation_id)

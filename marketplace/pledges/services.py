@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from events.availability import taken_quantities
 from events.models import EventPage, SponsorshipPackagePage
-from marketplace.pledges import emails
+from marketplace.pledges import mail
 from marketplace.pledges.errors import NotEnoughLeft, OnboardingIncomplete, PledgeError
 from marketplace.pledges.models import PaymentMethod, Pledge, new_reference
 from marketplace.pledges.rules import (  # noqa: F401 - part of the services' interface
@@ -217,10 +217,10 @@ def create_pledge(
     # Mail is logged and queued once the package lock is released: the lock is held only for
     # the check and the write, so pledges of a busy package wait as little as possible.
     if package.requires_approval:
-        emails.notify(pledge, "awaiting_approval")
-        emails.notify(pledge, "needs_approval")
+        mail.notify(pledge, "awaiting_approval")
+        mail.notify(pledge, "needs_approval")
     else:
-        emails.notify(pledge, "held")
+        mail.notify(pledge, "held")
     return pledge
 
 

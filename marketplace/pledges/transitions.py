@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from marketplace.agreements.scheduling import APPROVAL, schedule_agreement
-from marketplace.pledges import emails
+from marketplace.pledges import mail
 from marketplace.pledges.errors import PledgeError
 from marketplace.pledges.models import (
     PaymentMethod,
@@ -139,7 +139,7 @@ def approve(pledge: Pledge, *, actor, reason: str = "") -> Pledge:
             expires_at=expires_at,
         )
         schedule_agreement(locked, APPROVAL)  # if the event issues agreements on approval
-        emails.notify(locked, "approved", reason)
+        mail.notify(locked, "approved", reason)
     return locked
 
 
@@ -153,7 +153,7 @@ def reject(pledge: Pledge, *, actor, reason: str) -> Pledge:
         locked = lock_pledge(pledge)
         check_impartial(locked, actor)
         apply_move(locked, PledgeState.REJECTED, actor=actor, reason=reason)
-        emails.notify(locked, "rejected", reason)
+        mail.notify(locked, "rejected", reason)
     return locked
 
 
@@ -169,7 +169,7 @@ def cancel(pledge: Pledge, *, actor, reason: str = "", by_sponsor: bool = False)
             _("Cancelled by the sponsor.") if by_sponsor else _("Cancelled by the organisers.")
         )
         apply_move(locked, PledgeState.CANCELLED, actor=actor, reason=reason or default)
-        emails.notify(locked, "cancelled", reason)
+        mail.notify(locked, "cancelled", reason)
     return locked
 
 
@@ -193,7 +193,7 @@ def extend_hold(pledge: Pledge, *, actor, until: datetime.datetime, reason: str 
         locked.save(update_fields=["expires_at", "updated_at"])
         note = _("Hold extended until %(until)s.") % {"until": until.isoformat(timespec="minutes")}
         log_event(locked, locked.status, locked.status, actor, f"{note} {reason}".strip())
-        emails.notify(locked, "extended", reason)
+        mail.notify(locked, "extended", reason)
     return locked
 
 
@@ -218,6 +218,6 @@ def expire_overdue(now=None) -> int:
             if pledge is None:
                 continue
             apply_move(pledge, PledgeState.EXPIRED, reason=_("The hold expired."))
-            emails.notify(pledge, "expired")
+            mail.notify(pledge, "expired")
             expired += 1
     return expired

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from events.availability import taken_quantities
 from events.models import SponsorshipPackagePage
-from marketplace.pledges import emails
+from marketplace.pledges import mail
 from marketplace.pledges.errors import PledgeError
 from marketplace.pledges.models import WaitlistEntry, WaitlistStatus
 from marketplace.pledges.rules import deadline_end, pledging_closed
@@ -139,7 +139,7 @@ def offer_freed_slots(package_id: int) -> list:
             if available is not None:
                 available -= entry.quantity
     for pledge in offers:  # after the package lock is released
-        emails.notify(pledge, "offered")
+        mail.notify(pledge, "offered")
     return offers
 
 
@@ -178,7 +178,7 @@ def accept_offer(pledge, *, actor):
                 reason=_("Waiting-list offer accepted."),
                 expires_at=deadline_end(locked.event),
             )
-            emails.notify(locked, "needs_approval")
+            mail.notify(locked, "needs_approval")
         else:
             apply_move(
                 locked,

@@ -93,7 +93,7 @@ def test_delivering_the_executed_copy_twice_does_it_once(
             confirmed=True,
             ip_address=None,
         )
-    task = app.tasks["worker.tasks.documents.deliver_executed_agreement"]
+    task = app.tasks["marketplace.agreements.tasks.deliver_executed_agreement"]
     with on_commit():
         task.apply(args=[signed_agreement.pk])
         task.apply(args=[signed_agreement.pk])

@@ -85,7 +85,7 @@ def test_the_pdf_shows_parties_event_benefits_amounts_in_figures_and_words_and_c
 def test_running_the_task_twice_gives_one_version_and_one_email(pledge, on_commit, mailoutbox):
     with on_commit():
         pay(pledge)
-    task = app.tasks["worker.tasks.documents.issue_agreement"]
+    task = app.tasks["marketplace.agreements.tasks.issue_agreement"]
     with on_commit():
         task.apply(args=[pledge.pk, 1])
         task.apply(args=[pledge.pk, 1])
@@ -121,7 +121,7 @@ def test_the_task_is_in_the_outbox_of_the_transaction_that_pays(pledge):
         pay(pledge)
         assert OutboxMessage.objects.filter(key=issue_key(pledge.pk, 1)).exists()
     assert OutboxMessage.objects.get(key=issue_key(pledge.pk, 1)).task_name == (
-        "worker.tasks.documents.issue_agreement"
+        "marketplace.agreements.tasks.issue_agreement"
     )
 
 

@@ -35,7 +35,7 @@ def test_nothing_before_n_days_then_one_reminder_however_often_beat_runs(
     with time_machine.travel(start + 7 * DAY + datetime.timedelta(hours=1)), on_commit():
         assert remind_unsigned() == 1
         assert remind_unsigned() == 0  # the next hourly run, same window
-        app.tasks["worker.tasks.agreements.remind_unsigned"].apply()  # the task, once more
+        app.tasks["marketplace.agreements.tasks.remind_unsigned"].apply()  # the task, once more
     [mail] = agreement_mails(mailoutbox, "Reminder")
     assert mail.to == [SIGNATORY_EMAIL]
     assert sent_agreement.number in mail.subject
@@ -90,7 +90,7 @@ def test_a_cancelled_deal_is_not_chased(sent_agreement):
 
 def test_beat_runs_the_reminder_every_hour():
     entry = app.conf.beat_schedule["remind-unsigned-agreements"]
-    assert entry["task"] == "worker.tasks.agreements.remind_unsigned"
+    assert entry["task"] == "marketplace.agreements.tasks.remind_unsigned"
     assert entry["schedule"].hour == set(range(24)) and len(entry["schedule"].minute) == 1
 
 

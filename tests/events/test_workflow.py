@@ -108,7 +108,7 @@ def test_scheduled_package_goes_live_when_publish_scheduled_runs(editorial):
     import time_machine
     from django.utils import timezone
 
-    from worker.tasks.maintenance import publish_scheduled
+    from cms.tasks import publish_scheduled
 
     event, *_ = editorial
     package = SponsorshipPackagePage(

@@ -86,7 +86,7 @@ def test_creation_is_enqueued_inside_the_transaction_that_marks_the_pledge_paid(
     pay(pledge)  # committed (within the test's transaction); on-commit hooks not run yet
     message = OutboxMessage.objects.get(key=f"fulfilment:{pledge.pk}")
     assert (message.task_name, message.args) == (
-        "worker.tasks.fulfilment.create_benefit_tasks",
+        "marketplace.fulfilment.tasks.create_benefit_tasks",
         [pledge.pk],
     )
     assert not BenefitTask.objects.exists()
@@ -94,7 +94,7 @@ def test_creation_is_enqueued_inside_the_transaction_that_marks_the_pledge_paid(
     assert outbox.publish(message.pk)  # eager in tests: what a worker does once published
     assert BenefitTask.objects.filter(pledge=pledge).count() == 6
     # A second publish of the same key (a redelivery) changes nothing.
-    outbox.enqueue("worker.tasks.fulfilment.create_benefit_tasks", pledge.pk,
+    outbox.enqueue("marketplace.fulfilment.tasks.create_benefit_tasks", pledge.pk,
                    key=f"fulfilment:{pledge.pk}")  # fmt: skip
     assert OutboxMessage.objects.filter(key__startswith="fulfilment:").count() == 1
     assert BenefitTask.objects.filter(pledge=pledge).count() == 6

@@ -11,12 +11,13 @@ from django.db import connection
 from django.utils import timezone
 
 from marketplace.fulfilment import services
+from marketplace.fulfilment.tasks import remind_fulfilment
+from marketplace.pledges.tasks import remind_payments
 from marketplace.pledges.transitions import extend_hold, transition
 from sponsors.models import Contact, ContactRole
 from tests.fulfilment.images import png
 from tests.pledges.factories import pledge_for
 from worker.models import MailLog
-from worker.tasks.reminders import remind_fulfilment, remind_payments
 
 DAY = datetime.timedelta(days=1)
 

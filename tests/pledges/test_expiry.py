@@ -11,10 +11,10 @@ from events.availability import availability_for
 from events.models import SponsorshipPackagePage
 from marketplace.pledges.models import Pledge
 from marketplace.pledges.services import expire_overdue
+from marketplace.pledges.tasks import expire_overdue_holds
 from tests.factories import make_package
 from tests.pledges.factories import pledge_for
 from worker.app import app
-from worker.tasks.pledges import expire_overdue_holds
 
 START = timezone.make_aware(datetime.datetime(2026, 3, 2, 9, 0))
 

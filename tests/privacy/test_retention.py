@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from marketplace.agreements.models import Signature
+from marketplace.agreements.tasks import clear_signature_evidence
 from worker.app import app as celery_app
-from worker.tasks.agreements import clear_signature_evidence
 
 pytestmark = pytest.mark.django_db
 
@@ -43,5 +43,5 @@ def test_a_shorter_retention_clears_more(settings, paid_and_signed):
 
 def test_beat_runs_it_daily():
     entry = celery_app.conf.beat_schedule["clear-signature-evidence"]
-    assert entry["task"] == "worker.tasks.agreements.clear_signature_evidence"
+    assert entry["task"] == "marketplace.agreements.tasks.clear_signature_evidence"
     assert entry["schedule"].hour == {3}

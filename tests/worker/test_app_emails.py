@@ -4,7 +4,7 @@ organisation, with text and HTML parts, once per change."""
 import pytest
 from django.core import mail
 
-from marketplace.pledges import emails
+from marketplace.pledges import mail as pledge_mail
 from sponsors import invitations
 from sponsors.services import clear_organisation
 from tests.sponsors.builders import make_organisation, make_user
@@ -36,7 +36,7 @@ def test_a_pledge_email_is_logged_against_the_pledge_and_its_organisation(pledge
 
 def test_the_same_pledge_change_is_emailed_once(pledge, on_commit):
     with on_commit():
-        emails.notify(pledge, "held")  # a rerun for the same change
+        pledge_mail.notify(pledge, "held")  # a rerun for the same change
     assert MailLog.objects.count() == 1 and len(mail.outbox) == 1
 
 

@@ -11,6 +11,8 @@ from celery import signals
 from celery.fixups.django import DjangoWorkerFixup
 from django.db import connection
 
+from marketplace.core import pdf
+
 # The module (the package's `app` attribute is the Celery app itself).
 worker_app = importlib.import_module("worker.app")
 
@@ -59,8 +61,8 @@ def test_a_connection_is_kept_until_it_is_too_old():
 def test_pool_processes_load_the_pdf_fonts_when_they_start(monkeypatch):
     calls = []
     monkeypatch.setattr("marketplace.core.pdf.warm_up", lambda: calls.append(1))
-    assert connected(signals.worker_process_init, worker_app._warm_up_pdf_fonts)
-    worker_app._warm_up_pdf_fonts()
+    assert connected(signals.worker_process_init, pdf.warm_up_pool_process)
+    pdf.warm_up_pool_process()
     assert calls == [1]
 
 

@@ -1,12 +1,4 @@
-"""Celery tasks, one module per area. Importing this package registers them all."""
+"""The infrastructure's own tasks: send a logged email (`mail`), flush the outbox and purge the
+mail log (`maintenance`). The apps' tasks live beside their services, in each app's `tasks.py`."""
 
-from worker.tasks import (  # noqa: F401
-    agreements,
-    documents,
-    fulfilment,
-    mail,
-    maintenance,
-    pledges,
-    reminders,
-    sponsors,
-)
+from worker.tasks import mail, maintenance  # noqa: F401 - found by autodiscovery as a package

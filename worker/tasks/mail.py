@@ -1,4 +1,4 @@
-"""The mail queue: send one logged email (see `worker/mail.py`)."""
+"""The mail queue: send one logged email (see `worker/mail.py`, which enqueues it)."""
 
 from celery import shared_task
 
@@ -6,7 +6,7 @@ from worker import mail
 from worker.base import BaseTask
 
 
-@shared_task(bind=True, base=BaseTask, name="worker.tasks.mail.send_logged_mail")
+@shared_task(bind=True, base=BaseTask, queue_name="mail")
 def send_logged_mail(self, mail_log_id: int) -> bool:
     """Send MailLog `mail_log_id` once; transient errors retry with backoff, and the last
     attempt's error marks the row failed. Running it again after success sends nothing."""

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from sponsors.recipients import team
+
 SPONSOR_MESSAGES = {
     "held": (
         _("Pledge %(reference)s received"),
@@ -73,7 +75,7 @@ def notify(pledge, kind: str, reason: str = ""):
         link = settings.SITE_URL + reverse("pledges_admin:inspect", args=[pledge.pk])
     else:
         subject, intro = SPONSOR_MESSAGES[kind]
-        recipients = sponsor_recipients(pledge)
+        recipients = team(pledge.organisation_id)
         link = settings.SITE_URL + reverse("pledges:detail", args=[pledge.public_id])
     recipients = [address for address in recipients if address]
     if not recipients:
@@ -94,13 +96,3 @@ def notify(pledge, kind: str, reason: str = ""):
         pledge=pledge,
         key=f"pledge:{pledge.pk}:{kind}:{change}" if change else None,
     )
-
-
-def sponsor_recipients(pledge) -> list[str]:
-    """Everyone in the pledging organisation's team."""
-    from sponsors.models import Membership
-
-    emails = Membership.objects.filter(organisation_id=pledge.organisation_id).values_list(
-        "user__email", flat=True
-    )
-    return sorted({email for email in emails if email})
