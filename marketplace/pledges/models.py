@@ -2,7 +2,8 @@
 
 A pledge copies the package's price, currency, title, category and benefits (a later edit of the
 package never changes it), records the version of the event's terms it accepted, and keeps an
-audit log of every state move (`PledgeEvent`). Rules live in `services.py`, moves in `states.py`.
+audit log of every state move (`PledgeChange`). Rules live in `services.py`, the allowed moves in
+`states.py`, the moves themselves in `moves.py`.
 """
 
 import secrets
@@ -69,6 +70,12 @@ class EventTerms(models.Model):
         }
 
 
+class PledgeQuerySet(models.QuerySet):
+    def of_member(self, user):
+        """Pledges of every organisation `user` belongs to (what a member may read)."""
+        return self.filter(organisation__memberships__user=user)
+
+
 class Pledge(models.Model):
     """A sponsor's pledge of `quantity` units of a package, holding them until `expires_at`."""
 
@@ -117,6 +124,8 @@ class Pledge(models.Model):
     expires_at = models.DateTimeField(_("hold expires at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = PledgeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("pledge")
@@ -169,7 +178,7 @@ class Pledge(models.Model):
         }.get(self.status, _("Nothing to do: this pledge is closed."))
 
 
-class PledgeEvent(StateChange):
+class PledgeChange(StateChange):
     """One entry of a pledge's audit log: who moved it, when, from which state to which, why."""
 
     pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="history")

@@ -11,7 +11,7 @@ from django.db import connection
 from django.utils import timezone
 
 from marketplace.fulfilment import services
-from marketplace.pledges.transitions import extend_hold, transition
+from marketplace.pledges.moves import extend_hold, transition
 from sponsors.models import Contact, ContactRole
 from tests.fulfilment.images import png
 from tests.pledges.factories import pledge_for
