@@ -14,6 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from events.choices import BenefitKind
 from marketplace.core.audit import StateChange
 from marketplace.pledges.states import EXPIRING_STATES, PledgeState
 
@@ -155,8 +156,6 @@ class Pledge(models.Model):
     @property
     def benefit_rows(self) -> list[dict]:
         """The snapshot of benefits, each with the label of its kind for display."""
-        from events.choices import BenefitKind
-
         rows = []
         for benefit in self.benefits or []:
             try:
