@@ -93,7 +93,6 @@ class PledgeRequestSerializer(serializers.Serializer):
 # The pledge as the pledge app knows it; the API adds its money above (see the module). No
 # docstring: it would become the schema's description of the `Pledge` component.
 class PledgeSerializer(serializers.ModelSerializer):
-
     amount = serializers.DecimalField(
         source="total", max_digits=14, decimal_places=2, coerce_to_string=True
     )
