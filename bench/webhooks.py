@@ -17,7 +17,7 @@ posts, from client processes:
   * a replay storm: 1,000 concurrent copies of one new event — exactly one receipt must result.
 
 A processed event includes what follows a payment after commit in the same request: the outbox
-rows for the receipt's PDF and for the `pledge_paid` receivers (agreement, benefit tasks) and
+rows for the receipt's PDF and for the "pledge paid" steps (agreement, benefit tasks) and
 their publication to Redis. No worker runs; the queued tasks are purged at the end.
 
 It prints events/s and p50/p95/p99 latency for both, their ratio, and the storm's answers, and

@@ -1,19 +1,26 @@
-"""The one place that counts held + sold slots against a package's capacity.
+"""What the catalogue shows of a package's slots: available, sold out or closed.
 
 Readers (pages, API) call `availability_for`, which needs one query whatever the number of
-packages. Writers that reduce availability (pledges) must lock the package row and re-check with
-`taken_quantities` inside the same transaction; see `marketplace/pledges/services.py`.
+packages. The slots taken are counted by the pledge app (`marketplace/pledges/availability.py`),
+which fills in the counter with `set_counter` in its `AppConfig.ready`: events is below pledges
+and only reads the count. Writers that reduce availability (pledges) lock the package row and
+re-check inside the same transaction, in the pledge app.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from marketplace.pledges.models import Pledge
-from marketplace.pledges.states import SLOT_HOLDING_STATES
+# The declared hook: package ids -> {package id: units held or sold}. Filled by the pledge app.
+_counter: Callable[[Iterable[int]], dict[int, int]] | None = None
+
+
+def set_counter(counter: Callable[[Iterable[int]], dict[int, int]]) -> None:
+    """Register the function that counts the slots taken per package (the pledge app's)."""
+    global _counter
+    _counter = counter
 
 
 class Status:
@@ -65,16 +72,10 @@ class Availability:
 
 
 def taken_quantities(package_ids: Iterable[int]) -> dict[int, int]:
-    """Units held or sold per package id, counted from the pledges that hold slots."""
-    ids = list(package_ids)
-    if not ids:
-        return {}
-    rows = (
-        Pledge.objects.filter(package_id__in=ids, status__in=SLOT_HOLDING_STATES)
-        .values("package_id")
-        .annotate(taken=Sum("quantity"))
-    )
-    return {row["package_id"]: row["taken"] for row in rows}
+    """Units held or sold per package id, as the pledge app counts them."""
+    if _counter is None:
+        raise RuntimeError("No slot counter registered: is marketplace.pledges installed?")
+    return _counter(package_ids)
 
 
 def availability_for(packages) -> dict[int, Availability]:

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("events.urls_api")),
     path("", include("register.urls_api")),
     path("", include("marketplace.pledges.urls_api")),
+    path("", include("marketplace.finance.urls_api")),
     path("", include("marketplace.payments.urls_api")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view loads its start-up script from ?script, so the page needs no inline script

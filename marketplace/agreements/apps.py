@@ -7,3 +7,7 @@ class AgreementsConfig(AppConfig):
     label = "agreements"
     verbose_name = _("Sponsorship agreements")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # Registers this app's steps on the pledge and payment hooks (the models must be loaded).
+        from marketplace.agreements import pledge_steps  # noqa: F401

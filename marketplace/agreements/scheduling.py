@@ -1,18 +1,17 @@
-"""When a pledge's agreement is issued: the one hook settlement and approval call.
+"""When a pledge's agreement is issued: the step that follows "pledge paid" and "pledge
+approved" (registered on the pledge's hooks in `pledge_steps.py`).
 
 `schedule_agreement` runs INSIDE the transaction that marks the pledge paid (or approves it) and
 records the issuing task in the transactional outbox there: if that transaction commits, the task
 is published (now, or by the outbox flush once the broker is back); if it rolls back, nothing was
 queued. A crash between commit and an after-commit signal can therefore not lose an agreement.
-
-Kept free of heavy imports: `marketplace/payments/settlement.py` and
-`marketplace/pledges/transitions.py` import it.
 """
 
 from django.db import connection
 
 from marketplace.agreements import tasks
 from marketplace.agreements.models import AgreementPolicy, IssueOn
+from marketplace.pledges.models import PaymentMethod
 from worker import outbox
 
 PAYMENT, APPROVAL = "payment", "approval"
@@ -32,8 +31,6 @@ def schedule_agreement(pledge, trigger: str = PAYMENT) -> bool:
       bank transfer (invoiced); card pledges get theirs when paid.
 
     Must run inside the transaction that made the move."""
-    from marketplace.pledges.models import PaymentMethod
-
     if not connection.in_atomic_block:
         raise RuntimeError("schedule_agreement must run in the transaction that moves the pledge")
     if trigger == APPROVAL:

@@ -7,3 +7,7 @@ class FinanceConfig(AppConfig):
     label = "finance"
     verbose_name = _("Finance")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # Registers this app's steps on the pledge and payment hooks (the models must be loaded).
+        from marketplace.finance import pledge_steps  # noqa: F401

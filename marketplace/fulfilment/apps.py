@@ -7,3 +7,7 @@ class FulfilmentConfig(AppConfig):
     label = "fulfilment"
     verbose_name = _("Benefit fulfilment")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # Registers this app's steps on the pledge and payment hooks (the models must be loaded).
+        from marketplace.fulfilment import pledge_steps  # noqa: F401

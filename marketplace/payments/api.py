@@ -4,7 +4,7 @@ Members of the pledging organisation only (404 for anyone else, as for a referen
 not exist), whose role may pay (403 with a `detail` naming the role otherwise); 409 with a
 `detail` when the pledge does not await that kind of payment; 502 when Stripe refuses
 (nothing changed). The pledge's money (`amount_paid`, `receipts`) is part of
-the pledge itself: `GET /api/v1/pledges/<reference>/`.
+the pledge itself: `GET /api/v1/pledges/<reference>/` (`marketplace/finance/pledge_api.py`).
 """
 
 from django.conf import settings
@@ -17,9 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from marketplace.core.idempotency import idempotent
-from marketplace.finance.models import Receipt
 from marketplace.payments import bank, checkout
-from marketplace.payments.balance import balance_of
 from marketplace.payments.errors import PaymentError
 from marketplace.pledges.models import Pledge
 from sponsors.api_access import require_for_api
@@ -40,30 +38,10 @@ class InvoiceSerializer(serializers.Serializer):
     pdf_url = serializers.URLField()
 
 
-class ReceiptSerializer(serializers.ModelSerializer):
-    amount = serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=True)
-
-    class Meta:
-        model = Receipt
-        fields = ["number", "amount", "currency", "issued_at"]
-
-
-def amount_paid(pledge) -> str:
-    """What the pledge has received, net of refunds, as a decimal string."""
-    return f"{balance_of(pledge).net:.2f}"
-
-
-def receipts(pledge) -> list[dict]:
-    rows = Receipt.objects.filter(pledge=pledge).order_by("year", "sequence")
-    return ReceiptSerializer(rows, many=True).data
-
-
 def _pledge(request, reference) -> Pledge:
     """The pledge, found among the user's organisations' (404), that the user may pay (403)."""
     pledge = get_object_or_404(
-        Pledge.objects.filter(organisation__memberships__user=request.user).select_related(
-            "event", "organisation"
-        ),
+        Pledge.objects.of_member(request.user).select_related("event", "organisation"),
         reference=reference,
     )
     require_for_api(request.user, pledge.organisation, Action.PAY)

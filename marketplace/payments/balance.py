@@ -9,11 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from marketplace.payments.models import Payment, Refund, RefundStatus
-from marketplace.payments.states import RECEIVED_STATES
+from marketplace.payments.states import RECEIVED_STATES, PaymentStatus
 from marketplace.pledges.models import WaitlistEntry, WaitlistStatus
-from marketplace.pledges.states import PledgeState
+from marketplace.pledges.states import PAYABLE_STATES, PledgeState
 
-PAYABLE_STATES = (PledgeState.HELD, PledgeState.AWAITING_PAYMENT)
 ZERO = Decimal("0.00")
 
 
@@ -53,6 +52,15 @@ def balance_of(pledge) -> Balance:
         currency=pledge.currency,
         received=received or ZERO,
         refunded=refunded or ZERO,
+    )
+
+
+def unreceipted_payments(pledge) -> list[Payment]:
+    """The pledge's payments received but not receipted yet, oldest first."""
+    return list(
+        Payment.objects.filter(
+            pledge=pledge, status=PaymentStatus.SUCCEEDED, receipt__isnull=True
+        ).order_by("succeeded_at", "pk")
     )
 
 

@@ -25,8 +25,8 @@ from marketplace.payments.refunds import clean_amount
 from marketplace.payments.settlement import settle
 from marketplace.payments.states import PaymentStatus
 from marketplace.pledges.models import PaymentMethod, Pledge
+from marketplace.pledges.moves import lock_pledge, mark_awaiting_payment
 from marketplace.pledges.states import PledgeState
-from marketplace.pledges.transitions import apply_move, lock_pledge
 
 
 def request_invoice(pledge: Pledge, *, user) -> Invoice:
@@ -43,9 +43,8 @@ def request_invoice(pledge: Pledge, *, user) -> Invoice:
             raise PaymentError(problem, conflict=True)
         invoice = issue_invoice(locked, amount=balance_of(locked).due, actor=user)
         if locked.status == PledgeState.HELD:
-            apply_move(
+            mark_awaiting_payment(
                 locked,
-                PledgeState.AWAITING_PAYMENT,
                 actor=user,
                 reason=_("Invoice %(number)s issued.") % {"number": invoice.number},
             )
@@ -112,5 +111,5 @@ def record_transfer(
         )
         log_payment(payment, "", PaymentStatus.CREATED, actor, _("Bank transfer recorded."))
         move_payment(payment, PaymentStatus.SUCCEEDED, actor=actor, reason=_("Received."))
-        outcome = settle(locked.pk, actor=actor, payment=payment)
+        outcome = settle(locked, actor=actor, payment=payment)
     return payment, outcome

@@ -25,8 +25,8 @@ from marketplace.payments.models import Payment
 from marketplace.payments.moves import lock_payment, log_payment, move_payment
 from marketplace.payments.states import PaymentStatus
 from marketplace.pledges.models import PaymentMethod, Pledge
+from marketplace.pledges.moves import lock_pledge, mark_awaiting_payment
 from marketplace.pledges.states import PledgeState
-from marketplace.pledges.transitions import apply_move, lock_pledge
 
 # Stripe accepts expires_at from 30 minutes to 24 hours after creation; a minute of margin
 # covers the time the request takes.
@@ -129,9 +129,7 @@ def start_card_payment(pledge: Pledge, *, user) -> Payment:
             session_expires_at=session.expires_at,
         )
         if locked.status == PledgeState.HELD:
-            apply_move(
-                locked, PledgeState.AWAITING_PAYMENT, actor=user, reason=_("Card payment started.")
-            )
+            mark_awaiting_payment(locked, actor=user, reason=_("Card payment started."))
     return payment
 
 

@@ -14,6 +14,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.core.audit import StateChange
 from marketplace.payments.states import PaymentStatus
 from marketplace.pledges.models import PaymentMethod
 
@@ -111,22 +112,16 @@ class Payment(models.Model):
         return self.flags.filter(resolved_at__isnull=True)
 
 
-class PaymentEvent(models.Model):
-    """A payment's audit log: who, when, from which state to which, why."""
+class PaymentChange(StateChange):
+    """One entry of a payment's audit log: who moved it, when, from which state to which, why."""
 
     wagtail_reference_index_ignore = True  # no admin "usage" needed; saves queries
 
     payment = models.ForeignKey(Payment, on_delete=models.CASCADE, related_name="history")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    at = models.DateTimeField(default=timezone.now)
-    from_state = models.CharField(max_length=10, blank=True)
-    to_state = models.CharField(max_length=10)
-    reason = models.TextField(blank=True)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(StateChange.Meta):
+        verbose_name = _("payment history entry")
+        verbose_name_plural = _("payment history")
 
     def __str__(self):
         return f"{self.payment}: {self.from_state or '∅'} → {self.to_state}"

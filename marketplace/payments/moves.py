@@ -1,34 +1,27 @@
-"""Writing payment moves (with their audit entries) and raising flags for finance."""
+"""Payment moves (through the payment state machine, with their audit entries), the payment
+lock, and the flags that ask finance for a decision."""
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from marketplace.payments.models import Flag, Payment, PaymentEvent
-from marketplace.payments.states import PaymentStatus, check_move
+from marketplace.payments.models import Flag, Payment
+from marketplace.payments.states import PAYMENT_MACHINE, PaymentStatus
 
 
 def log_payment(payment: Payment, from_state: str, to_state: str, actor=None, reason="") -> None:
-    PaymentEvent.objects.create(
-        payment=payment,
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        from_state=from_state,
-        to_state=to_state,
-        reason=str(reason),
-    )
+    """An audit entry outside the table's moves (the payment's creation, from nothing)."""
+    PAYMENT_MACHINE.log(payment, from_state, to_state, actor=actor, reason=reason)
 
 
 def move_payment(payment: Payment, to_state: str, *, actor=None, reason="", **fields) -> None:
     """Move a payment the caller has locked to `to_state` (checked against the payment state
     machine), set `fields` beside it, and log who, when, from, to and why."""
-    from_state = payment.status
-    check_move(from_state, to_state)
-    payment.status = to_state
+    PAYMENT_MACHINE.check(payment.status, to_state)  # before touching any field
     if to_state == PaymentStatus.SUCCEEDED and payment.succeeded_at is None:
         fields.setdefault("succeeded_at", timezone.now())
     for name, value in fields.items():
         setattr(payment, name, value)
-    payment.save(update_fields=["status", "updated_at", *fields])
-    log_payment(payment, from_state, to_state, actor, reason)
+    PAYMENT_MACHINE.move(payment, to_state, actor=actor, reason=reason, also_save=tuple(fields))
 
 
 def lock_payment(payment_id: int) -> Payment:

@@ -3,9 +3,9 @@
 A card payment is refunded through Stripe's Refund API with an idempotency key; a bank
 transfer is refunded by hand and recorded here. The refund row is written (pending) and
 committed BEFORE Stripe is asked, so the `charge.refunded` webhook Stripe then sends finds it
-and does not count the refund twice. Completing a refund issues a credit note against the
-payment's receipt and moves the pledge to partially_refunded or refunded (which frees its
-slots).
+and does not count the refund twice. Completing a refund runs what follows it
+(`hooks.REFUND_COMPLETED`: finance's credit note against the payment's receipt) and moves the
+pledge to partially_refunded or refunded (which frees its slots) through the pledge's moves.
 """
 
 import uuid
@@ -15,16 +15,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from marketplace.finance.credit_notes import issue_credit_note
 from marketplace.payments import stripe_gateway
 from marketplace.payments.balance import balance_of
 from marketplace.payments.errors import PaymentError
+from marketplace.payments.hooks import REFUND_COMPLETED
 from marketplace.payments.models import FlagKind, Payment, Refund, RefundSource, RefundStatus
 from marketplace.payments.moves import lock_payment, move_payment, raise_flag
 from marketplace.payments.states import PaymentStatus
-from marketplace.pledges.models import PaymentMethod
+from marketplace.pledges.models import PaymentMethod, Pledge
+from marketplace.pledges.moves import lock_pledge, mark_partially_refunded, mark_refunded
 from marketplace.pledges.states import PledgeState
-from marketplace.pledges.transitions import apply_move, lock_pledge
 
 CENT = Decimal("0.01")
 
@@ -97,35 +97,27 @@ def refund_payment(payment: Payment, *, amount, reason: str, actor) -> Refund:
 
 def complete_refund(refund: Refund, *, actor=None) -> None:
     """Mark a refund done (pledge and payment locked by the caller): the payment becomes
-    refunded when nothing is left of it, a credit note corrects its receipt, and the pledge
-    follows what it has kept."""
+    refunded when nothing is left of it, the steps after a refund run (a credit note corrects
+    its receipt), and the pledge follows what it has kept."""
     refund.status = RefundStatus.SUCCEEDED
     refund.completed_at = timezone.now()
     refund.save(update_fields=["status", "completed_at"])
     payment = Payment.objects.get(pk=refund.payment_id)
     if payment.refundable_amount <= 0:
         move_payment(payment, PaymentStatus.REFUNDED, actor=actor, reason=refund.reason)
-    if payment.receipt_id:
-        issue_credit_note(refund, payment.receipt, actor=actor)
+    REFUND_COMPLETED.run(refund, payment=payment, actor=actor)
     _follow_pledge(payment.pledge_id, actor, refund.reason)
 
 
 def _follow_pledge(pledge_id: int, actor, reason: str) -> None:
-    from marketplace.pledges.models import Pledge
-
-    pledge = Pledge.objects.get(pk=pledge_id)
+    pledge = Pledge.objects.get(pk=pledge_id)  # locked by the caller
     if pledge.status not in (PledgeState.PAID, PledgeState.PARTIALLY_REFUNDED):
         return  # e.g. a refund of a late payment that never took the slots
     net = balance_of(pledge).net
     if net <= 0:
-        apply_move(pledge, PledgeState.REFUNDED, actor=actor, reason=reason or _("Refunded."))
+        mark_refunded(pledge, actor=actor, reason=reason or _("Refunded."))
     elif net < pledge.total and pledge.status == PledgeState.PAID:
-        apply_move(
-            pledge,
-            PledgeState.PARTIALLY_REFUNDED,
-            actor=actor,
-            reason=reason or _("Partly refunded."),
-        )
+        mark_partially_refunded(pledge, actor=actor, reason=reason or _("Partly refunded."))
 
 
 def record_outside_refund(payment: Payment, amount: Decimal, *, event_id: str) -> str:

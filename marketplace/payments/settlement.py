@@ -1,17 +1,19 @@
 """Settlement: the one place money received is counted against a pledge.
 
 Both the card webhook and a bank transfer recorded by finance end here, inside the transaction
-that recorded the payment. `settle` locks the pledge, sums what it received, and
+that recorded the payment, with the pledge locked by the caller (`pledges.moves.lock_pledge`,
+taken once per transaction). `settle` sums what the pledge received, and
 
 * pays a pledge that is held or awaiting payment once the full total is in (partial payments
-  leave it waiting, with the balance shown), issuing the receipt in the same transaction;
+  leave it waiting, with the balance shown): `pledges.moves.mark_paid` runs what follows a
+  payment — the receipt, the benefit tasks, the agreement (`marketplace/pledges/hooks.py`,
+  `PLEDGE_PAID`) — in the same transaction;
 * lets a payment that arrives after the hold expired take the slots again — through the
-  pledges' own package lock and slot check — if they are still free; otherwise the payment is
-  flagged for a refund decision and nothing is oversold;
+  pledges' own `retake_slots` (package lock and slot check) — if they are still free; otherwise
+  the payment is flagged for a refund decision and nothing is oversold;
 * flags money received for a pledge that no longer takes it (cancelled, rejected, awaiting
-  approval) or beyond its total, and receipts money received for a pledge already paid.
-
-After commit, the receipt's PDF is rendered and emailed, and `signals.pledge_paid` is sent.
+  approval) or beyond its total, and receipts money received for a pledge already paid
+  (`payments/hooks.py`, `PAYMENT_BEYOND_PAID`).
 """
 
 import logging
@@ -19,19 +21,14 @@ import logging
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from marketplace.agreements.scheduling import PAYMENT, schedule_agreement
-from marketplace.finance.receipts import issue_receipt
-from marketplace.fulfilment.services import enqueue_task_creation
 from marketplace.payments.balance import balance_of
+from marketplace.payments.hooks import PAYMENT_BEYOND_PAID
 from marketplace.payments.models import FlagKind, Payment
 from marketplace.payments.moves import raise_flag
-from marketplace.payments.signals import announce_paid_after_commit
-from marketplace.payments.states import PaymentStatus
 from marketplace.pledges.errors import PledgeError
 from marketplace.pledges.models import Pledge
-from marketplace.pledges.services import check_slots, lock_package
+from marketplace.pledges.moves import mark_awaiting_payment, mark_paid, retake_slots
 from marketplace.pledges.states import PledgeState
-from marketplace.pledges.transitions import apply_move, lock_pledge
 
 log = logging.getLogger(__name__)
 
@@ -43,13 +40,13 @@ class Outcome:
     RECEIPTED = "receipted"
 
 
-def settle(pledge_id: int, *, actor=None, payment: Payment | None = None) -> str:
+def settle(pledge: Pledge, *, actor=None, payment: Payment | None = None) -> str:
     """Count the pledge's succeeded payments and act on the total (see the module's doc).
-    Runs in the caller's transaction (or its own); returns an `Outcome`. Guarantees: a pledge
-    is marked paid at most once, a receipt is issued only with the move that needs it, and a
-    late payment never takes slots another pledge holds."""
+    `pledge` is locked by the caller (`lock_pledge`) in the transaction that recorded the
+    money; returns an `Outcome`. Guarantees: a pledge is marked paid at most once, a receipt is
+    issued only with the move that needs it, and a late payment never takes slots another
+    pledge holds."""
     with transaction.atomic():
-        pledge = lock_pledge(Pledge(pk=pledge_id))
         balance = balance_of(pledge)
         status = pledge.status
         money = f"{pledge.currency} {balance.net:,.2f}"
@@ -58,24 +55,21 @@ def settle(pledge_id: int, *, actor=None, payment: Payment | None = None) -> str
             if balance.due > 0:
                 return Outcome.PARTIAL
             if status == PledgeState.HELD:
-                apply_move(
-                    pledge, PledgeState.AWAITING_PAYMENT, actor=actor, reason=_("Payment received.")
-                )
-            apply_move(
+                mark_awaiting_payment(pledge, actor=actor, reason=_("Payment received."))
+            mark_paid(
                 pledge,
-                PledgeState.PAID,
                 actor=actor,
                 reason=_("Paid in full (%(money)s received).") % {"money": money},
+                payment=payment,
             )
-            _after_payment(pledge, balance, actor, payment)
+            _flag_overpayment(pledge, balance, payment)
             return Outcome.PAID
 
         if status == PledgeState.EXPIRED:
             if balance.due > 0:
                 return _flag(FlagKind.NOT_PAYABLE, pledge, payment, _late_message(pledge))
             try:
-                locked = lock_package(pledge.package_id)
-                check_slots(locked, pledge.package_id, pledge.organisation_id, pledge.quantity)
+                retake_slots(pledge)
             except PledgeError as error:
                 return _flag(
                     FlagKind.LATE_NO_SLOTS,
@@ -87,20 +81,18 @@ def settle(pledge_id: int, *, actor=None, payment: Payment | None = None) -> str
                     )
                     % {"reference": pledge.reference, "why": error.message},
                 )
-            apply_move(
+            mark_paid(
                 pledge,
-                PledgeState.PAID,
                 actor=actor,
                 reason=_("Paid after the hold expired (%(money)s); the slots were still free.")
                 % {"money": money},
+                payment=payment,
             )
-            _after_payment(pledge, balance, actor, payment)
+            _flag_overpayment(pledge, balance, payment)
             return Outcome.PAID
 
         if status in (PledgeState.PAID, PledgeState.PARTIALLY_REFUNDED):
-            unreceipted = _unreceipted(pledge)
-            if unreceipted:
-                issue_receipt(pledge, unreceipted, actor=actor)
+            PAYMENT_BEYOND_PAID.run(pledge, actor=actor)
             _flag(
                 FlagKind.OVERPAYMENT,
                 pledge,
@@ -113,10 +105,7 @@ def settle(pledge_id: int, *, actor=None, payment: Payment | None = None) -> str
         return _flag(FlagKind.NOT_PAYABLE, pledge, payment, _late_message(pledge))
 
 
-def _after_payment(pledge, balance, actor, payment) -> None:
-    issue_receipt(pledge, _unreceipted(pledge), actor=actor)
-    enqueue_task_creation(pledge.pk)  # benefit tasks, via the outbox in this transaction
-    schedule_agreement(pledge, PAYMENT)  # the agreement, via the outbox in this transaction
+def _flag_overpayment(pledge, balance, payment) -> None:
     if balance.over > 0:
         _flag(
             FlagKind.OVERPAYMENT,
@@ -125,15 +114,6 @@ def _after_payment(pledge, balance, actor, payment) -> None:
             _("Pledge %(reference)s received %(over)s more than its total: refund the balance?")
             % {"reference": pledge.reference, "over": f"{pledge.currency} {balance.over}"},
         )
-    announce_paid_after_commit(pledge.pk)
-
-
-def _unreceipted(pledge) -> list[Payment]:
-    return list(
-        Payment.objects.filter(
-            pledge=pledge, status=PaymentStatus.SUCCEEDED, receipt__isnull=True
-        ).order_by("succeeded_at", "pk")
-    )
 
 
 def _late_message(pledge) -> str:

@@ -7,10 +7,14 @@
        └──► succeeded                            (a bank transfer is recorded as received)
 
 A partly refunded payment stays succeeded; it becomes refunded when nothing is left of it.
+`PAYMENT_MACHINE` binds the table to the payment's status and its audit log (`PaymentChange`);
+`moves.py` applies it.
 """
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from marketplace.core.states import InvalidMove, StateMachine
 
 
 class PaymentStatus(models.TextChoices):
@@ -36,12 +40,20 @@ ALLOWED_MOVES: dict[str, frozenset[str]] = {
 RECEIVED_STATES = (P.SUCCEEDED, P.REFUNDED)
 
 
-class InvalidPaymentMove(Exception):
+class InvalidPaymentMove(InvalidMove):
     def __init__(self, from_state: str, to_state: str):
-        self.from_state, self.to_state = from_state, to_state
-        super().__init__(f"A payment cannot go from {from_state} to {to_state}.")
+        super().__init__(from_state, to_state)
+        self.args = (f"A payment cannot go from {from_state} to {to_state}.",)
+
+
+PAYMENT_MACHINE = StateMachine(
+    moves=ALLOWED_MOVES,
+    log_model="payments.PaymentChange",
+    subject="payment",
+    touch=("updated_at",),
+    error=InvalidPaymentMove,
+)
 
 
 def check_move(from_state: str, to_state: str) -> None:
-    if to_state not in ALLOWED_MOVES.get(from_state, frozenset()):
-        raise InvalidPaymentMove(from_state, to_state)
+    PAYMENT_MACHINE.check(from_state, to_state)

@@ -23,9 +23,7 @@ from sponsors.portal import refusal_unless
 
 def _own_pledge(request, public_id) -> Pledge:
     return get_object_or_404(
-        Pledge.objects.filter(organisation__memberships__user=request.user).select_related(
-            "event", "organisation"
-        ),
+        Pledge.objects.of_member(request.user).select_related("event", "organisation"),
         public_id=public_id,
     )
 

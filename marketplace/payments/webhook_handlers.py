@@ -13,10 +13,11 @@ from marketplace.payments import stripe_gateway
 from marketplace.payments.balance import balance_of
 from marketplace.payments.models import FlagKind, Payment
 from marketplace.payments.moves import lock_payment, move_payment, raise_flag
+from marketplace.payments.refunds import record_outside_refund
 from marketplace.payments.settlement import settle
 from marketplace.payments.states import PaymentStatus
 from marketplace.pledges.models import PaymentMethod, Pledge
-from marketplace.pledges.transitions import lock_pledge
+from marketplace.pledges.moves import lock_pledge
 
 
 def dispatch(event: dict) -> str:
@@ -36,12 +37,14 @@ def _reference(session: dict) -> str:
     )
 
 
-def _find_payment(session: dict, event_id: str) -> Payment | None:
+def _find_payment(session: dict, event_id: str) -> tuple[Payment | None, Pledge | None]:
     """Our payment for the session; a session we have no record of but whose reference names
-    a pledge gets a record now (so its money is never lost). None for an unknown reference."""
+    a pledge gets a record now (so its money is never lost), and the pledge, locked to number
+    it, comes with it (else None: the caller locks it). (None, None) for an unknown
+    reference."""
     payment = Payment.objects.filter(stripe_session_id=session.get("id")).first()
     if payment is not None:
-        return payment
+        return payment, None
     reference = _reference(session)
     pledge = Pledge.objects.filter(reference=reference).first() if reference else None
     if pledge is None:
@@ -52,7 +55,7 @@ def _find_payment(session: dict, event_id: str) -> Payment | None:
             % {"session": session.get("id"), "reference": reference},
             event_id=event_id,
         )
-        return None
+        return None, None
     pledge = lock_pledge(pledge)
     due = balance_of(pledge).due
     payment = Payment.objects.create(
@@ -64,7 +67,7 @@ def _find_payment(session: dict, event_id: str) -> Payment | None:
         stripe_session_id=session.get("id"),
     )
     move_payment(payment, PaymentStatus.PENDING, reason=_("Session known from Stripe's event."))
-    return payment
+    return payment, pledge
 
 
 def _mismatches(session: dict, payment: Payment) -> list[tuple[str, str]]:
@@ -122,10 +125,10 @@ def _mismatches(session: dict, payment: Payment) -> list[tuple[str, str]]:
 def session_completed(session: dict, event_id: str, *, paid: bool | None = None) -> str:
     if session.get("mode") not in (None, "payment"):
         return "ignored: not a payment session"
-    payment = _find_payment(session, event_id)
+    payment, pledge = _find_payment(session, event_id)
     if payment is None:
         return "flagged: unknown reference"
-    lock_pledge(payment.pledge)
+    pledge = pledge or lock_pledge(payment.pledge)  # once per transaction
     payment = lock_payment(payment.pk)
     if payment.status in (PaymentStatus.SUCCEEDED, PaymentStatus.REFUNDED):
         return "ignored: already recorded"
@@ -149,7 +152,7 @@ def session_completed(session: dict, event_id: str, *, paid: bool | None = None)
         reason=_("Stripe confirmed the payment (session %(session)s).")
         % {"session": session.get("id")},
     )
-    return "succeeded: " + settle(payment.pledge_id, payment=payment)
+    return "succeeded: " + settle(pledge, payment=payment)
 
 
 def async_payment_succeeded(session: dict, event_id: str) -> str:
@@ -189,8 +192,6 @@ def _payment_for_charge(charge_like: dict) -> Payment | None:
 def charge_refunded(charge: dict, event_id: str) -> str:
     """Record a refund made in Stripe outside the admin; one made from the admin is already
     counted (its refund is written before Stripe is asked), so it is not counted twice."""
-    from marketplace.payments.refunds import record_outside_refund
-
     payment = _payment_for_charge(charge)
     if payment is None:
         return "ignored: unknown payment"

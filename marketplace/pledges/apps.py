@@ -6,3 +6,10 @@ class PledgesConfig(AppConfig):
     name = "marketplace.pledges"
     label = "pledges"
     verbose_name = _("Pledges")
+
+    def ready(self):
+        # Inside ready(): the counter queries Pledge, which needs the app registry loaded.
+        from events.availability import set_counter
+        from marketplace.pledges.availability import taken_quantities
+
+        set_counter(taken_quantities)

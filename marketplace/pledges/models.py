@@ -2,7 +2,8 @@
 
 A pledge copies the package's price, currency, title, category and benefits (a later edit of the
 package never changes it), records the version of the event's terms it accepted, and keeps an
-audit log of every state move (`PledgeEvent`). Rules live in `services.py`, moves in `states.py`.
+audit log of every state move (`PledgeChange`). Rules live in `services.py`, the allowed moves in
+`states.py`, the moves themselves in `moves.py`.
 """
 
 import secrets
@@ -13,6 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from events.choices import BenefitKind
 from marketplace.core.audit import StateChange
 from marketplace.pledges.states import EXPIRING_STATES, PledgeState
 
@@ -69,6 +71,12 @@ class EventTerms(models.Model):
         }
 
 
+class PledgeQuerySet(models.QuerySet):
+    def of_member(self, user):
+        """Pledges of every organisation `user` belongs to (what a member may read)."""
+        return self.filter(organisation__memberships__user=user)
+
+
 class Pledge(models.Model):
     """A sponsor's pledge of `quantity` units of a package, holding them until `expires_at`."""
 
@@ -118,6 +126,8 @@ class Pledge(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    objects = PledgeQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("pledge")
         ordering = ["-created_at", "-pk"]
@@ -146,8 +156,6 @@ class Pledge(models.Model):
     @property
     def benefit_rows(self) -> list[dict]:
         """The snapshot of benefits, each with the label of its kind for display."""
-        from events.choices import BenefitKind
-
         rows = []
         for benefit in self.benefits or []:
             try:
@@ -169,7 +177,7 @@ class Pledge(models.Model):
         }.get(self.status, _("Nothing to do: this pledge is closed."))
 
 
-class PledgeEvent(StateChange):
+class PledgeChange(StateChange):
     """One entry of a pledge's audit log: who moved it, when, from which state to which, why."""
 
     pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="history")

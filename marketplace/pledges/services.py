@@ -2,40 +2,45 @@
 
 Whatever reduces availability (`create_pledge`, the waiting list's offers) is one transaction
 that locks the package row first, re-counts what is taken, then writes, so held + sold never
-exceeds capacity under any concurrency. The moves (approve, reject, cancel, extend, expire) live
-in `transitions.py` (re-exported here) and the waiting list in `waitlist.py`.
+exceeds capacity under any concurrency (the lock and the count live in `availability.py`). The
+moves (approve, reject, cancel, extend, expire) live in `moves.py` (re-exported here) and the
+waiting list in `waitlist.py`.
 """
 
 import time
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from events.availability import taken_quantities
 from events.models import EventPage, SponsorshipPackagePage
 from marketplace.pledges import mail
-from marketplace.pledges.errors import NotEnoughLeft, OnboardingIncomplete, PledgeError
+from marketplace.pledges.availability import (  # noqa: F401 - part of the services' interface
+    Allowance,
+    allowance_of,
+    check_slots,
+    held_by,
+    lock_package,
+)
+from marketplace.pledges.errors import OnboardingIncomplete, PledgeError
 from marketplace.pledges.models import PaymentMethod, Pledge, new_reference
+from marketplace.pledges.moves import (  # noqa: F401 - part of the services' interface
+    apply_move,
+    approve,
+    cancel,
+    expire_overdue,
+    extend_hold,
+    reject,
+    transition,
+)
 from marketplace.pledges.rules import (  # noqa: F401 - part of the services' interface
     current_terms,
     deadline_end,
     hold_expiry,
     pledging_closed,
 )
-from marketplace.pledges.states import SLOT_HOLDING_STATES, PledgeState
+from marketplace.pledges.states import PLEDGE_MACHINE, PledgeState
 from marketplace.pledges.submission import claim_form_token, use_form_token
-from marketplace.pledges.transitions import (  # noqa: F401 - part of the services' interface
-    apply_move,
-    approve,
-    cancel,
-    expire_overdue,
-    extend_hold,
-    log_event,
-    reject,
-    transition,
-)
 from sponsors.membership import onboarding_missing
 
 # Test-only: how long to pause between the availability check and the write when
@@ -110,50 +115,6 @@ def published_package(package_id) -> SponsorshipPackagePage:
     return package
 
 
-def lock_package(package_id: int) -> dict:
-    """Lock the package's own row (not Wagtail's page row) until the transaction ends and return
-    its current capacity and maximum per sponsor. Serialises everyone taking its slots."""
-    rows = SponsorshipPackagePage.objects.filter(pk=package_id)
-    if not settings.PLEDGES_DISABLE_INVENTORY_LOCK:
-        rows = rows.select_for_update(of=("self",))
-    return rows.values("capacity", "max_per_sponsor").get()
-
-
-def held_by(organisation_id: int, package_id: int) -> int:
-    """Units of the package the organisation already holds or bought."""
-    return (
-        Pledge.objects.filter(
-            organisation_id=organisation_id, package_id=package_id, status__in=SLOT_HOLDING_STATES
-        ).aggregate(total=Sum("quantity"))["total"]
-        or 0
-    )
-
-
-def check_slots(locked: dict, package_id: int, organisation_id: int, quantity: int) -> None:
-    """Under the package lock: refuse more than the maximum per sponsor or than what is left."""
-    own = held_by(organisation_id, package_id)
-    if own + quantity > locked["max_per_sponsor"]:
-        raise PledgeError(
-            _(
-                "You can pledge at most %(max)s of this package and your organisation already "
-                "holds %(own)s."
-            )
-            % {"max": locked["max_per_sponsor"], "own": own},
-            field="quantity",
-        )
-    if locked["capacity"] is None:
-        return
-    available = max(locked["capacity"] - taken_quantities([package_id]).get(package_id, 0), 0)
-    if quantity > available:
-        if available == 0:
-            message = _("Sold out: none of this package is left.")
-        else:
-            message = _("Not enough left: only %(available)s of this package remain.") % {
-                "available": available
-            }
-        raise NotEnoughLeft(message, available)
-
-
 def create_pledge(
     *,
     user,
@@ -205,7 +166,7 @@ def create_pledge(
         )
         if claimed is not None:
             use_form_token(claimed, pledge)
-        log_event(pledge, "", PledgeState.HELD, user, _("Pledged."))
+        PLEDGE_MACHINE.log(pledge, "", PledgeState.HELD, actor=user, reason=_("Pledged."))
         if package.requires_approval:
             apply_move(
                 pledge,

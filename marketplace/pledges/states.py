@@ -5,11 +5,15 @@
       └─ held / awaiting_* ──► expired | cancelled | rejected;   expired ──► paid (late payment)
 
 A pledge that needs no approval goes from held straight to awaiting_payment. The payments issue
-fills in the paid and refund moves; this module only says which moves are allowed.
+fills in the paid and refund moves; this module only says which moves are allowed, and
+`PLEDGE_MACHINE` binds the table to the pledge's state field and its audit log
+(`PledgeChange`). The moves themselves, and the pledge lock, live in `moves.py`.
 """
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from marketplace.core.states import InvalidMove, StateMachine
 
 
 class PledgeState(models.TextChoices):
@@ -55,23 +59,33 @@ SLOT_HOLDING_STATES = (
 # States whose hold runs out at `expires_at` (the expiry task moves them to expired).
 EXPIRING_STATES = (S.HELD, S.AWAITING_APPROVAL, S.AWAITING_PAYMENT)
 
+# States in which a pledge takes a payment (read by `marketplace/payments/balance.py`).
+PAYABLE_STATES = (S.HELD, S.AWAITING_PAYMENT)
 
-class InvalidTransition(Exception):
+
+class InvalidTransition(InvalidMove):
     """A pledge was asked to make a move the state machine forbids."""
 
     def __init__(self, from_state: str, to_state: str):
-        self.from_state = from_state
-        self.to_state = to_state
-        super().__init__(
+        super().__init__(from_state, to_state)
+        self.args = (
             _("A pledge cannot go from “%(from)s” to “%(to)s”.")
-            % {"from": _label(from_state), "to": _label(to_state)}
+            % {"from": _label(from_state), "to": _label(to_state)},
         )
+
+
+PLEDGE_MACHINE = StateMachine(
+    moves=ALLOWED_MOVES,
+    log_model="pledges.PledgeChange",
+    subject="pledge",
+    touch=("updated_at",),
+    error=InvalidTransition,
+)
 
 
 def check_move(from_state: str, to_state: str) -> None:
     """Raise `InvalidTransition` unless the state machine allows `from_state` → `to_state`."""
-    if to_state not in ALLOWED_MOVES.get(from_state, frozenset()):
-        raise InvalidTransition(from_state, to_state)
+    PLEDGE_MACHINE.check(from_state, to_state)
 
 
 def _label(state: str) -> str:

@@ -1,11 +1,9 @@
 from django.urls import path
 
-from marketplace.pledges import api
 from sponsors.tokens import api as token_api
 
+# The pledge routes (list, make, read, cancel) are in `marketplace/finance/urls_api.py`: they
+# answer with the pledge's money, which the apps above pledges add.
 urlpatterns = [
     path("auth/token/", token_api.ObtainToken.as_view(), name="api-token"),
-    path("pledges/", api.PledgeList.as_view(), name="api-pledge-list"),
-    path("pledges/<str:reference>/", api.PledgeDetail.as_view(), name="api-pledge-detail"),
-    path("pledges/<str:reference>/cancel/", api.PledgeCancel.as_view(), name="api-pledge-cancel"),
 ]

@@ -9,7 +9,6 @@ taking up an offer need the role or grant `sponsors.membership` says, else the r
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -25,21 +24,17 @@ from marketplace.pledges.models import (
     WaitlistEntry,
     WaitlistStatus,
 )
-from marketplace.pledges.states import SLOT_HOLDING_STATES
 from sponsors.membership import Action, active_organisation, can, onboarding_missing, refusal
 from sponsors.portal import refusal_unless
 
 PLEDGES_PER_PAGE = 20
 
 
-def members_pledges(user):
-    """Pledges of every organisation the user belongs to."""
-    return Pledge.objects.filter(organisation__memberships__user=user)
-
-
 def _own_pledge(request, public_id) -> Pledge:
     return get_object_or_404(
-        members_pledges(request.user).select_related("organisation", "event", "accepted_terms"),
+        Pledge.objects.of_member(request.user).select_related(
+            "organisation", "event", "accepted_terms"
+        ),
         public_id=public_id,
     )
 
@@ -179,15 +174,12 @@ def _pledge_or_wait(request, package_id, *, joining_waitlist):
         return refused
     availability = availability_for([package])[package.pk]
     terms = services.current_terms(event)
-    own = (
-        Pledge.objects.filter(
-            organisation=organisation, package=package, status__in=SLOT_HOLDING_STATES
-        ).aggregate(total=Sum("quantity"))["total"]
-        or 0
+    allowance = services.allowance_of(
+        organisation.pk,
+        package,
+        # The waiting list is for more than is left: only the maximum per sponsor bounds it.
+        available=None if joining_waitlist else availability.available,
     )
-    allowance = max(package.max_per_sponsor - own, 0)
-    if availability.available is not None and not joining_waitlist:
-        allowance = min(allowance, availability.available)
     posted_token = request.POST.get("form_token", "") if not joining_waitlist else ""
     if request.method == "POST" and not joining_waitlist:
         # A second click on "Pledge" (or the page sent again) lands on the pledge it made.
@@ -196,7 +188,7 @@ def _pledge_or_wait(request, package_id, *, joining_waitlist):
             return _already_submitted(request, submission.AlreadySubmitted(used.pledge))
     form = PledgeForm(
         request.POST or None,
-        max_quantity=allowance,
+        max_quantity=allowance.left,
         initial={"terms_version": terms.version if terms else None},
     )
     if request.method == "POST" and form.is_valid():
@@ -243,8 +235,8 @@ def _pledge_or_wait(request, package_id, *, joining_waitlist):
             "availability": availability,
             "terms": terms,
             "form": form,
-            "allowance": allowance,
-            "own": own,
+            "allowance": allowance.left,
+            "own": allowance.own,
             "joining_waitlist": joining_waitlist,
             "closed": services.pledging_closed(event),
             # Kept across a corrected submission (a failed attempt did not use it).

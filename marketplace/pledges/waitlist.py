@@ -12,21 +12,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from events.availability import taken_quantities
 from events.models import SponsorshipPackagePage
 from marketplace.pledges import mail
+from marketplace.pledges.availability import held_by, lock_package, taken_quantities
 from marketplace.pledges.errors import PledgeError
 from marketplace.pledges.models import WaitlistEntry, WaitlistStatus
+from marketplace.pledges.moves import apply_move, cancel, lock_pledge
 from marketplace.pledges.rules import deadline_end, pledging_closed
-from marketplace.pledges.services import (
-    check_can_pledge,
-    held_by,
-    lock_package,
-    validate_request,
-    write_pledge,
-)
-from marketplace.pledges.states import PledgeState
-from marketplace.pledges.transitions import apply_move, cancel, lock_pledge, log_event
+from marketplace.pledges.services import check_can_pledge, validate_request, write_pledge
+from marketplace.pledges.states import PLEDGE_MACHINE, PledgeState
 from sponsors.membership import onboarding_missing
 
 OFFER_HOURS = 48
@@ -130,7 +124,9 @@ def offer_freed_slots(package_id: int) -> list:
                 terms=entry.accepted_terms,
                 expires_at=min(now + datetime.timedelta(hours=OFFER_HOURS), deadline_end(event)),
             )
-            log_event(pledge, "", PledgeState.HELD, None, _("Offered from the waiting list."))
+            PLEDGE_MACHINE.log(
+                pledge, "", PledgeState.HELD, reason=_("Offered from the waiting list.")
+            )
             entry.status = WaitlistStatus.OFFERED
             entry.offered_at = now
             entry.offer = pledge

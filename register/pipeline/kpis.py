@@ -75,9 +75,9 @@ def signed_agreements(year: int, scope: Scope = Scope()):
 def paid_pledges(year: int, scope: Scope = Scope(), *, outside_register=False):
     """Marketplace pledges paid in `year` (and not refunded in full) within the scope. With
     `outside_register`, only those whose executed agreement is not in the register yet."""
-    from marketplace.pledges.models import Pledge, PledgeEvent
+    from marketplace.pledges.models import Pledge, PledgeChange
 
-    paid_that_year = PledgeEvent.objects.filter(
+    paid_that_year = PledgeChange.objects.filter(
         pledge=OuterRef("pk"), to_state="paid", at__year=year
     )
     pledges = Pledge.objects.filter(Exists(paid_that_year), status__in=PAID_PLEDGE_STATES)

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from marketplace.fulfilment import services
 from marketplace.fulfilment.tasks import remind_fulfilment
+from marketplace.pledges.moves import extend_hold, transition
 from marketplace.pledges.tasks import remind_payments
-from marketplace.pledges.transitions import extend_hold, transition
 from sponsors.models import Contact, ContactRole
 from tests.fulfilment.images import png
 from tests.pledges.factories import pledge_for

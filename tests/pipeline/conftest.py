@@ -133,12 +133,12 @@ def opportunity(
 def paid_pledge(package, organisation_user, *, paid_at, status="paid"):
     """A marketplace pledge made through the service, then marked paid at `paid_at` (its
     history says when, as settlement writes it)."""
-    from marketplace.pledges.models import Pledge, PledgeEvent
+    from marketplace.pledges.models import Pledge, PledgeChange
     from tests.pledges.factories import pledge_for
 
     pledge = pledge_for(organisation_user, package)
     Pledge.objects.filter(pk=pledge.pk).update(status=status)
-    PledgeEvent.objects.create(
+    PledgeChange.objects.create(
         pledge=pledge, from_state="awaiting_payment", to_state="paid", at=paid_at
     )
     pledge.refresh_from_db()

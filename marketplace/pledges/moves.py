@@ -1,8 +1,13 @@
-"""Moves of a pledge through its states: approve, reject, cancel, extend, expire.
+"""Moves of a pledge through its states, and the pledge lock: the one module that moves a
+pledge. Other apps (payments) call the public moves here; they never set a state themselves.
 
-Each function is one transaction that locks the pledge row, checks the move against the state
-machine (`states.py`), writes it with an audit entry (who, when, from, to, why) and emails the
-sponsor after commit. Moves that free slots offer them to the waiting list after commit.
+Staff decisions (approve, reject, cancel, extend, expire) are each one transaction that locks
+the pledge row, checks the move against the state machine (`states.PLEDGE_MACHINE`), writes it
+with an audit entry (who, when, from, to, why) and emails the sponsor after commit. Money moves
+(`mark_awaiting_payment`, `mark_paid`, `mark_refunded`, `mark_partially_refunded`) run in the
+caller's transaction on a pledge the caller locked with `lock_pledge`, so the pledge is locked
+once. `mark_paid` and `approve` run the declared steps that follow them (`hooks.py`). Moves that
+free slots offer them to the waiting list after commit.
 """
 
 import datetime
@@ -11,22 +16,22 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from marketplace.agreements.scheduling import APPROVAL, schedule_agreement
 from marketplace.pledges import mail
+from marketplace.pledges.availability import check_slots, lock_package
 from marketplace.pledges.errors import PledgeError
+from marketplace.pledges.hooks import PLEDGE_APPROVED, PLEDGE_PAID
 from marketplace.pledges.models import (
     PaymentMethod,
     Pledge,
-    PledgeEvent,
     WaitlistEntry,
     WaitlistStatus,
 )
 from marketplace.pledges.rules import deadline_end, hold_expiry
 from marketplace.pledges.states import (
     EXPIRING_STATES,
+    PLEDGE_MACHINE,
     SLOT_HOLDING_STATES,
     PledgeState,
-    check_move,
 )
 from sponsors.models import Membership
 
@@ -35,30 +40,20 @@ EXPIRY_BATCH = 500
 _UNCHANGED = object()
 
 
-def log_event(pledge, from_state, to_state, actor, reason=""):
-    PledgeEvent.objects.create(
-        pledge=pledge,
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        from_state=from_state,
-        to_state=to_state,
-        reason=str(reason),
-    )
-
-
 def apply_move(pledge, to_state, *, actor=None, reason="", expires_at=_UNCHANGED) -> None:
     """Apply an allowed move to a locked pledge, log it, keep its waiting-list entry in step and
-    offer freed slots to the waiting list after commit."""
+    offer freed slots to the waiting list after commit. The pledge app's own primitive: other
+    apps call the named moves below."""
     from_state = pledge.status
-    check_move(from_state, to_state)
-    pledge.status = to_state
-    fields = ["status", "updated_at"]
+    also_save = ()
     if expires_at is not _UNCHANGED:
+        PLEDGE_MACHINE.check(from_state, to_state)  # before touching the expiry
         pledge.expires_at = expires_at
-        fields.append("expires_at")
-    pledge.save(update_fields=fields)
-    log_event(pledge, from_state, to_state, actor, reason)
+        also_save = ("expires_at",)
+    PLEDGE_MACHINE.move(pledge, to_state, actor=actor, reason=reason, also_save=also_save)
     _sync_waitlist_entry(pledge, to_state)
     if from_state in SLOT_HOLDING_STATES and to_state not in SLOT_HOLDING_STATES:
+        # Inside the function: waitlist imports this module (it cancels and moves offers).
         from marketplace.pledges.waitlist import offer_freed_slots
 
         package_id = pledge.package_id
@@ -81,6 +76,8 @@ def _sync_waitlist_entry(pledge, to_state) -> None:
 
 
 def lock_pledge(pledge: Pledge) -> Pledge:
+    """The pledge, read again under a row lock held until the transaction ends. Everything
+    that moves a pledge or counts money against it takes this lock first, once."""
     return Pledge.objects.select_for_update().select_related("event").get(pk=pledge.pk)
 
 
@@ -91,6 +88,45 @@ def transition(pledge: Pledge, to_state: str, *, actor=None, reason="") -> Pledg
         locked = lock_pledge(pledge)
         apply_move(locked, to_state, actor=actor, reason=reason)
     return locked
+
+
+# --- Money moves: the caller (payments) holds the pledge lock ------------------------------
+
+
+def mark_awaiting_payment(pledge: Pledge, *, actor=None, reason="") -> None:
+    """A held pledge (locked by the caller) now waits for its payment: an invoice was issued,
+    a card checkout opened, or money arrived."""
+    apply_move(pledge, PledgeState.AWAITING_PAYMENT, actor=actor, reason=reason)
+
+
+def retake_slots(pledge: Pledge) -> None:
+    """A payment arrived after the pledge's hold expired: take its slots again if they are
+    still free, under the package lock (held until the caller's transaction ends). Raises
+    `PledgeError` (or `NotEnoughLeft`) when they are gone, writing nothing."""
+    locked = lock_package(pledge.package_id)
+    check_slots(locked, pledge.package_id, pledge.organisation_id, pledge.quantity)
+
+
+def mark_paid(pledge: Pledge, *, actor=None, reason="", payment=None) -> None:
+    """Mark a pledge (locked by the caller, awaiting payment — or expired, after
+    `retake_slots`) paid, then run what follows a payment (`hooks.PLEDGE_PAID`: the receipt,
+    the benefit tasks, the agreement) in the same transaction: if a step fails, the pledge is
+    not paid and nothing of the steps remains."""
+    apply_move(pledge, PledgeState.PAID, actor=actor, reason=reason)
+    PLEDGE_PAID.run(pledge, actor=actor, payment=payment)
+
+
+def mark_partially_refunded(pledge: Pledge, *, actor=None, reason="") -> None:
+    """Part of a paid pledge's money went back; it keeps its slots."""
+    apply_move(pledge, PledgeState.PARTIALLY_REFUNDED, actor=actor, reason=reason)
+
+
+def mark_refunded(pledge: Pledge, *, actor=None, reason="") -> None:
+    """All of a paid pledge's money went back: it is refunded and frees its slots."""
+    apply_move(pledge, PledgeState.REFUNDED, actor=actor, reason=reason)
+
+
+# --- Staff decisions ------------------------------------------------------------------------
 
 
 def check_impartial(pledge: Pledge, actor) -> None:
@@ -138,7 +174,7 @@ def approve(pledge: Pledge, *, actor, reason: str = "") -> Pledge:
             reason=reason or _("Approved."),
             expires_at=expires_at,
         )
-        schedule_agreement(locked, APPROVAL)  # if the event issues agreements on approval
+        PLEDGE_APPROVED.run(locked, actor=actor)  # e.g. the agreement, under its policy
         mail.notify(locked, "approved", reason)
     return locked
 
@@ -192,7 +228,9 @@ def extend_hold(pledge: Pledge, *, actor, until: datetime.datetime, reason: str 
         locked.expires_at = until
         locked.save(update_fields=["expires_at", "updated_at"])
         note = _("Hold extended until %(until)s.") % {"until": until.isoformat(timespec="minutes")}
-        log_event(locked, locked.status, locked.status, actor, f"{note} {reason}".strip())
+        PLEDGE_MACHINE.log(
+            locked, locked.status, locked.status, actor=actor, reason=f"{note} {reason}".strip()
+        )
         mail.notify(locked, "extended", reason)
     return locked
 

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from marketplace.finance import pledge_api
+
+urlpatterns = [
+    path("pledges/", pledge_api.PledgeList.as_view(), name="api-pledge-list"),
+    path("pledges/<str:reference>/", pledge_api.PledgeDetail.as_view(), name="api-pledge-detail"),
+    path(
+        "pledges/<str:reference>/cancel/",
+        pledge_api.PledgeCancel.as_view(),
+        name="api-pledge-cancel",
+    ),
+]

@@ -1,0 +1,16 @@
+"""What follows money moves in the apps above payments: declared here, filled in by them.
+
+Like the pledge's lists (`marketplace/pledges/hooks.py`), each runs inside the transaction that
+records the money, in ascending order, and a failing step rolls it all back:
+
+    PAYMENT_BEYOND_PAID   10 issue the receipt        (finance)  money for a pledge already paid
+    REFUND_COMPLETED      10 issue the credit note    (finance)  a refund of a receipted payment
+
+`PAYMENT_BEYOND_PAID` steps get `(pledge, actor=...)`; `REFUND_COMPLETED` steps get
+`(refund, payment=..., actor=...)`.
+"""
+
+from marketplace.core.hooks import Steps
+
+PAYMENT_BEYOND_PAID = Steps("payment beyond a paid pledge")
+REFUND_COMPLETED = Steps("refund completed")

@@ -1,0 +1,21 @@
+"""What follows a pledge's moves in the apps above it: declared here, filled in by them.
+
+Each list runs inside the transaction that makes the move, in ascending order, so a failing
+step rolls the whole move back (nothing half-done). Higher apps register their steps in their
+`AppConfig.ready` (`<app>/pledge_steps.py`); `describe()` lists them:
+
+    PLEDGE_PAID        10 issue the receipt            (finance)
+                       20 create the benefit tasks     (fulfilment)
+                       30 prepare the agreement        (agreements)
+    PLEDGE_APPROVED    10 prepare the agreement        (agreements; only under an "on approval"
+                                                        policy, for a bank-transfer pledge)
+
+Steps are called as `step(pledge, actor=..., **context)` with the locked pledge; `PLEDGE_PAID`
+adds `payment` (the payment that completed it, or None). Steps that need work done outside the
+request enqueue it through the outbox, in this same transaction.
+"""
+
+from marketplace.core.hooks import Steps
+
+PLEDGE_PAID = Steps("pledge paid")
+PLEDGE_APPROVED = Steps("pledge approved")
