@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("register.urls_api")),
     path("", include("marketplace.pledges.urls_api")),
     path("", include("marketplace.payments.urls_api")),
+    path("", include("marketplace.finance.urls_api")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view loads its start-up script from ?script, so the page needs no inline script
     # under the Content-Security-Policy; its one inline style carries the nonce.

@@ -40,3 +40,10 @@ def issue_credit_note(refund, receipt, *, actor=None) -> CreditNote:
 
     deliver_after_commit("credit_note", note.pk)
     return note
+
+
+def credit_the_refund(refund, *, payment, actor=None) -> None:
+    """PAYMENT_REFUNDED step (`marketplace/payments/hooks.py`): a refund of receipted money gets
+    its credit note, in the refund's transaction. A payment never receipted has none."""
+    if payment.receipt_id:
+        issue_credit_note(refund, payment.receipt, actor=actor)

@@ -3,9 +3,9 @@
 A card payment is refunded through Stripe's Refund API with an idempotency key; a bank
 transfer is refunded by hand and recorded here. The refund row is written (pending) and
 committed BEFORE Stripe is asked, so the `charge.refunded` webhook Stripe then sends finds it
-and does not count the refund twice. Completing a refund issues a credit note against the
-payment's receipt and moves the pledge to partially_refunded or refunded (which frees its
-slots).
+and does not count the refund twice. Completing a refund runs `hooks.PAYMENT_REFUNDED` (finance
+issues a credit note against the payment's receipt) and moves the pledge to partially_refunded
+or refunded (which frees its slots).
 """
 
 import uuid
@@ -15,10 +15,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from marketplace.finance.credit_notes import issue_credit_note
-from marketplace.payments import stripe_gateway
 from marketplace.payments.balance import balance_of
 from marketplace.payments.errors import PaymentError
+from marketplace.payments.gateway import GatewayError, get_gateway
+from marketplace.payments.hooks import PAYMENT_REFUNDED
 from marketplace.payments.models import FlagKind, Payment, Refund, RefundSource, RefundStatus
 from marketplace.payments.moves import lock_payment, move_payment, raise_flag
 from marketplace.payments.states import PaymentStatus
@@ -75,14 +75,14 @@ def refund_payment(payment: Payment, *, amount, reason: str, actor) -> Refund:
             complete_refund(refund, actor=actor)
             return refund
     try:
-        stripe_id = stripe_gateway.create_refund(
+        stripe_id = get_gateway(payment_intent=payment.stripe_payment_intent).create_refund(
             payment_intent=payment.stripe_payment_intent,
             amount=amount,
             currency=payment.currency,
             idempotency_key=refund.idempotency_key,
             reason_ref=str(refund.public_id),
         )
-    except stripe_gateway.GatewayError as error:
+    except GatewayError as error:
         Refund.objects.filter(pk=refund.pk).update(status=RefundStatus.FAILED, error=error.message)
         raise PaymentError(error.message)
     with transaction.atomic():
@@ -97,16 +97,15 @@ def refund_payment(payment: Payment, *, amount, reason: str, actor) -> Refund:
 
 def complete_refund(refund: Refund, *, actor=None) -> None:
     """Mark a refund done (pledge and payment locked by the caller): the payment becomes
-    refunded when nothing is left of it, a credit note corrects its receipt, and the pledge
-    follows what it has kept."""
+    refunded when nothing is left of it, the PAYMENT_REFUNDED steps run (a credit note corrects
+    its receipt), and the pledge follows what it has kept."""
     refund.status = RefundStatus.SUCCEEDED
     refund.completed_at = timezone.now()
     refund.save(update_fields=["status", "completed_at"])
     payment = Payment.objects.get(pk=refund.payment_id)
     if payment.refundable_amount <= 0:
         move_payment(payment, PaymentStatus.REFUNDED, actor=actor, reason=refund.reason)
-    if payment.receipt_id:
-        issue_credit_note(refund, payment.receipt, actor=actor)
+    PAYMENT_REFUNDED.run(refund, payment=payment, actor=actor)
     _follow_pledge(payment.pledge_id, actor, refund.reason)
 
 

@@ -13,6 +13,7 @@ from marketplace.payments import stripe_gateway
 from marketplace.payments.balance import balance_of
 from marketplace.payments.models import FlagKind, Payment
 from marketplace.payments.moves import lock_payment, move_payment, raise_flag
+from marketplace.payments.refunds import record_outside_refund
 from marketplace.payments.settlement import settle
 from marketplace.payments.states import PaymentStatus
 from marketplace.pledges.models import PaymentMethod, Pledge
@@ -189,8 +190,6 @@ def _payment_for_charge(charge_like: dict) -> Payment | None:
 def charge_refunded(charge: dict, event_id: str) -> str:
     """Record a refund made in Stripe outside the admin; one made from the admin is already
     counted (its refund is written before Stripe is asked), so it is not counted twice."""
-    from marketplace.payments.refunds import record_outside_refund
-
     payment = _payment_for_charge(charge)
     if payment is None:
         return "ignored: unknown payment"

@@ -94,7 +94,7 @@ class PledgeSerializer(serializers.ModelSerializer):
     package = serializers.IntegerField(source="package_id")
     event = serializers.CharField(source="event.slug")
     accepted_terms_version = serializers.IntegerField(source="accepted_terms.version")
-    # Money, from the payments app: received net of refunds, and the receipts issued.
+    # Money, from the payments and finance apps: received net of refunds, and the receipts issued.
     amount_paid = serializers.SerializerMethodField()
     receipts = serializers.SerializerMethodField()
 
@@ -125,7 +125,7 @@ class PledgeSerializer(serializers.ModelSerializer):
         return amount_paid(pledge)
 
     def get_receipts(self, pledge) -> list[dict]:
-        from marketplace.payments.api import receipts
+        from marketplace.finance.api import receipts
 
         return receipts(pledge)
 

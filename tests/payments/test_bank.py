@@ -11,9 +11,10 @@ from rest_framework.test import APIClient
 from wagtail.models import Site
 
 from cms.models import SiteSettings
+from marketplace.finance.invoices import request_invoice
 from marketplace.finance.models import Invoice, Receipt
 from marketplace.payments.balance import balance_of
-from marketplace.payments.bank import record_transfer, request_invoice
+from marketplace.payments.bank import record_transfer
 from marketplace.payments.errors import PaymentError
 from marketplace.payments.models import Flag, Payment
 from marketplace.pledges.models import Pledge
