@@ -99,14 +99,3 @@ def receive(payload: bytes, header: str | None) -> tuple[int, dict]:
 def stripe_webhook(request):
     status, body = receive(request.body, request.headers.get("Stripe-Signature"))
     return JsonResponse(body, status=status)
-
-
-@csrf_exempt
-@require_POST
-def verify_only(request):
-    """bench/webhooks.py's baseline: the same verification, nothing recorded or applied."""
-    try:
-        verify(request.body, request.headers.get("Stripe-Signature"))
-    except Refused as refusal:
-        return JsonResponse({"detail": str(refusal)}, status=400)
-    return JsonResponse({"status": "verified"})

@@ -6,9 +6,6 @@ exceeds capacity under any concurrency. The moves (approve, reject, cancel, exte
 in `transitions.py` (re-exported here) and the waiting list in `waitlist.py`.
 """
 
-import time
-
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
@@ -38,9 +35,6 @@ from marketplace.pledges.transitions import (  # noqa: F401 - part of the servic
 )
 from sponsors.membership import onboarding_missing
 
-# Test-only: how long to pause between the availability check and the write when
-# PLEDGES_DISABLE_INVENTORY_LOCK is on, so the concurrency test reliably sees the race.
-RACE_WINDOW_SECONDS = 0.05
 REFERENCE_ATTEMPTS = 10
 
 
@@ -113,9 +107,7 @@ def published_package(package_id) -> SponsorshipPackagePage:
 def lock_package(package_id: int) -> dict:
     """Lock the package's own row (not Wagtail's page row) until the transaction ends and return
     its current capacity and maximum per sponsor. Serialises everyone taking its slots."""
-    rows = SponsorshipPackagePage.objects.filter(pk=package_id)
-    if not settings.PLEDGES_DISABLE_INVENTORY_LOCK:
-        rows = rows.select_for_update(of=("self",))
+    rows = SponsorshipPackagePage.objects.filter(pk=package_id).select_for_update(of=("self",))
     return rows.values("capacity", "max_per_sponsor").get()
 
 
@@ -191,8 +183,6 @@ def create_pledge(
         claimed = None if form_token is None else claim_form_token(form_token, user, package.pk)
         locked = lock_package(package.pk)
         check_slots(locked, package.pk, organisation.pk, quantity)
-        if settings.PLEDGES_DISABLE_INVENTORY_LOCK:
-            time.sleep(RACE_WINDOW_SECONDS)  # test-only: widen the race the lock prevents
         pledge = write_pledge(
             package=package,
             event=event,
