@@ -190,7 +190,7 @@ class Delivery(models.Model):
 @register_setting(icon="doc-full")
 class FinanceSettings(BaseSiteSetting):
     """The bank account sponsors pay by transfer, printed on invoices (each invoice keeps a copy
-    taken when it is issued). Admin: Settings → Finance settings."""
+    taken when it is issued). Admin: Settings → Bank details."""
 
     bank_name = models.CharField(_("bank name"), max_length=200, blank=True)
     bank_account_holder = models.CharField(_("account holder"), max_length=200, blank=True)
@@ -212,4 +212,4 @@ class FinanceSettings(BaseSiteSetting):
     ]
 
     class Meta:
-        verbose_name = _("finance settings")
+        verbose_name = _("bank details")

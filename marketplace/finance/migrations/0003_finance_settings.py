@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
                 ('site', models.OneToOneField(editable=False, on_delete=django.db.models.deletion.CASCADE, to='wagtailcore.site')),
             ],
             options={
-                'verbose_name': 'finance settings',
+                'verbose_name': 'bank details',
             },
         ),
     ]
