@@ -8,8 +8,8 @@ It migrates the PostgreSQL database of DATABASE_URL (creating it if needed), bui
 Redis cache) on 127.0.0.1, and drives load from client processes against
 
   * the event page, as anonymous visitors see it (served by the page cache most of the time),
-  * a minimal Django view on the same server (`/bench/minimal/`, routed when BENCH_MINIMAL_VIEW
-    is on), through the same middleware: the baseline,
+  * a minimal Django view on the same server (`/bench/minimal/`, routed by the benchmarks' own
+    urlconf, `bench/urls.py`, under `bench/settings.py`), through the same middleware: the baseline,
   * the event page with a unique query string per request, so every request renders (for
     information: what the page cache saves).
 
@@ -87,7 +87,7 @@ def configure_environment(port: int) -> None:
             "as in production, e.g. REDIS_URL=redis://127.0.0.1:6379/0"
         )
     os.environ.update(
-        DJANGO_SETTINGS_MODULE="marketplace.settings",
+        DJANGO_SETTINGS_MODULE="bench.settings",
         DEBUG="false",
         SECRET_KEY=secrets.token_urlsafe(64),
         ALLOWED_HOSTS="127.0.0.1",
@@ -96,7 +96,6 @@ def configure_environment(port: int) -> None:
         STATICFILES_MANIFEST="false",
         CACHE_REDIS="true",
         CELERY_TASK_ALWAYS_EAGER="false",
-        BENCH_MINIMAL_VIEW="true",
         LOG_LEVEL="WARNING",
     )
     os.environ.setdefault("DATA_DIR", str(ROOT / "var" / "bench"))

@@ -9,7 +9,7 @@ checkout, serves the app with gunicorn (2 workers, DEBUG off, Redis broker) on 1
 posts, from client processes:
 
   * the baseline: N signed events to a view that only verifies the signature
-    (`/bench/webhook-verify/`, routed when BENCH_WEBHOOK_BASELINE is on), same server and
+    (`/bench/webhook-verify/`, routed by `bench/urls.py` under `bench/settings.py`), same server and
     middleware;
   * N distinct, signed `checkout.session.completed` events for the N pledges to
     `/payments/stripe/webhook/`: each verified, recorded, checked against its pledge, settled
@@ -74,7 +74,7 @@ def configure_environment(port: int) -> None:
     if not os.environ.get("REDIS_URL"):
         sys.exit("REDIS_URL is required (the Celery broker, as in production).")
     os.environ.update(
-        DJANGO_SETTINGS_MODULE="marketplace.settings",
+        DJANGO_SETTINGS_MODULE="bench.settings",
         DEBUG="false",
         SECRET_KEY=secrets.token_urlsafe(64),
         ALLOWED_HOSTS="127.0.0.1",
@@ -85,7 +85,6 @@ def configure_environment(port: int) -> None:
         STRIPE_WEBHOOK_SECRET=SECRET,
         STRIPE_SECRET_KEY="sk_test_bench_never_called",
         PAYMENTS_STAND_IN="false",
-        BENCH_WEBHOOK_BASELINE="true",
         LOG_LEVEL="ERROR",
     )
     os.environ.setdefault("DATA_DIR", str(ROOT / "var" / "bench"))

@@ -94,35 +94,32 @@ class StandardPage(Page):
 
 @register_setting(icon="site")
 class SiteSettings(BaseSiteSetting):
-    """Who runs the marketplace, and the bank details printed on invoices."""
+    """Who runs the marketplace (the bank details invoices print are finance's:
+    `marketplace.finance.models.FinanceSettings`)."""
 
     organisation_name = models.CharField(
         _("organisation name"), max_length=200, default="Telecommunication Development Bureau"
     )
     contact_email = models.EmailField(_("contact email"), default="sponsorship@example.org")
     address = models.TextField(_("postal address"), blank=True)
-    bank_name = models.CharField(_("bank name"), max_length=200, blank=True)
-    bank_account_holder = models.CharField(_("account holder"), max_length=200, blank=True)
-    bank_iban = models.CharField(_("IBAN"), max_length=34, blank=True)
-    bank_bic = models.CharField(_("BIC / SWIFT"), max_length=11, blank=True)
-    bank_address = models.TextField(_("bank address"), blank=True)
 
     panels = [
         MultiFieldPanel(
             [FieldPanel("organisation_name"), FieldPanel("contact_email"), FieldPanel("address")],
             heading=_("Organisation"),
         ),
-        MultiFieldPanel(
-            [
-                FieldPanel("bank_name"),
-                FieldPanel("bank_account_holder"),
-                FieldPanel("bank_iban"),
-                FieldPanel("bank_bic"),
-                FieldPanel("bank_address"),
-            ],
-            heading=_("Bank details for invoices"),
-        ),
     ]
 
     class Meta:
         verbose_name = _("site settings")
+
+
+def fill_document_issuer(issuer: dict, *, site) -> None:
+    """DOCUMENT_ISSUER step (`marketplace/finance/hooks.py`): finance documents and agreements
+    are issued in the name of the organisation these settings name."""
+    values = SiteSettings.for_site(site) if site else SiteSettings()
+    issuer.update(
+        organisation_name=values.organisation_name,
+        contact_email=values.contact_email,
+        address=values.address,
+    )

@@ -236,9 +236,6 @@ CACHES = {
 # How long a rendered availability figure may be served from cache (the catalogue promises
 # availability is never more than this stale).
 AVAILABILITY_CACHE_SECONDS = env.int("AVAILABILITY_CACHE_SECONDS", default=5)
-# TEST-ONLY: skip the package row lock when pledging, so the concurrency test can show the
-# oversell the lock prevents (marketplace/pledges/services.py). Never set it in a deployment.
-PLEDGES_DISABLE_INVENTORY_LOCK = False
 
 # ---- Partnership register: open data (IATI export) and large imports ----
 # The reporting organisation written in `manage.py export_iati` (IATI organisation identifier,
@@ -317,10 +314,6 @@ SIGNATURE_EVIDENCE_YEARS = env.int("SIGNATURE_EVIDENCE_YEARS", default=10)
 # Demo data.
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="")
 
-# bench/catalog.py routes a minimal view at /bench/minimal/ as its baseline; off otherwise.
-BENCH_MINIMAL_VIEW = env.bool("BENCH_MINIMAL_VIEW", default=False)
-# bench/webhooks.py routes a view that only verifies a webhook's signature, as its baseline.
-BENCH_WEBHOOK_BASELINE = env.bool("BENCH_WEBHOOK_BASELINE", default=False)
 
 # Wagtail.
 WAGTAIL_SITE_NAME = "Sponsorship opportunities"

@@ -7,8 +7,10 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import views as cms_views
-from marketplace.core import bench, media, staff_security
+from marketplace.core import media, staff_security
 from marketplace.core.health import healthz
+from marketplace.finance import urls as finance_urls
+from marketplace.payments import urls as payments_urls
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -17,7 +19,9 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
-    path("", include("marketplace.payments.urls")),
+    # The card payment pages and finance's invoice and document pages, under one `payments:`
+    # namespace so their URL names stay as they were.
+    path("", include((payments_urls.urlpatterns + finance_urls.urlpatterns, "payments"))),
     path("account/pledges/", include("marketplace.pledges.urls")),
     path("account/agreements/", include("marketplace.agreements.urls")),
     path("account/benefits/", include("marketplace.fulfilment.urls")),
@@ -38,13 +42,6 @@ urlpatterns += [
         media.public_media,
     )
 ]
-
-if settings.BENCH_MINIMAL_VIEW:  # bench/catalog.py's baseline: same server, same middleware
-    urlpatterns.append(path("bench/minimal/", bench.minimal))
-if settings.BENCH_WEBHOOK_BASELINE:  # bench/webhooks.py's baseline: verify the signature only
-    from marketplace.payments.webhooks import verify_only
-
-    urlpatterns.append(path("bench/webhook-verify/", verify_only))
 
 # Wagtail's page serving is the catch-all, so it comes last.
 urlpatterns += [path("", include(wagtail_urls))]

@@ -40,3 +40,4 @@ def issue_credit_note(refund, receipt, *, actor=None) -> CreditNote:
 
     deliver_after_commit("credit_note", note.pk)
     return note
+

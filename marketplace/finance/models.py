@@ -1,4 +1,5 @@
-"""Finance documents: receipts, invoices and credit notes, and the sequences that number them.
+"""Finance documents: receipts, invoices and credit notes, the sequences that number them, and
+the finance settings (the bank details invoices print).
 
 Each document is a snapshot (payer, lines, amounts, method) taken when it is issued and never
 changed afterwards: `save()` on an existing document and every `delete()` raise
@@ -11,6 +12,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
 
 class ImmutableDocument(Exception):
@@ -182,3 +185,31 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.number} → {', '.join(self.recipients)}"
+
+
+@register_setting(icon="doc-full")
+class FinanceSettings(BaseSiteSetting):
+    """The bank account sponsors pay by transfer, printed on invoices (each invoice keeps a copy
+    taken when it is issued). Admin: Settings → Bank details."""
+
+    bank_name = models.CharField(_("bank name"), max_length=200, blank=True)
+    bank_account_holder = models.CharField(_("account holder"), max_length=200, blank=True)
+    bank_iban = models.CharField(_("IBAN"), max_length=34, blank=True)
+    bank_bic = models.CharField(_("BIC / SWIFT"), max_length=11, blank=True)
+    bank_address = models.TextField(_("bank address"), blank=True)
+
+    panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("bank_name"),
+                FieldPanel("bank_account_holder"),
+                FieldPanel("bank_iban"),
+                FieldPanel("bank_bic"),
+                FieldPanel("bank_address"),
+            ],
+            heading=_("Bank details for invoices"),
+        ),
+    ]
+
+    class Meta:
+        verbose_name = _("bank details")

@@ -2,6 +2,9 @@
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from wagtail.models import Site
+
+from marketplace.finance.models import FinanceSettings
 
 FINANCE = "Finance"
 
@@ -44,14 +47,10 @@ DEMO_BANK = {
 
 def ensure_demo_bank_details() -> None:
     """Demo bank details for invoices, on the default site, unless some are already set."""
-    from wagtail.models import Site
-
-    from cms.models import SiteSettings
-
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
         return
-    values = SiteSettings.for_site(site)
+    values = FinanceSettings.for_site(site)
     if values.bank_iban:
         return
     for field, value in DEMO_BANK.items():

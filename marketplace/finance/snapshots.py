@@ -4,6 +4,8 @@ from decimal import Decimal
 
 from wagtail.models import Site
 
+from marketplace.finance.hooks import DOCUMENT_ISSUER
+from marketplace.finance.models import FinanceSettings
 from sponsors.models import ContactRole
 
 
@@ -38,18 +40,19 @@ def pledge_line(pledge) -> dict:
 
 
 def issuer() -> dict:
-    """Who issues documents, and the bank details, from the default site's settings."""
-    from cms.models import SiteSettings
-
+    """Who issues documents (filled in by DOCUMENT_ISSUER: the site's organisation) and the bank
+    details, from the default site's finance settings."""
     site = Site.objects.filter(is_default_site=True).first() or Site.objects.first()
-    values = SiteSettings.for_site(site) if site else SiteSettings()
+    bank = FinanceSettings.for_site(site) if site else FinanceSettings()
+    who = {"organisation_name": "", "contact_email": "", "address": ""}
+    DOCUMENT_ISSUER.run(who, site=site)
     return {
-        "organisation_name": values.organisation_name,
-        "contact_email": values.contact_email,
-        "address": values.address,
-        "bank_name": values.bank_name,
-        "account_holder": values.bank_account_holder or values.organisation_name,
-        "iban": values.bank_iban,
-        "bic": values.bank_bic,
-        "bank_address": values.bank_address,
+        "organisation_name": who["organisation_name"],
+        "contact_email": who["contact_email"],
+        "address": who["address"],
+        "bank_name": bank.bank_name,
+        "account_holder": bank.bank_account_holder or who["organisation_name"],
+        "iban": bank.bank_iban,
+        "bic": bank.bank_bic,
+        "bank_address": bank.bank_address,
     }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from marketplace.finance import pledge_api
+from marketplace.finance import api, pledge_api
 
 urlpatterns = [
     path("pledges/", pledge_api.PledgeList.as_view(), name="api-pledge-list"),
@@ -9,5 +9,8 @@ urlpatterns = [
         "pledges/<str:reference>/cancel/",
         pledge_api.PledgeCancel.as_view(),
         name="api-pledge-cancel",
+    ),
+    path(
+        "pledges/<str:reference>/invoice/", api.PledgeInvoice.as_view(), name="api-pledge-invoice"
     ),
 ]

@@ -16,9 +16,9 @@ from wagtail.admin.viewsets.model import ModelViewSetGroup
 
 from marketplace.finance.admin_base import ReadOnlyViewSet
 from marketplace.finance.models import CreditNote, Invoice, Receipt
+from marketplace.finance.views import pdf_response
 from marketplace.payments import admin_views
 from marketplace.payments.models import Flag, Payment
-from marketplace.payments.views import pdf_response
 
 
 class PaymentViewSet(ReadOnlyViewSet):

@@ -1,4 +1,5 @@
-"""API v1 for paying a pledge: open a card checkout, or get the bank-transfer invoice.
+"""API v1 for paying a pledge by card: open a checkout (the bank-transfer invoice is finance's:
+`marketplace/finance/api.py`).
 
 Members of the pledging organisation only (404 for anyone else, as for a reference that does
 not exist), whose role may pay (403 with a `detail` naming the role otherwise); 409 with a
@@ -7,9 +8,7 @@ not exist), whose role may pay (403 with a `detail` naming the role otherwise); 
 the pledge itself: `GET /api/v1/pledges/<reference>/` (`marketplace/finance/pledge_api.py`).
 """
 
-from django.conf import settings
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
@@ -17,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from marketplace.core.idempotency import idempotent
-from marketplace.payments import bank, checkout
+from marketplace.payments import checkout
 from marketplace.payments.errors import PaymentError
 from marketplace.pledges.models import Pledge
 from sponsors.api_access import require_for_api
@@ -29,16 +28,7 @@ class CheckoutSerializer(serializers.Serializer):
     session_id = serializers.CharField()
 
 
-class InvoiceSerializer(serializers.Serializer):
-    number = serializers.CharField()
-    amount = serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=True)
-    currency = serializers.CharField()
-    due_date = serializers.DateField()
-    payment_reference = serializers.CharField()
-    pdf_url = serializers.URLField()
-
-
-def _pledge(request, reference) -> Pledge:
+def payable_pledge(request, reference) -> Pledge:
     """The pledge, found among the user's organisations' (404), that the user may pay (403)."""
     pledge = get_object_or_404(
         Pledge.objects.of_member(request.user).select_related("event", "organisation"),
@@ -48,7 +38,7 @@ def _pledge(request, reference) -> Pledge:
     return pledge
 
 
-def _refusal(error: PaymentError) -> Response:
+def refusal(error: PaymentError) -> Response:
     code = status.HTTP_409_CONFLICT if error.conflict else status.HTTP_502_BAD_GATEWAY
     return Response({"detail": error.message}, status=code)
 
@@ -70,39 +60,12 @@ class PledgeCheckout(APIView):
     )
     @idempotent
     def post(self, request, reference):
-        pledge = _pledge(request, reference)
+        pledge = payable_pledge(request, reference)
         try:
             payment = checkout.start_card_payment(pledge, user=request.user)
         except PaymentError as error:
-            return _refusal(error)
+            return refusal(error)
         return Response(
             {"checkout_url": payment.checkout_url, "session_id": payment.stripe_session_id},
-            status=status.HTTP_201_CREATED,
-        )
-
-
-class PledgeInvoice(APIView):
-    """The bank-transfer invoice of a pledge (issued on the first call)."""
-
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(request=None, responses={201: InvoiceSerializer, 409: OpenApiResponse()})
-    @idempotent
-    def post(self, request, reference):
-        pledge = _pledge(request, reference)
-        try:
-            invoice = bank.request_invoice(pledge, user=request.user)
-        except PaymentError as error:
-            return _refusal(error)
-        pdf = reverse("payments:download", args=[pledge.public_id, "invoice", invoice.number])
-        return Response(
-            {
-                "number": invoice.number,
-                "amount": f"{invoice.amount:.2f}",
-                "currency": invoice.currency,
-                "due_date": invoice.due_date.isoformat(),
-                "payment_reference": invoice.payment_reference,
-                "pdf_url": settings.SITE_URL + pdf,
-            },
             status=status.HTTP_201_CREATED,
         )

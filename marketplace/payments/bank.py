@@ -1,11 +1,10 @@
-"""Bank transfer: the invoice a sponsor pays against, and the transfers finance records.
+"""Bank transfer: the transfers finance records.
 
 The journey: a bank-transfer pledge is held from the moment it is made. The sponsor asks for
-the invoice on the pledge's page (or through the API); it is issued once, numbered
-`INV-<year>-<5 digits>`, emailed to the organisation's finance contact, and the pledge moves to
-awaiting_payment until the due date (the hold's expiry). Finance records each transfer that
-arrives; settlement counts it, shows the balance of a partial or over-payment, and pays the
-pledge once the total is in.
+the invoice (`marketplace/finance/invoices.py`: issued once, and the pledge awaits payment
+until its due date, the hold's expiry). Finance records each transfer that arrives;
+settlement counts it, shows the balance of a partial or over-payment, and pays the pledge once
+the total is in.
 """
 
 import datetime
@@ -15,9 +14,6 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from marketplace.finance.invoices import invoice_of, issue_invoice
-from marketplace.finance.models import Invoice
-from marketplace.payments.balance import balance_of, payable_problem
 from marketplace.payments.errors import PaymentError
 from marketplace.payments.models import Payment
 from marketplace.payments.moves import log_payment, move_payment
@@ -25,30 +21,7 @@ from marketplace.payments.refunds import clean_amount
 from marketplace.payments.settlement import settle
 from marketplace.payments.states import PaymentStatus
 from marketplace.pledges.models import PaymentMethod, Pledge
-from marketplace.pledges.moves import lock_pledge, mark_awaiting_payment
-from marketplace.pledges.states import PledgeState
-
-
-def request_invoice(pledge: Pledge, *, user) -> Invoice:
-    """The pledge's invoice, issued now if it has none: for what is still due, due when the
-    hold expires. A held pledge moves to awaiting_payment. Raises `PaymentError` (conflict)
-    when the pledge does not await a bank transfer."""
-    with transaction.atomic():
-        locked = lock_pledge(pledge)
-        existing = invoice_of(locked)
-        if existing is not None:
-            return existing
-        problem = payable_problem(locked, PaymentMethod.BANK_TRANSFER)
-        if problem:
-            raise PaymentError(problem, conflict=True)
-        invoice = issue_invoice(locked, amount=balance_of(locked).due, actor=user)
-        if locked.status == PledgeState.HELD:
-            mark_awaiting_payment(
-                locked,
-                actor=user,
-                reason=_("Invoice %(number)s issued.") % {"number": invoice.number},
-            )
-    return invoice
+from marketplace.pledges.moves import lock_pledge
 
 
 def record_transfer(

@@ -18,9 +18,9 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from marketplace.payments import stripe_gateway
 from marketplace.payments.balance import balance_of, payable_problem
 from marketplace.payments.errors import PaymentError
+from marketplace.payments.gateway import GatewayError, get_gateway
 from marketplace.payments.models import Payment
 from marketplace.payments.moves import lock_payment, log_payment, move_payment
 from marketplace.payments.states import PaymentStatus
@@ -88,7 +88,7 @@ def start_card_payment(pledge: Pledge, *, user) -> Payment:
     full = due == locked.total
     detail = reverse("pledges:detail", args=[locked.public_id])
     try:
-        session = stripe_gateway.create_checkout_session(
+        session = get_gateway().create_checkout_session(
             reference=locked.reference,
             description=_("%(package)s — %(event)s (pledge %(reference)s)")
             % {
@@ -108,7 +108,7 @@ def start_card_payment(pledge: Pledge, *, user) -> Payment:
             idempotency_key=payment.idempotency_key,
             locale=_stripe_locale(),
         )
-    except stripe_gateway.GatewayError as error:
+    except GatewayError as error:
         with transaction.atomic():
             failed = lock_payment(payment.pk)
             move_payment(

@@ -15,9 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from marketplace.payments import stripe_gateway
 from marketplace.payments.balance import balance_of
 from marketplace.payments.errors import PaymentError
+from marketplace.payments.gateway import GatewayError, get_gateway
 from marketplace.payments.hooks import REFUND_COMPLETED
 from marketplace.payments.models import FlagKind, Payment, Refund, RefundSource, RefundStatus
 from marketplace.payments.moves import lock_payment, move_payment, raise_flag
@@ -75,14 +75,14 @@ def refund_payment(payment: Payment, *, amount, reason: str, actor) -> Refund:
             complete_refund(refund, actor=actor)
             return refund
     try:
-        stripe_id = stripe_gateway.create_refund(
+        stripe_id = get_gateway(payment_intent=payment.stripe_payment_intent).create_refund(
             payment_intent=payment.stripe_payment_intent,
             amount=amount,
             currency=payment.currency,
             idempotency_key=refund.idempotency_key,
             reason_ref=str(refund.public_id),
         )
-    except stripe_gateway.GatewayError as error:
+    except GatewayError as error:
         Refund.objects.filter(pk=refund.pk).update(status=RefundStatus.FAILED, error=error.message)
         raise PaymentError(error.message)
     with transaction.atomic():

@@ -1,42 +1,48 @@
-"""The local stand-in for Stripe's hosted checkout, for development without Stripe keys.
+"""The local stand-in for Stripe, for development without Stripe keys (a gateway: `gateway.py`).
 
 With PAYMENTS_STAND_IN on (the default when DEBUG is on and STRIPE_SECRET_KEY is empty; start-up
 refuses it with DEBUG off), "Pay by card" opens a page of our own, clearly labelled TEST
-PAYMENT. Its "Pay" button builds the `checkout.session.completed` event Stripe would send,
-signs it like Stripe (with the stand-in's secret, see `webhooks.stand_in_secret`) and hands it
-to `webhooks.receive` — the very code path a real webhook takes, signature check included.
+PAYMENT (`views.standin_checkout`). Its "Pay" button builds the `checkout.session.completed`
+event Stripe would send (`session_object`, `signed_event`), signs it like Stripe with
+`stand_in_secret()` and hands it to `webhooks.receive` — the very code path a real webhook
+takes, signature check included. Refunds are recorded without asking anyone.
 """
 
 import datetime
+import hashlib
+import hmac
 import json
 import secrets
 import time
 
 import stripe
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _
 
-from marketplace.payments import stripe_gateway, webhooks
 from marketplace.payments.models import Payment
-from marketplace.payments.states import PaymentStatus
+from marketplace.payments.stripe_gateway import CheckoutSession, minor_units
 
 API_VERSION = stripe.api_version
 
 
-def open_session(*, reference: str, expires_at: datetime.datetime):
+def stand_in_secret() -> str:
+    """The secret the local stand-in signs with: derived from SECRET_KEY, accepted only while
+    the stand-in is on (never with DEBUG off, see marketplace/config.py)."""
+    digest = hmac.new(settings.SECRET_KEY.encode(), b"payments-stand-in", hashlib.sha256)
+    return "whsec_standin_" + digest.hexdigest()
+
+
+def create_checkout_session(*, reference: str, expires_at: datetime.datetime, **_stripe_params):
+    """A session on our TEST PAYMENT page; the Stripe-only parameters are not needed."""
     session_id = "cs_test_standin_" + secrets.token_hex(12)
-    return stripe_gateway.CheckoutSession(
+    return CheckoutSession(
         id=session_id,
         url=settings.SITE_URL + reverse("payments:standin_checkout", args=[session_id]),
         expires_at=expires_at,
     )
 
 
-def refund(idempotency_key: str) -> str:
+def create_refund(*, idempotency_key: str, **_stripe_params) -> str:
     return "re_standin_" + secrets.token_hex(8)
 
 
@@ -49,7 +55,7 @@ def session_object(payment: Payment, *, paid: bool = True) -> dict:
         "mode": "payment",
         "status": "complete" if paid else "expired",
         "payment_status": "paid" if paid else "unpaid",
-        "amount_total": stripe_gateway.minor_units(payment.amount, payment.currency),
+        "amount_total": minor_units(payment.amount, payment.currency),
         "currency": payment.currency.lower(),
         "client_reference_id": pledge.reference,
         "metadata": {"pledge_reference": pledge.reference},
@@ -72,47 +78,5 @@ def signed_event(event_type: str, obj: dict) -> tuple[bytes, str]:
         "data": {"object": obj},
     }
     payload = json.dumps(event)
-    header = stripe.WebhookSignature.generate_signature_header(payload, webhooks.stand_in_secret())
+    header = stripe.WebhookSignature.generate_signature_header(payload, stand_in_secret())
     return payload.encode(), header
-
-
-def _payment_for(request, session_id) -> Payment:
-    if not settings.PAYMENTS_STAND_IN_ENABLED:
-        raise Http404
-    return get_object_or_404(
-        Payment.objects.select_related("pledge", "pledge__event", "pledge__organisation"),
-        stripe_session_id=session_id,
-        pledge__organisation__memberships__user=request.user,
-    )
-
-
-@login_required
-def checkout(request, session_id):
-    payment = _payment_for(request, session_id)
-    pledge = payment.pledge
-    error = None
-    if request.method == "POST" and payment.status == PaymentStatus.PENDING:
-        if request.POST.get("action") == "pay":
-            payload, header = signed_event(
-                "checkout.session.completed", session_object(payment, paid=True)
-            )
-            status, body = webhooks.receive(payload, header)
-            if status == 200:
-                return redirect(
-                    reverse("payments:card_return", args=[pledge.public_id])
-                    + f"?session_id={payment.stripe_session_id}"
-                )
-            error = _("The test webhook was refused (%(status)s): %(detail)s") % {
-                "status": status,
-                "detail": body.get("detail", ""),
-            }
-        else:
-            return redirect(
-                reverse("pledges:detail", args=[pledge.public_id]) + "?payment=cancelled"
-            )
-    return render(
-        request,
-        "payments/standin_checkout.html",
-        {"payment": payment, "pledge": pledge, "error": error},
-        status=400 if error else 200,
-    )

@@ -2,8 +2,9 @@
 
 Amounts cross this boundary in minor units (Stripe's integers) and are `Decimal` everywhere
 else. The API base comes from STRIPE_API_BASE when set (a test server); tests replace only the
-SDK's transport through `HTTP_CLIENT`. Without STRIPE_SECRET_KEY, and with the stand-in on
-(development only), checkout sessions and refunds are made by `standin.py` instead.
+SDK's transport through `HTTP_CLIENT`. Callers never import this module to pay or refund:
+they ask `gateway.get_gateway()`, which returns it or the local stand-in (`standin.py`), so
+nothing here knows about the stand-in.
 """
 
 import datetime
@@ -60,15 +61,6 @@ def is_configured() -> bool:
     return bool(settings.STRIPE_SECRET_KEY)
 
 
-def uses_stand_in() -> bool:
-    """True when card payments go through the local test checkout instead of Stripe."""
-    return not is_configured() and settings.PAYMENTS_STAND_IN_ENABLED
-
-
-def card_payments_available() -> bool:
-    return is_configured() or uses_stand_in()
-
-
 def client() -> stripe.StripeClient:
     base = {"api": settings.STRIPE_API_BASE.rstrip("/")} if settings.STRIPE_API_BASE else None
     return stripe.StripeClient(
@@ -101,10 +93,6 @@ def create_checkout_session(
     locale: str = "auto",
 ) -> CheckoutSession:
     """Open a hosted Checkout Session (mode payment) for one line. Raises `GatewayError`."""
-    if uses_stand_in():
-        from marketplace.payments import standin
-
-        return standin.open_session(reference=reference, expires_at=expires_at)
     if not is_configured():
         raise GatewayError(_("Card payment is not available at the moment: pay by bank transfer."))
     params = {
@@ -154,10 +142,6 @@ def create_refund(
 ) -> str:
     """Refund `amount` of a card payment through Stripe's Refund API; returns the refund id.
     Raises `GatewayError`."""
-    if uses_stand_in() or (settings.DEBUG and payment_intent.startswith("pi_standin_")):
-        from marketplace.payments import standin
-
-        return standin.refund(idempotency_key)
     if not is_configured():
         raise GatewayError(_("Stripe is not configured: the card refund cannot be sent."))
     try:

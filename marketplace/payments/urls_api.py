@@ -8,7 +8,4 @@ urlpatterns = [
         api.PledgeCheckout.as_view(),
         name="api-pledge-checkout",
     ),
-    path(
-        "pledges/<str:reference>/invoice/", api.PledgeInvoice.as_view(), name="api-pledge-invoice"
-    ),
 ]

@@ -1,34 +1,37 @@
-"""The sponsor's payment pages: pay by card, come back from the checkout, ask for the invoice,
-and download the pledge's finance documents. Members of the pledging organisation only; anyone
-else gets 404, as for a pledge that does not exist. Every member downloads the documents;
-paying needs the role or grant `sponsors.membership` says, else the refusal page."""
+"""The sponsor's card payment pages: pay by card, come back from the checkout, and the local
+TEST PAYMENT page of the stand-in. Members of the pledging organisation only; anyone else gets
+404, as for a pledge that does not exist. Paying needs the role or grant `sponsors.membership`
+says, else the refusal page. (The invoice and the documents' downloads are finance's pages:
+`marketplace/finance/views.py`, under the same `payments:` URL names.)"""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from marketplace.finance import documents
-from marketplace.finance.models import Receipt
-from marketplace.payments import bank, checkout
+from marketplace.payments import checkout, standin, webhooks
 from marketplace.payments.errors import PaymentError
+from marketplace.payments.models import Payment
+from marketplace.payments.states import PaymentStatus
 from marketplace.pledges.models import Pledge
 from marketplace.pledges.states import PledgeState
 from sponsors.membership import Action
 from sponsors.portal import refusal_unless
 
 
-def _own_pledge(request, public_id) -> Pledge:
+def own_pledge(request, public_id) -> Pledge:
+    """The pledge, among the user's organisations' (404 otherwise)."""
     return get_object_or_404(
         Pledge.objects.of_member(request.user).select_related("event", "organisation"),
         public_id=public_id,
     )
 
 
-def _refusal_to_pay(request, pledge):
+def refusal_to_pay(request, pledge):
     back = reverse("pledges:detail", args=[pledge.public_id])
     return refusal_unless(request, pledge.organisation, Action.PAY, back_url=back)
 
@@ -36,8 +39,8 @@ def _refusal_to_pay(request, pledge):
 @login_required
 @require_POST
 def pay_by_card(request, public_id):
-    pledge = _own_pledge(request, public_id)
-    if refused := _refusal_to_pay(request, pledge):
+    pledge = own_pledge(request, public_id)
+    if refused := refusal_to_pay(request, pledge):
         return refused
     try:
         payment = checkout.start_card_payment(pledge, user=request.user)
@@ -49,13 +52,19 @@ def pay_by_card(request, public_id):
 
 @login_required
 def card_return(request, public_id):
-    pledge = _own_pledge(request, public_id)
+    pledge = own_pledge(request, public_id)
     if pledge.status == PledgeState.PAID:
-        receipt = Receipt.objects.filter(pledge=pledge).order_by("-year", "-sequence").first()
+        # Every receipt covers payments of the pledge, so its latest is that of a payment.
+        number = (
+            Payment.objects.filter(pledge=pledge, receipt__isnull=False)
+            .order_by("-receipt__year", "-receipt__sequence")
+            .values_list("receipt__number", flat=True)
+            .first()
+        )
         messages.success(
             request,
             _("Payment received, thank you. Receipt %(number)s is below.")
-            % {"number": receipt.number if receipt else "—"},
+            % {"number": number or "—"},
         )
     else:
         messages.info(
@@ -68,40 +77,44 @@ def card_return(request, public_id):
     return redirect("pledges:detail", public_id=pledge.public_id)
 
 
-@login_required
-@require_POST
-def request_invoice(request, public_id):
-    pledge = _own_pledge(request, public_id)
-    if refused := _refusal_to_pay(request, pledge):
-        return refused
-    try:
-        invoice = bank.request_invoice(pledge, user=request.user)
-    except PaymentError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
-            _("Invoice %(number)s is ready below; we also emailed it to your finance contact.")
-            % {"number": invoice.number},
-        )
-    return redirect("pledges:detail", public_id=pledge.public_id)
-
-
-def pdf_response(kind: str, document) -> HttpResponse:
-    response = HttpResponse(documents.pdf_bytes(kind, document), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{document.number}.pdf"'
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-@login_required
-def download(request, public_id, kind, number):
-    pledge = _own_pledge(request, public_id)
-    model = documents.MODELS.get(kind)
-    if model is None:
+def _stand_in_payment(request, session_id) -> Payment:
+    if not settings.PAYMENTS_STAND_IN_ENABLED:
         raise Http404
-    document = get_object_or_404(
-        model.objects.select_related("pledge"), pledge=pledge, number=number
+    return get_object_or_404(
+        Payment.objects.select_related("pledge", "pledge__event", "pledge__organisation"),
+        stripe_session_id=session_id,
+        pledge__organisation__memberships__user=request.user,
     )
-    return pdf_response(kind, document)
+
+
+@login_required
+def standin_checkout(request, session_id):
+    """The stand-in's TEST PAYMENT page: "Pay" sends the app the signed webhook Stripe would."""
+    payment = _stand_in_payment(request, session_id)
+    pledge = payment.pledge
+    error = None
+    if request.method == "POST" and payment.status == PaymentStatus.PENDING:
+        if request.POST.get("action") == "pay":
+            payload, header = standin.signed_event(
+                "checkout.session.completed", standin.session_object(payment, paid=True)
+            )
+            status, body = webhooks.receive(payload, header)
+            if status == 200:
+                return redirect(
+                    reverse("payments:card_return", args=[pledge.public_id])
+                    + f"?session_id={payment.stripe_session_id}"
+                )
+            error = _("The test webhook was refused (%(status)s): %(detail)s") % {
+                "status": status,
+                "detail": body.get("detail", ""),
+            }
+        else:
+            return redirect(
+                reverse("pledges:detail", args=[pledge.public_id]) + "?payment=cancelled"
+            )
+    return render(
+        request,
+        "payments/standin_checkout.html",
+        {"payment": payment, "pledge": pledge, "error": error},
+        status=400 if error else 200,
+    )

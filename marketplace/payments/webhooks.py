@@ -9,8 +9,6 @@ replay. A failure rolls the whole transaction back — the id included — and a
 Stripe retries and nothing half-done remains. Unknown event types are recorded and ignored.
 """
 
-import hashlib
-import hmac
 import json
 import logging
 
@@ -22,6 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from marketplace.payments.models import WebhookEvent
+from marketplace.payments.standin import stand_in_secret
 from marketplace.payments.webhook_handlers import dispatch
 
 log = logging.getLogger(__name__)
@@ -31,13 +30,6 @@ TOLERANCE_SECONDS = 300
 
 class Refused(Exception):
     """The request is not a verified Stripe event (answered 400)."""
-
-
-def stand_in_secret() -> str:
-    """The secret the local stand-in signs with: derived from SECRET_KEY, accepted only while
-    the stand-in is on (never with DEBUG off, see marketplace/config.py)."""
-    digest = hmac.new(settings.SECRET_KEY.encode(), b"payments-stand-in", hashlib.sha256)
-    return "whsec_standin_" + digest.hexdigest()
 
 
 def signing_secrets() -> list[str]:
@@ -107,14 +99,3 @@ def receive(payload: bytes, header: str | None) -> tuple[int, dict]:
 def stripe_webhook(request):
     status, body = receive(request.body, request.headers.get("Stripe-Signature"))
     return JsonResponse(body, status=status)
-
-
-@csrf_exempt
-@require_POST
-def verify_only(request):
-    """bench/webhooks.py's baseline: the same verification, nothing recorded or applied."""
-    try:
-        verify(request.body, request.headers.get("Stripe-Signature"))
-    except Refused as refusal:
-        return JsonResponse({"detail": str(refusal)}, status=400)
-    return JsonResponse({"status": "verified"})

@@ -12,7 +12,6 @@ pledge, a waiting-list offer, a late payment taking its slots again) locks the p
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
@@ -38,9 +37,7 @@ def taken_quantities(package_ids: Iterable[int]) -> dict[int, int]:
 def lock_package(package_id: int) -> dict:
     """Lock the package's own row (not Wagtail's page row) until the transaction ends and return
     its current capacity and maximum per sponsor. Serialises everyone taking its slots."""
-    rows = SponsorshipPackagePage.objects.filter(pk=package_id)
-    if not settings.PLEDGES_DISABLE_INVENTORY_LOCK:
-        rows = rows.select_for_update(of=("self",))
+    rows = SponsorshipPackagePage.objects.filter(pk=package_id).select_for_update(of=("self",))
     return rows.values("capacity", "max_per_sponsor").get()
 
 

@@ -7,9 +7,6 @@ moves (approve, reject, cancel, extend, expire) live in `moves.py` (re-exported 
 waiting list in `waitlist.py`.
 """
 
-import time
-
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -43,9 +40,6 @@ from marketplace.pledges.states import PLEDGE_MACHINE, PledgeState
 from marketplace.pledges.submission import claim_form_token, use_form_token
 from sponsors.membership import onboarding_missing
 
-# Test-only: how long to pause between the availability check and the write when
-# PLEDGES_DISABLE_INVENTORY_LOCK is on, so the concurrency test reliably sees the race.
-RACE_WINDOW_SECONDS = 0.05
 REFERENCE_ATTEMPTS = 10
 
 
@@ -152,8 +146,6 @@ def create_pledge(
         claimed = None if form_token is None else claim_form_token(form_token, user, package.pk)
         locked = lock_package(package.pk)
         check_slots(locked, package.pk, organisation.pk, quantity)
-        if settings.PLEDGES_DISABLE_INVENTORY_LOCK:
-            time.sleep(RACE_WINDOW_SECONDS)  # test-only: widen the race the lock prevents
         pledge = write_pledge(
             package=package,
             event=event,

@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from wagtail.models import Site
 
-from cms.models import SiteSettings
+from marketplace.finance.models import FinanceSettings
 
 
 def test_load_demo_lets_finance_into_the_finance_screens_idempotently(db, client):
@@ -21,5 +21,5 @@ def test_load_demo_lets_finance_into_the_finance_screens_idempotently(db, client
     organiser = get_user_model().objects.get(email="organiser@example.org")
     client.force_login(organiser)
     assert client.get("/admin/finance/payments/").status_code in (302, 403)  # refused
-    values = SiteSettings.for_site(Site.objects.get(is_default_site=True))
+    values = FinanceSettings.for_site(Site.objects.get(is_default_site=True))
     assert values.bank_iban  # invoices have bank details to print

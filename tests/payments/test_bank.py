@@ -10,10 +10,10 @@ from pypdf import PdfReader
 from rest_framework.test import APIClient
 from wagtail.models import Site
 
-from cms.models import SiteSettings
-from marketplace.finance.models import Invoice, Receipt
+from marketplace.finance.invoices import request_invoice
+from marketplace.finance.models import FinanceSettings, Invoice, Receipt
 from marketplace.payments.balance import balance_of
-from marketplace.payments.bank import record_transfer, request_invoice
+from marketplace.payments.bank import record_transfer
 from marketplace.payments.errors import PaymentError
 from marketplace.payments.models import Flag, Payment
 from marketplace.pledges.models import Pledge
@@ -26,7 +26,7 @@ def pdf_text(content: bytes) -> str:
 
 @pytest.fixture
 def bank_details(db, tree):
-    values = SiteSettings.for_site(Site.objects.get(is_default_site=True))
+    values = FinanceSettings.for_site(Site.objects.get(is_default_site=True))
     values.bank_name = "Banque Cantonale de Genève"
     values.bank_account_holder = "Telecommunication Development Bureau"
     values.bank_iban = "CH93 0076 2011 6238 5295 7"

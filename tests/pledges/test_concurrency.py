@@ -1,8 +1,10 @@
 """Never oversell, proven against a live server on PostgreSQL: 40 sponsors pledge a capacity-3
 package at the same instant → exactly 3 holds and 37 clear "sold out" answers. With the lock
-switched off (test-only setting) the same test oversells, so we know it can fail."""
+taken out (by the `without_the_package_lock` fixture, in this process where the live server's
+threads run) the same test oversells, so we know it can fail."""
 
 import threading
+import time
 
 import pytest
 import requests
@@ -13,6 +15,8 @@ from django.db.utils import OperationalError
 from django.test.testcases import LiveServerThread, _StaticFilesHandler
 
 from events.choices import PackageCategory
+from events.models import SponsorshipPackagePage
+from marketplace.pledges import services
 from marketplace.pledges.models import Pledge
 from marketplace.pledges.services import lock_package
 from marketplace.pledges.states import SLOT_HOLDING_STATES
@@ -28,6 +32,9 @@ pytestmark = [
 
 SPONSORS = 40
 CAPACITY = 3
+# How long the unlocked control pauses between the availability check and the write, so the
+# race the lock prevents shows every time.
+RACE_WINDOW_SECONDS = 0.05
 
 
 class _BusyServer(ThreadedWSGIServer):
@@ -68,6 +75,27 @@ def contested(transactional_db):
     )
     tokens = [make_token(make_sponsor()[0]) for _ in range(SPONSORS)]
     return package, tokens
+
+
+@pytest.fixture
+def without_the_package_lock(monkeypatch):
+    """`create_pledge` as it would be without the package row lock: the package is read
+    unlocked, and a pause between the check and the write widens the race."""
+    check_slots = services.check_slots
+
+    def read_unlocked(package_id):
+        return (
+            SponsorshipPackagePage.objects.filter(pk=package_id)
+            .values("capacity", "max_per_sponsor")
+            .get()
+        )
+
+    def check_then_pause(*args, **kwargs):
+        check_slots(*args, **kwargs)
+        time.sleep(RACE_WINDOW_SECONDS)
+
+    monkeypatch.setattr(services, "lock_package", read_unlocked)
+    monkeypatch.setattr(services, "check_slots", check_then_pause)
 
 
 def pledge_all_at_once(base_url: str, package_id: int, tokens: list[str]) -> list[tuple]:
@@ -128,9 +156,8 @@ def test_forty_sponsors_at_once_get_exactly_three_holds(api_server, contested):
     assert set(Pledge.objects.values_list("reference", flat=True)) == references
 
 
-def test_without_the_lock_the_same_race_oversells(api_server, contested, settings):
+def test_without_the_lock_the_same_race_oversells(api_server, contested, without_the_package_lock):
     """The control: proves the test above would catch a missing lock."""
-    settings.PLEDGES_DISABLE_INVENTORY_LOCK = True  # the server threads share these settings
     package, tokens = contested
     results = pledge_all_at_once(api_server, package.pk, tokens)
 
