@@ -21,7 +21,7 @@ DEMO_USERS = [
     ("approver@example.org", "Amadou", "Approver", [APPROVERS], False),
     ("finance@example.org", "Fatima", "Finance", [FINANCE], False),
     ("partnerships@example.org", "Paula", "Partnerships", [PARTNERSHIP_OFFICERS], False),
-    # Support reads the mail log's bodies (sign-in links removed); see marketplace/core/roles.py.
+    # Support reads the mail log's bodies (sign-in links removed); see worker/permissions.py.
     ("support@example.org", "Sipho", "Support", [SUPPORT], False),
     ("sponsor@example.org", "Sam", "Sponsor", [], False),
     # Sponsor roles: Sam's teammates at Acme (their roles are set in cms/demo/sponsors.py).

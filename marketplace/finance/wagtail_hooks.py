@@ -2,7 +2,7 @@
 
 Everything here is read-only but for the actions finance takes through services (record a
 transfer, refund, resolve a flag). Seen by the "Finance" group and superusers, through model
-permissions (`marketplace/finance/setup.py` grants them).
+permissions (`marketplace/finance/permissions.py` grants them).
 """
 
 from django.core.exceptions import PermissionDenied

@@ -1,5 +1,5 @@
 """Erasure requests in the Wagtail admin (their own menu item), readable and executable by the
-Support group (`marketplace/privacy/setup.py`) and superusers."""
+Support group (`marketplace/privacy/permissions.py`) and superusers."""
 
 from django.urls import path
 from django.utils.translation import gettext_lazy as _

@@ -3,7 +3,7 @@
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
-FINANCE = "Finance"
+from marketplace.core.roles import FINANCE, ROLE_STEPS
 
 FINANCE_PERMISSIONS = [
     ("payments", "view_payment"),
@@ -19,6 +19,7 @@ FINANCE_PERMISSIONS = [
 ]
 
 
+@ROLE_STEPS.register(30, "finance: the Finance group sees and handles money")
 @transaction.atomic
 def ensure_finance_permissions() -> Group:
     """Give the "Finance" group the admin and the finance permissions (see payments, record
