@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from marketplace.agreements import documents, mail
 from marketplace.agreements.errors import AgreementError
 from marketplace.agreements.models import Agreement
-from marketplace.agreements.moves import apply_move, lock_agreement, log_event
+from marketplace.agreements.moves import apply_move, lock_agreement, log_change
 from marketplace.agreements.scheduling import ISSUE_TASK, issue_key
 from marketplace.agreements.states import REPLACEABLE_STATES, AgreementState
 from marketplace.finance.numbering import next_number
@@ -120,7 +120,7 @@ def _create_version(pledge_id: int, version: int) -> Agreement | None:
                 pledge, number=number, version=version, supersedes=supersedes
             ),
         )
-        log_event(
+        log_change(
             agreement,
             "",
             AgreementState.DRAFT,

@@ -1,6 +1,6 @@
 """Benefit tasks: one deliverable of a paid pledge (a logo on the website, a banner, a post...),
 with its due date, owner team, state, the sponsor's asset and the proof of delivery, and an
-audit log of every change (`BenefitTaskEvent`). Rules live in `services.py`, moves in
+audit log of every change (`BenefitTaskChange`). Rules live in `services.py`, moves in
 `states.py`, per-kind needs in `kinds.py`.
 
 Logos are public (they appear on the event page) and live in the default storage under a random
@@ -215,7 +215,7 @@ class BenefitTask(models.Model):
         return bool(self.proof_file or self.proof_url)
 
 
-class BenefitTaskEvent(StateChange):
+class BenefitTaskChange(StateChange):
     """One entry of a task's audit log: who, when, from which state to which, why. An asset
     supplied or replaced is logged with the state unchanged."""
 

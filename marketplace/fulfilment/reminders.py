@@ -19,8 +19,8 @@ from django.utils import timezone
 
 from marketplace.fulfilment.kinds import kinds_needing_asset
 from marketplace.fulfilment.models import BenefitTask
-from marketplace.fulfilment.services import DELIVERABLE_PLEDGE_STATES
 from marketplace.fulfilment.states import OPEN_STATES
+from marketplace.pledges.states import PAID_STATES
 
 ASSET_REMINDER_DAYS = (7, 2)  # windows start this many days before the due date
 
@@ -46,7 +46,7 @@ def tasks_missing_assets(today: datetime.date):
         asset_text="",
         due_date__gte=today,
         due_date__lte=today + datetime.timedelta(days=max(ASSET_REMINDER_DAYS)),
-        pledge__status__in=DELIVERABLE_PLEDGE_STATES,
+        pledge__status__in=PAID_STATES,
     )
 
 
@@ -117,7 +117,7 @@ def overdue_tasks(today: datetime.date):
     return BenefitTask.objects.filter(
         state__in=OPEN_STATES,
         due_date__lt=today,
-        pledge__status__in=DELIVERABLE_PLEDGE_STATES,
+        pledge__status__in=PAID_STATES,
     )
 
 

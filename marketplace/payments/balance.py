@@ -11,9 +11,8 @@ from django.utils.translation import gettext as _
 from marketplace.payments.models import Payment, Refund, RefundStatus
 from marketplace.payments.states import RECEIVED_STATES
 from marketplace.pledges.models import WaitlistEntry, WaitlistStatus
-from marketplace.pledges.states import PledgeState
+from marketplace.pledges.states import PAYABLE_STATES, PledgeState
 
-PAYABLE_STATES = (PledgeState.HELD, PledgeState.AWAITING_PAYMENT)
 ZERO = Decimal("0.00")
 
 
