@@ -9,4 +9,9 @@ class RegisterConfig(AppConfig):
 
     def ready(self):
         # The worker discovers only `worker.tasks`: register this app's task in every process.
-        from register import tasks  # noqa: F401
+        # Executed sponsorship agreements are entered in the register (a declared step of the
+        # agreements app); imported here because models must be loaded first.
+        from register import (
+            sponsorships,  # noqa: F401
+            tasks,  # noqa: F401
+        )

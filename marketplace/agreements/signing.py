@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from marketplace.agreements import documents, mail
 from marketplace.agreements.errors import AgreementError
+from marketplace.agreements.hooks import AGREEMENT_EXECUTED
 from marketplace.agreements.models import Agreement, Signature, SignatureSide
 from marketplace.agreements.moves import apply_move, lock_agreement
 from marketplace.agreements.services import _pdf_name, _read, pdf_bytes
@@ -212,46 +213,7 @@ def deliver_executed(agreement_id: int) -> bool:
             key=f"agreement:{locked.pk}:executed:organiser",
             pdf=attachment,
         )
-        locked.register_entry = _enter_in_register(locked, executed)
+        AGREEMENT_EXECUTED.run(locked, executed_pdf=executed)  # the register enters it
         locked.delivered_at = timezone.now()
         locked.save(update_fields=["register_entry", "delivered_at"])
     return True
-
-
-def _enter_in_register(agreement, executed: bytes):
-    from register.choices import SignatorySide
-    from register.services import record_sponsorship_agreement
-
-    pledge = agreement.pledge
-    content = agreement.content
-    sponsor = agreement.signature_of(SignatureSide.SPONSOR)
-    organiser = agreement.signature_of(SignatureSide.ORGANISER)
-    return record_sponsorship_agreement(
-        reference=agreement.number,
-        title=(
-            _("Sponsorship of %(event)s: %(package)s")
-            % {"event": content["event"]["title"], "package": content["pledge"]["package_title"]}
-        )[:255],
-        organisation=pledge.organisation,
-        signed_on=timezone.localdate(agreement.executed_at),
-        regions=[pledge.event.region],
-        value=pledge.total,
-        currency=pledge.currency,
-        objective=_("%(quantity)s × %(package)s, pledge %(reference)s (agreement %(label)s).")
-        % {
-            "quantity": pledge.quantity,
-            "package": pledge.package_title,
-            "reference": pledge.reference,
-            "label": agreement.label,
-        },
-        signatories=[
-            (SignatorySide.PARTNER, sponsor.full_name, sponsor.title),
-            (SignatorySide.BUREAU, organiser.full_name, organiser.title),
-        ],
-        documents=[
-            (
-                _("%(label)s (executed)") % {"label": agreement.label},
-                ContentFile(executed, name=f"{agreement.file_stem}-executed.pdf"),
-            )
-        ],
-    )

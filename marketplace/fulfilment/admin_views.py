@@ -30,7 +30,7 @@ from marketplace.fulfilment import files, services
 from marketplace.fulfilment.assets import MAX_FILE_BYTES
 from marketplace.fulfilment.forms import BoardFilterForm, DeliverForm, WaiveForm
 from marketplace.fulfilment.kinds import kinds_needing_asset
-from marketplace.fulfilment.models import BenefitTask
+from marketplace.fulfilment.models import BenefitTask, BenefitTaskQuerySet
 from marketplace.fulfilment.states import OPEN_STATES, FulfilmentError, TaskState
 
 VIEW_PERMISSION = "fulfilment.view_benefittask"
@@ -77,7 +77,7 @@ class EventsView(PermissionMixin, WagtailAdminTemplateMixin, TemplateView):
             .annotate(
                 total=Count("pk"),
                 open=Count("pk", filter=Q(state__in=OPEN_STATES)),
-                overdue=Count("pk", filter=Q(state__in=OPEN_STATES, due_date__lt=today)),
+                overdue=Count("pk", filter=BenefitTaskQuerySet.overdue_condition(today)),
                 missing=Count(
                     "pk",
                     filter=Q(
@@ -112,7 +112,7 @@ def filtered_tasks(event, form: BoardFilterForm, today=None):
     if data.get("due_to"):
         tasks = tasks.filter(due_date__lte=data["due_to"])
     if data.get("overdue"):
-        tasks = tasks.filter(state__in=OPEN_STATES, due_date__lt=today)
+        tasks = tasks.overdue(today)
     return tasks.select_related("organisation", "pledge").order_by("due_date", "pk")
 
 

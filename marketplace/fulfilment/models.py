@@ -68,6 +68,18 @@ def proof_path(instance, filename):
     return _random_name("proofs", filename)
 
 
+class BenefitTaskQuerySet(models.QuerySet):
+    @staticmethod
+    def overdue_condition(today: datetime.date) -> models.Q:
+        """The one rule of "overdue": still open and past its due date (`days_overdue` is the
+        same rule for one task). As a `Q`, for counts and filters on related rows."""
+        return models.Q(state__in=OPEN_STATES, due_date__lt=today)
+
+    def overdue(self, today: datetime.date):
+        """The tasks overdue on `today`."""
+        return self.filter(self.overdue_condition(today))
+
+
 class BenefitTask(models.Model):
     """One deliverable of a paid pledge's benefit (see the module's doc)."""
 
@@ -130,6 +142,8 @@ class BenefitTask(models.Model):
 
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = BenefitTaskQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("benefit task")
@@ -200,7 +214,8 @@ class BenefitTask(models.Model):
         return label(self.state)
 
     def days_overdue(self, today: datetime.date | None = None) -> int:
-        """Days past the due date while still open (0 when not overdue)."""
+        """Days past the due date while still open (0 when not overdue): the rule of
+        `BenefitTaskQuerySet.overdue_condition`, for one task."""
         if not self.is_open:
             return 0
         today = today or timezone.localdate()

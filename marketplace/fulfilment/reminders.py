@@ -114,11 +114,8 @@ def send_asset_reminders(today: datetime.date | None = None) -> int:
 
 
 def overdue_tasks(today: datetime.date):
-    return BenefitTask.objects.filter(
-        state__in=OPEN_STATES,
-        due_date__lt=today,
-        pledge__status__in=PAID_STATES,
-    )
+    """The overdue tasks of pledges still paid (a refunded pledge's tasks are not chased)."""
+    return BenefitTask.objects.overdue(today).filter(pledge__status__in=PAID_STATES)
 
 
 def send_overdue_digests(today: datetime.date | None = None) -> int:
