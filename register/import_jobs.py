@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from register.documents import private_document_storage
+from register.attachments import private_document_storage
 from register.importing import import_agreements
 from register.models import ImportJob
 

@@ -7,11 +7,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from events.editorial import APPROVERS, ORGANISERS, admin_access
-from register.access import PARTNERSHIP_OFFICERS
-
-FINANCE = "Finance"
-SUPPORT = "Support"
+from events.editorial import admin_access
+from marketplace.core.roles import APPROVERS, FINANCE, ORGANISERS, PARTNERSHIP_OFFICERS, SUPPORT
 
 DEMO_USERS = [
     # email, first name, last name, groups, superuser

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from marketplace.agreements import documents, mail
+from marketplace.agreements import mail, rendering
 from marketplace.agreements.errors import AgreementError
 from marketplace.agreements.hooks import AGREEMENT_EXECUTED
 from marketplace.agreements.models import Agreement, Signature, SignatureSide
@@ -180,18 +180,18 @@ def deliver_executed(agreement_id: int) -> bool:
         return False
     if not agreement.executed_pdf:
         signed = pdf_bytes(agreement)
-        if documents.sha256_of(signed) != agreement.sha256:
+        if rendering.sha256_of(signed) != agreement.sha256:
             raise AgreementError(
                 _("The stored PDF of %(label)s does not match the hash that was signed.")
                 % {"label": agreement.label}
             )
-        executed = documents.render_executed(agreement, signed)
+        executed = rendering.render_executed(agreement, signed)
     with transaction.atomic():
         locked = lock_agreement(agreement_id)
         if locked.delivered_at is not None:
             return False
         if not locked.executed_pdf:
-            locked.executed_sha256 = documents.sha256_of(executed)
+            locked.executed_sha256 = rendering.sha256_of(executed)
             locked.executed_pdf.save(
                 _pdf_name(locked, "-executed"), ContentFile(executed), save=False
             )

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from marketplace.finance import documents
+from marketplace.finance import pdfs
 from worker.base import BaseTask
 
 
@@ -10,7 +10,7 @@ from worker.base import BaseTask
 def deliver_document(self, kind: str, pk: int) -> bool:
     """Render the document's PDF (kept privately) and email it to the organisation's finance
     contact through the mail log. Safe to run twice: the second run sends nothing."""
-    return documents.deliver(kind, pk)
+    return pdfs.deliver(kind, pk)
 
 
 @shared_task(bind=True, base=BaseTask, name="worker.tasks.documents.issue_agreement")
