@@ -49,7 +49,7 @@ def top_up(seed: int) -> dict:
     from register.models import Agreement, Partner
     from register.pipeline.codes import AREA_BITS, REGION_BITS
     from register.pipeline.models import CoFinancing, Opportunity, Prospect, Target
-    from register.pipeline.setup import ensure_pipeline_permissions
+    from register.pipeline.permissions import ensure_pipeline_permissions
     from sponsors.models import Organisation
 
     rng = random.Random(seed)

@@ -462,7 +462,7 @@ def main(argv=None) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from marketplace.agreements.setup import ensure_demo_clauses
+    from marketplace.agreements.permissions import ensure_demo_clauses
 
     ensure_demo_clauses()  # the agreements carry the demo's four standard clauses
     purge_queues()

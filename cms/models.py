@@ -9,7 +9,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from cms.blocks import BodyBlock
+from events.blocks import BodyBlock
 
 HOME_EVENTS = 6
 HOME_HEADLINE_PACKAGES = 6

@@ -18,9 +18,8 @@ from wagtail.models import (
 )
 
 from events.review import SponsorshipReviewTask
+from marketplace.core.roles import APPROVERS, FINANCE, ORGANISERS
 
-ORGANISERS = "Event organisers"
-APPROVERS = "Sponsorship approvers"
 WORKFLOW = "Sponsorship review"
 REVIEW_TASK = "Approval by a sponsorship approver"
 
@@ -78,7 +77,7 @@ def ensure_editorial_setup(events_index) -> dict[str, Group]:
 
 # Who sees every event's sponsorship (`events/scope.py`): approvers decide on all of them and
 # finance reconciles all of the money; organisers see only the events they organise.
-SEES_ALL_EVENTS = (APPROVERS, "Finance")  # "Finance": marketplace.finance.setup.FINANCE
+SEES_ALL_EVENTS = (APPROVERS, FINANCE)
 
 
 @transaction.atomic

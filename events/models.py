@@ -29,7 +29,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from cms.blocks import BodyBlock
+from events.blocks import BodyBlock
 from events.choices import CATEGORY_ORDER, BenefitKind, Currency, PackageCategory, Region
 
 EVENTS_PER_PAGE = 12

@@ -11,8 +11,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-PARTNERSHIP_OFFICERS = "Partnership officers"
-FINANCE = "Finance"  # the finance group (created by cms.demo.users too); it reads the register
+from marketplace.core.roles import FINANCE, PARTNERSHIP_OFFICERS  # finance reads the register
 
 READ = "register.view_agreement"
 EDIT = "register.change_agreement"

@@ -18,8 +18,8 @@ from wagtail.snippets.views import snippets as snippet_views
 
 from register import audit, fulltext, import_jobs, services
 from register.access import can_import
+from register.attachments import MAX_DOCUMENT_BYTES
 from register.csvformat import COLUMNS
-from register.documents import MAX_DOCUMENT_BYTES
 from register.forms import MAX_IMPORT_BYTES, ImportForm
 from register.importing import import_agreements
 from register.models import ImportJob

@@ -6,3 +6,8 @@ class RegisterConfig(AppConfig):
     name = "register"
     label = "register"
     verbose_name = _("Partnership agreements")
+
+    def ready(self):
+        # Executed sponsorship agreements are entered in the register (a declared step of the
+        # agreements app); imported here because models must be loaded first.
+        from register import sponsorships  # noqa: F401

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from register import tasks
-from register.documents import private_document_storage
+from register.attachments import private_document_storage
 from register.importing import import_agreements
 from register.models import ImportJob
 from worker import outbox

@@ -19,6 +19,7 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.models import Orderable
 
+from register.attachments import private_document_storage, validate_pdf
 from register.choices import (
     AgreementType,
     AreaOfAction,
@@ -31,7 +32,6 @@ from register.choices import (
 )
 from register.choices import codes as vocabulary_codes
 from register.currencies import validate_currency
-from register.documents import private_document_storage, validate_pdf
 
 LIST_SEPARATOR = ";"
 

@@ -2,51 +2,24 @@
 mail log (filters by organisation, pledge, status), tasks that failed for good (with a retry
 action) and the outbox. All read-only: these records change through services only."""
 
-from django.contrib.auth.models import Permission
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column, DateColumn
-from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSetGroup
 
+from marketplace.core.admin import ReadOnlyViewSet
 from worker import admin_views
 from worker.models import FailedTask, MailLog, OutboxMessage
 
-_NO_EDITING = {
-    "add_url_name": None,
-    "edit_url_name": None,
-    "delete_url_name": None,
-    "copy_url_name": None,
-    "usage_url_name": None,
-    "history_url_name": None,
-}
 
-
-class ReadOnlyViewSet(ModelViewSet):
+class BackgroundWorkViewSet(ReadOnlyViewSet):
     """A listing and an inspect view, and only the "view" permission to grant."""
 
-    inspect_view_enabled = True
-    copy_view_enabled = False
-    extra_permissions: tuple[str, ...] = ()
-
-    def get_common_view_kwargs(self, **kwargs):
-        return {**super().get_common_view_kwargs(**kwargs), **_NO_EDITING}
-
-    def get_urlpatterns(self):
-        return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
-            path("inspect/<int:pk>/", self.inspect_view, name="inspect"),
-        ]
-
-    def get_permissions_to_register(self):
-        codenames = [f"view_{self.model._meta.model_name}", *self.extra_permissions]
-        return Permission.objects.filter(
-            content_type__app_label=self.model._meta.app_label, codename__in=codenames
-        )
+    view_permissions_only = True
 
 
-class MailLogViewSet(ReadOnlyViewSet):
+class MailLogViewSet(BackgroundWorkViewSet):
     model = MailLog
     name = "mail_log"
     url_prefix = "mail-log"
@@ -91,7 +64,7 @@ class MailLogViewSet(ReadOnlyViewSet):
     inspect_template_name = "worker/admin/mail_log_inspect.html"
 
 
-class FailedTaskViewSet(ReadOnlyViewSet):
+class FailedTaskViewSet(BackgroundWorkViewSet):
     model = FailedTask
     name = "failed_tasks"
     url_prefix = "failed-tasks"
@@ -130,7 +103,7 @@ class FailedTaskViewSet(ReadOnlyViewSet):
         ]
 
 
-class OutboxViewSet(ReadOnlyViewSet):
+class OutboxViewSet(BackgroundWorkViewSet):
     model = OutboxMessage
     name = "outbox"
     url_prefix = "outbox"

@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from sponsors.choices import PartnerCategory
 from sponsors.models import Clearance, Contact, ContactRole, MemberRole, Membership, Organisation
+from sponsors.permissions import ensure_sponsor_review_permissions
 from sponsors.services import decide_clearance
-from sponsors.staff import ensure_sponsor_review_permissions
 
 SPONSOR_EMAIL = "sponsor@example.org"
 ORGANISATION = "Acme Connectivity Ltd"

@@ -7,11 +7,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from events.editorial import APPROVERS, ORGANISERS, admin_access
-from register.access import PARTNERSHIP_OFFICERS
-
-FINANCE = "Finance"
-SUPPORT = "Support"
+from events.editorial import admin_access
+from marketplace.core.roles import APPROVERS, FINANCE, ORGANISERS, PARTNERSHIP_OFFICERS, SUPPORT
 
 DEMO_USERS = [
     # email, first name, last name, groups, superuser
@@ -21,7 +18,7 @@ DEMO_USERS = [
     ("approver@example.org", "Amadou", "Approver", [APPROVERS], False),
     ("finance@example.org", "Fatima", "Finance", [FINANCE], False),
     ("partnerships@example.org", "Paula", "Partnerships", [PARTNERSHIP_OFFICERS], False),
-    # Support reads the mail log's bodies (sign-in links removed); see marketplace/core/roles.py.
+    # Support reads the mail log's bodies (sign-in links removed); see worker/permissions.py.
     ("support@example.org", "Sipho", "Support", [SUPPORT], False),
     ("sponsor@example.org", "Sam", "Sponsor", [], False),
     # Sponsor roles: Sam's teammates at Acme (their roles are set in cms/demo/sponsors.py).

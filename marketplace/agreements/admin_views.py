@@ -6,17 +6,13 @@ Organisers see their own events' agreements only (`events/scope.py`; another eve
 countersigning and reissuing need permissions approvers hold and organisers do not."""
 
 import django_filters
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import FormView
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.views import generic
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import Button
 
 from events import scope
@@ -27,6 +23,7 @@ from marketplace.agreements.forms import CountersignForm, OptionalReasonForm, Re
 from marketplace.agreements.models import Agreement
 from marketplace.agreements.states import REPLACEABLE_STATES, AgreementState
 from marketplace.agreements.views import pdf_response
+from marketplace.core.admin import AdminActionView
 from marketplace.core.client import client_ip
 
 VIEW_PERMISSION = "agreements.view_agreement"
@@ -142,29 +139,22 @@ def agreement_pdf(request, pk, kind):
     )
 
 
-class AgreementActionView(WagtailAdminTemplateMixin, FormView):
-    """One organiser action on an agreement (see the module's docstring)."""
+class AgreementActionView(AdminActionView):
+    """One organiser action on an agreement (see the module's docstring and
+    `marketplace.core.admin.AdminActionView`)."""
 
     template_name = "agreements/admin/action.html"
     header_icon = "doc-full"
-    permission = ""
-    action_label = ""
-    success_message = ""
+    domain_errors = (AgreementError,)
     form_class = OptionalReasonForm
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm(self.permission):
-            raise PermissionDenied
+    def load(self, pk):
         self.agreement = scope.get_in_scope_or_404(
             Agreement.objects.select_related("pledge", "pledge__organisation", "pledge__event"),
-            request.user,
+            self.request.user,
             "pledge__event",
-            pk=kwargs["pk"],
+            pk=pk,
         )
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_page_title(self):
-        return self.action_label
 
     def get_page_subtitle(self):
         return self.agreement.label
@@ -190,17 +180,11 @@ class AgreementActionView(WagtailAdminTemplateMixin, FormView):
         )
         return context
 
-    def form_valid(self, form):
-        try:
-            self.perform(form.cleaned_data)
-        except AgreementError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-            return self.form_invalid(form)
-        messages.success(self.request, str(self.success_message) % {"label": self.agreement.label})
-        return redirect(self.inspect_url)
+    def get_success_message_context(self):
+        return {"label": self.agreement.label}
 
-    def perform(self, data):
-        raise NotImplementedError
+    def get_success_url(self):
+        return self.inspect_url
 
 
 class CountersignView(AgreementActionView):

@@ -4,7 +4,7 @@ An `Agreement` is one version of the contract for a pledge: numbered `AGR-<year>
 number is kept by every version of the same pledge's agreement; the version tells them apart),
 frozen in `content` when it is issued, rendered to a PDF kept with its SHA-256, then signed by
 the sponsor in the portal and countersigned by an organiser (`Signature`, one per side), after
-which the executed PDF adds a signature page. Every move is in `AgreementEvent` (who, when, from,
+which the executed PDF adds a signature page. Every move is in `AgreementChange` (who, when, from,
 to, why). Rules live in `services.py`, `signing.py` and `states.py`.
 
 What an event's agreements say and when they are issued is set in the admin: `AgreementPolicy`
@@ -212,7 +212,7 @@ class Agreement(models.Model):
         return next((s for s in self.signatures.all() if s.side == side), None)
 
 
-class AgreementEvent(StateChange):
+class AgreementChange(StateChange):
     """One entry of an agreement's audit log: who moved it, when, from which state, why."""
 
     wagtail_reference_index_ignore = True

@@ -1,17 +1,8 @@
-"""Moving an agreement through its states: checked against `states.py`, stamped and audited."""
+"""Moving an agreement through its states: the machine declared in `states.py` (checked,
+stamped and audited by `marketplace/core/states.py`); the row lock is this app's."""
 
-from django.utils import timezone
-
-from marketplace.agreements.models import Agreement, AgreementEvent
-from marketplace.agreements.states import AgreementState, check_move
-
-# The timestamp each state sets when an agreement enters it.
-STAMPS = {
-    AgreementState.SENT: "sent_at",
-    AgreementState.SIGNED_BY_SPONSOR: "sponsor_signed_at",
-    AgreementState.EXECUTED: "executed_at",
-    AgreementState.VOID: "voided_at",
-}
+from marketplace.agreements.models import Agreement, AgreementChange
+from marketplace.agreements.states import AGREEMENT_MACHINE
 
 
 def lock_agreement(pk: int) -> Agreement:
@@ -24,27 +15,15 @@ def lock_agreement(pk: int) -> Agreement:
     )
 
 
-def log_event(agreement, from_state, to_state, actor=None, reason="") -> AgreementEvent:
-    return AgreementEvent.objects.create(
-        agreement=agreement,
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        from_state=from_state,
-        to_state=to_state,
-        reason=str(reason),
-    )
+def log_change(agreement, from_state, to_state, actor=None, reason="") -> AgreementChange:
+    """One audit row for a change that is not a move of the table (e.g. a new version)."""
+    return AGREEMENT_MACHINE.log(agreement, from_state, to_state, actor=actor, reason=reason)
 
 
 def apply_move(agreement, to_state: str, *, actor=None, reason="", at=None, also_save=()) -> None:
     """Apply an allowed move to a locked agreement: state, its timestamp, an audit entry (and
     the fields named in `also_save`, in the same UPDATE). Raises `InvalidAgreementMove`
     (nothing written) when the table forbids it."""
-    from_state = agreement.status
-    check_move(from_state, to_state)
-    agreement.status = to_state
-    fields = ["status", *also_save]
-    stamp = STAMPS.get(to_state)
-    if stamp:
-        setattr(agreement, stamp, at or timezone.now())
-        fields.append(stamp)
-    agreement.save(update_fields=fields)
-    log_event(agreement, from_state, to_state, actor, reason)
+    AGREEMENT_MACHINE.move(
+        agreement, to_state, actor=actor, reason=reason, at=at, also_save=also_save
+    )

@@ -16,10 +16,10 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from marketplace.agreements import documents, mail, tasks
+from marketplace.agreements import mail, rendering, tasks
 from marketplace.agreements.errors import AgreementError
 from marketplace.agreements.models import Agreement
-from marketplace.agreements.moves import apply_move, lock_agreement, log_event
+from marketplace.agreements.moves import apply_move, lock_agreement, log_change
 from marketplace.agreements.scheduling import issue_key
 from marketplace.agreements.states import REPLACEABLE_STATES, AgreementState
 from marketplace.finance.numbering import next_number
@@ -59,14 +59,14 @@ def issue_agreement(pledge_id: int, version: int = 1) -> Agreement | None:
     agreement = _create_version(pledge_id, version)
     if agreement is None or agreement.status != AgreementState.DRAFT:
         return agreement
-    pdf = documents.render_agreement(agreement.content)  # slow: outside any lock
+    pdf = rendering.render_agreement(agreement.content)  # slow: outside any lock
     with transaction.atomic():
         agreement = lock_agreement(agreement.pk)
         if agreement.status != AgreementState.DRAFT:
             return agreement  # another run finished first
         stored = []
         if not agreement.pdf:
-            agreement.sha256 = documents.sha256_of(pdf)
+            agreement.sha256 = rendering.sha256_of(pdf)
             agreement.pdf.save(_pdf_name(agreement), ContentFile(pdf), save=False)
             stored = ["pdf", "sha256"]
         else:
@@ -117,11 +117,11 @@ def _create_version(pledge_id: int, version: int) -> Agreement | None:
             number=number,
             version=version,
             status=AgreementState.DRAFT,
-            content=documents.snapshot(
+            content=rendering.snapshot(
                 pledge, number=number, version=version, supersedes=supersedes
             ),
         )
-        log_event(
+        log_change(
             agreement,
             "",
             AgreementState.DRAFT,

@@ -11,8 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from marketplace.agreements import documents, mail, tasks
+from marketplace.agreements import mail, rendering, tasks
 from marketplace.agreements.errors import AgreementError
+from marketplace.agreements.hooks import AGREEMENT_EXECUTED
 from marketplace.agreements.models import Agreement, Signature, SignatureSide
 from marketplace.agreements.moves import apply_move, lock_agreement
 from marketplace.agreements.services import _pdf_name, _read, pdf_bytes
@@ -179,18 +180,18 @@ def deliver_executed(agreement_id: int) -> bool:
         return False
     if not agreement.executed_pdf:
         signed = pdf_bytes(agreement)
-        if documents.sha256_of(signed) != agreement.sha256:
+        if rendering.sha256_of(signed) != agreement.sha256:
             raise AgreementError(
                 _("The stored PDF of %(label)s does not match the hash that was signed.")
                 % {"label": agreement.label}
             )
-        executed = documents.render_executed(agreement, signed)
+        executed = rendering.render_executed(agreement, signed)
     with transaction.atomic():
         locked = lock_agreement(agreement_id)
         if locked.delivered_at is not None:
             return False
         if not locked.executed_pdf:
-            locked.executed_sha256 = documents.sha256_of(executed)
+            locked.executed_sha256 = rendering.sha256_of(executed)
             locked.executed_pdf.save(
                 _pdf_name(locked, "-executed"), ContentFile(executed), save=False
             )
@@ -212,46 +213,7 @@ def deliver_executed(agreement_id: int) -> bool:
             key=f"agreement:{locked.pk}:executed:organiser",
             pdf=attachment,
         )
-        locked.register_entry = _enter_in_register(locked, executed)
+        AGREEMENT_EXECUTED.run(locked, executed_pdf=executed)  # the register enters it
         locked.delivered_at = timezone.now()
         locked.save(update_fields=["register_entry", "delivered_at"])
     return True
-
-
-def _enter_in_register(agreement, executed: bytes):
-    from register.choices import SignatorySide
-    from register.services import record_sponsorship_agreement
-
-    pledge = agreement.pledge
-    content = agreement.content
-    sponsor = agreement.signature_of(SignatureSide.SPONSOR)
-    organiser = agreement.signature_of(SignatureSide.ORGANISER)
-    return record_sponsorship_agreement(
-        reference=agreement.number,
-        title=(
-            _("Sponsorship of %(event)s: %(package)s")
-            % {"event": content["event"]["title"], "package": content["pledge"]["package_title"]}
-        )[:255],
-        organisation=pledge.organisation,
-        signed_on=timezone.localdate(agreement.executed_at),
-        regions=[pledge.event.region],
-        value=pledge.total,
-        currency=pledge.currency,
-        objective=_("%(quantity)s × %(package)s, pledge %(reference)s (agreement %(label)s).")
-        % {
-            "quantity": pledge.quantity,
-            "package": pledge.package_title,
-            "reference": pledge.reference,
-            "label": agreement.label,
-        },
-        signatories=[
-            (SignatorySide.PARTNER, sponsor.full_name, sponsor.title),
-            (SignatorySide.BUREAU, organiser.full_name, organiser.title),
-        ],
-        documents=[
-            (
-                _("%(label)s (executed)") % {"label": agreement.label},
-                ContentFile(executed, name=f"{agreement.file_stem}-executed.pdf"),
-            )
-        ],
-    )

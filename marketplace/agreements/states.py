@@ -1,4 +1,4 @@
-"""Agreement states and the moves allowed between them: one table, one function.
+"""Agreement states and the moves allowed between them: one table, one machine.
 
     draft ──► sent ──► signed_by_sponsor ──► executed
       │        │              │
@@ -12,6 +12,8 @@ withdrawn); never signed again. Executed and void are final.
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from marketplace.core.states import InvalidMove, StateMachine
 
 
 class AgreementState(models.TextChoices):
@@ -39,7 +41,7 @@ LIVE_STATES = (S.DRAFT, S.SENT, S.SIGNED_BY_SPONSOR, S.EXECUTED)
 REPLACEABLE_STATES = (S.DRAFT, S.SENT, S.SIGNED_BY_SPONSOR)
 
 
-class InvalidAgreementMove(Exception):
+class InvalidAgreementMove(InvalidMove):
     """An agreement was asked to make a move the state machine forbids."""
 
     def __init__(self, from_state: str, to_state: str):
@@ -49,13 +51,28 @@ class InvalidAgreementMove(Exception):
             _("An agreement cannot go from “%(from)s” to “%(to)s”.")
             % {"from": label(from_state), "to": label(to_state)}
         )
-        super().__init__(self.message)
+        Exception.__init__(self, self.message)
+
+
+# The agreement's machine (`marketplace/core/states.py`): the table above, the timestamp each
+# state sets when an agreement enters it, and the audit log every move writes.
+AGREEMENT_MACHINE = StateMachine(
+    moves=ALLOWED_MOVES,
+    log_model="agreements.AgreementChange",
+    subject="agreement",
+    stamps={
+        S.SENT: "sent_at",
+        S.SIGNED_BY_SPONSOR: "sponsor_signed_at",
+        S.EXECUTED: "executed_at",
+        S.VOID: "voided_at",
+    },
+    error=InvalidAgreementMove,
+)
 
 
 def check_move(from_state: str, to_state: str) -> None:
     """Raise `InvalidAgreementMove` unless the table allows `from_state` → `to_state`."""
-    if to_state not in ALLOWED_MOVES.get(from_state, frozenset()):
-        raise InvalidAgreementMove(from_state, to_state)
+    AGREEMENT_MACHINE.check(from_state, to_state)
 
 
 def label(state: str) -> str:

@@ -36,7 +36,7 @@ def issue_credit_note(refund, receipt, *, actor=None) -> CreditNote:
         reason=refund.reason,
         issued_by=actor if actor is not None and actor.is_authenticated else None,
     )
-    from marketplace.finance.documents import deliver_after_commit
+    from marketplace.finance.pdfs import deliver_after_commit
 
     deliver_after_commit("credit_note", note.pk)
     return note

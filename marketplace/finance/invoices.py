@@ -64,7 +64,7 @@ def issue_invoice(pledge, *, amount, actor=None) -> Invoice:
         bank=snapshots.issuer(),
         issued_by=actor if actor is not None and actor.is_authenticated else None,
     )
-    from marketplace.finance.documents import deliver_after_commit
+    from marketplace.finance.pdfs import deliver_after_commit
 
     deliver_after_commit("invoice", invoice.pk)
     return invoice

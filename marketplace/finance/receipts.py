@@ -70,7 +70,7 @@ def issue_receipt(pledge, payments, *, actor=None) -> Receipt:
         issued_by=actor if actor is not None and actor.is_authenticated else None,
     )
     type(payments[0]).objects.filter(pk__in=[p.pk for p in payments]).update(receipt=receipt)
-    from marketplace.finance.documents import deliver_after_commit
+    from marketplace.finance.pdfs import deliver_after_commit
 
     deliver_after_commit("receipt", receipt.pk)
     return receipt

@@ -14,6 +14,6 @@ from worker.base import BaseTask
 def deliver_document(self, kind: str, pk: int) -> bool:
     """Render the document's PDF (kept privately) and email it to the organisation's finance
     contact through the mail log. Safe to run twice: the second run sends nothing."""
-    from marketplace.finance import documents  # at run time: documents imports this module
+    from marketplace.finance import pdfs  # at run time: pdfs imports this module
 
-    return documents.deliver(kind, pk)
+    return pdfs.deliver(kind, pk)

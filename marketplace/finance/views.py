@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from marketplace.finance import documents
+from marketplace.finance import pdfs
 from marketplace.finance.invoices import request_invoice as issue_on_request
 from marketplace.payments.errors import PaymentError
 from marketplace.payments.views import own_pledge, refusal_to_pay
@@ -37,7 +37,7 @@ def request_invoice(request, public_id):
 
 
 def pdf_response(kind: str, document) -> HttpResponse:
-    response = HttpResponse(documents.pdf_bytes(kind, document), content_type="application/pdf")
+    response = HttpResponse(pdfs.pdf_bytes(kind, document), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{document.number}.pdf"'
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
@@ -47,7 +47,7 @@ def pdf_response(kind: str, document) -> HttpResponse:
 @login_required
 def download(request, public_id, kind, number):
     pledge = own_pledge(request, public_id)
-    model = documents.MODELS.get(kind)
+    model = pdfs.MODELS.get(kind)
     if model is None:
         raise Http404
     document = get_object_or_404(

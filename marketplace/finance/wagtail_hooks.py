@@ -2,7 +2,7 @@
 
 Everything here is read-only but for the actions finance takes through services (record a
 transfer, refund, resolve a flag). Seen by the "Finance" group and superusers, through model
-permissions (`marketplace/finance/setup.py` grants them).
+permissions (`marketplace/finance/permissions.py` grants them).
 """
 
 from django.core.exceptions import PermissionDenied
@@ -14,14 +14,21 @@ from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 
-from marketplace.finance.admin_base import ReadOnlyViewSet
+from marketplace.core.admin import ReadOnlyViewSet
 from marketplace.finance.models import CreditNote, Invoice, Receipt
 from marketplace.finance.views import pdf_response
 from marketplace.payments import admin_views
 from marketplace.payments.models import Flag, Payment
 
 
-class PaymentViewSet(ReadOnlyViewSet):
+class FinanceViewSet(ReadOnlyViewSet):
+    """Finance's listings: database search (no search index for money records), 50 a page."""
+
+    search_backend_name = None
+    list_per_page = 50
+
+
+class PaymentViewSet(FinanceViewSet):
     model = Payment
     name = "finance_payments"
     url_prefix = "finance/payments"
@@ -76,7 +83,7 @@ class PaymentViewSet(ReadOnlyViewSet):
         ]
 
 
-class FlagViewSet(ReadOnlyViewSet):
+class FlagViewSet(FinanceViewSet):
     model = Flag
     name = "finance_flags"
     url_prefix = "finance/flags"
@@ -120,7 +127,7 @@ class DocumentInspectView(generic.InspectView):
         return context
 
 
-class DocumentViewSet(ReadOnlyViewSet):
+class DocumentViewSet(FinanceViewSet):
     """An issued document: listing, inspect (snapshot and lines) and its PDF."""
 
     kind = ""

@@ -19,17 +19,18 @@ from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import FormView, TemplateView, View
+from django.views.generic import TemplateView, View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from events import scope
 from events.models import EventPage
+from marketplace.core.admin import AdminActionView
 from marketplace.core.request_limits import upload_limits
 from marketplace.fulfilment import files, services
 from marketplace.fulfilment.assets import MAX_FILE_BYTES
 from marketplace.fulfilment.forms import BoardFilterForm, DeliverForm, WaiveForm
 from marketplace.fulfilment.kinds import kinds_needing_asset
-from marketplace.fulfilment.models import BenefitTask
+from marketplace.fulfilment.models import BenefitTask, BenefitTaskQuerySet
 from marketplace.fulfilment.states import OPEN_STATES, FulfilmentError, TaskState
 
 VIEW_PERMISSION = "fulfilment.view_benefittask"
@@ -76,7 +77,7 @@ class EventsView(PermissionMixin, WagtailAdminTemplateMixin, TemplateView):
             .annotate(
                 total=Count("pk"),
                 open=Count("pk", filter=Q(state__in=OPEN_STATES)),
-                overdue=Count("pk", filter=Q(state__in=OPEN_STATES, due_date__lt=today)),
+                overdue=Count("pk", filter=BenefitTaskQuerySet.overdue_condition(today)),
                 missing=Count(
                     "pk",
                     filter=Q(
@@ -111,7 +112,7 @@ def filtered_tasks(event, form: BoardFilterForm, today=None):
     if data.get("due_to"):
         tasks = tasks.filter(due_date__lte=data["due_to"])
     if data.get("overdue"):
-        tasks = tasks.filter(state__in=OPEN_STATES, due_date__lt=today)
+        tasks = tasks.overdue(today)
     return tasks.select_related("organisation", "pledge").order_by("due_date", "pk")
 
 
@@ -217,21 +218,17 @@ class StartView(PermissionMixin, View):
         return redirect(_back(request, task))
 
 
-class TaskActionView(PermissionMixin, WagtailAdminTemplateMixin, FormView):
-    """A form, then the service; a refusal is shown on the form and changes nothing."""
+class TaskActionView(AdminActionView):
+    """A form, then the service; a refusal is shown on the form and changes nothing
+    (`marketplace.core.admin.AdminActionView`)."""
 
     permission = ACT_PERMISSION
     template_name = "fulfilment/admin/action.html"
     header_icon = "tasks"
-    action_label = ""
-    success_message = ""
+    domain_errors = (FulfilmentError,)
 
-    def dispatch(self, request, *args, **kwargs):
-        self.task = task_in_scope(request, kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_page_title(self):
-        return self.action_label
+    def load(self, pk):
+        self.task = task_in_scope(self.request, pk)
 
     def get_page_subtitle(self):
         return services.describe(self.task)
@@ -256,19 +253,11 @@ class TaskActionView(PermissionMixin, WagtailAdminTemplateMixin, FormView):
             **kwargs,
         )
 
-    def form_valid(self, form):
-        try:
-            self.perform(form.cleaned_data)
-        except FulfilmentError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-            return self.form_invalid(form)
-        messages.success(
-            self.request, str(self.success_message) % {"task": services.describe(self.task)}
-        )
-        return redirect(_back(self.request, self.task))
+    def get_success_message_context(self):
+        return {"task": services.describe(self.task)}
 
-    def perform(self, data):
-        raise NotImplementedError
+    def get_success_url(self):
+        return _back(self.request, self.task)
 
 
 @method_decorator(upload_limits(proof_file=MAX_FILE_BYTES), name="dispatch")

@@ -1,6 +1,6 @@
 """Benefit tasks: one deliverable of a paid pledge (a logo on the website, a banner, a post...),
 with its due date, owner team, state, the sponsor's asset and the proof of delivery, and an
-audit log of every change (`BenefitTaskEvent`). Rules live in `services.py`, moves in
+audit log of every change (`BenefitTaskChange`). Rules live in `services.py`, moves in
 `states.py`, per-kind needs in `kinds.py`.
 
 Logos are public (they appear on the event page) and live in the default storage under a random
@@ -68,6 +68,18 @@ def proof_path(instance, filename):
     return _random_name("proofs", filename)
 
 
+class BenefitTaskQuerySet(models.QuerySet):
+    @staticmethod
+    def overdue_condition(today: datetime.date) -> models.Q:
+        """The one rule of "overdue": still open and past its due date (`days_overdue` is the
+        same rule for one task). As a `Q`, for counts and filters on related rows."""
+        return models.Q(state__in=OPEN_STATES, due_date__lt=today)
+
+    def overdue(self, today: datetime.date):
+        """The tasks overdue on `today`."""
+        return self.filter(self.overdue_condition(today))
+
+
 class BenefitTask(models.Model):
     """One deliverable of a paid pledge's benefit (see the module's doc)."""
 
@@ -130,6 +142,8 @@ class BenefitTask(models.Model):
 
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = BenefitTaskQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("benefit task")
@@ -200,7 +214,8 @@ class BenefitTask(models.Model):
         return label(self.state)
 
     def days_overdue(self, today: datetime.date | None = None) -> int:
-        """Days past the due date while still open (0 when not overdue)."""
+        """Days past the due date while still open (0 when not overdue): the rule of
+        `BenefitTaskQuerySet.overdue_condition`, for one task."""
         if not self.is_open:
             return 0
         today = today or timezone.localdate()
@@ -215,7 +230,7 @@ class BenefitTask(models.Model):
         return bool(self.proof_file or self.proof_url)
 
 
-class BenefitTaskEvent(StateChange):
+class BenefitTaskChange(StateChange):
     """One entry of a task's audit log: who, when, from which state to which, why. An asset
     supplied or replaced is logged with the state unchanged."""
 

@@ -19,8 +19,8 @@ from django.utils import timezone
 
 from marketplace.fulfilment.kinds import kinds_needing_asset
 from marketplace.fulfilment.models import BenefitTask
-from marketplace.fulfilment.services import DELIVERABLE_PLEDGE_STATES
 from marketplace.fulfilment.states import OPEN_STATES
+from marketplace.pledges.states import PAID_STATES
 from sponsors import recipients as sponsor_recipients
 
 ASSET_REMINDER_DAYS = (7, 2)  # windows start this many days before the due date
@@ -47,7 +47,7 @@ def tasks_missing_assets(today: datetime.date):
         asset_text="",
         due_date__gte=today,
         due_date__lte=today + datetime.timedelta(days=max(ASSET_REMINDER_DAYS)),
-        pledge__status__in=DELIVERABLE_PLEDGE_STATES,
+        pledge__status__in=PAID_STATES,
     )
 
 
@@ -104,11 +104,8 @@ def send_asset_reminders(today: datetime.date | None = None) -> int:
 
 
 def overdue_tasks(today: datetime.date):
-    return BenefitTask.objects.filter(
-        state__in=OPEN_STATES,
-        due_date__lt=today,
-        pledge__status__in=DELIVERABLE_PLEDGE_STATES,
-    )
+    """The overdue tasks of pledges still paid (a refunded pledge's tasks are not chased)."""
+    return BenefitTask.objects.overdue(today).filter(pledge__status__in=PAID_STATES)
 
 
 def send_overdue_digests(today: datetime.date | None = None) -> int:

@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from PIL import Image, UnidentifiedImageError
 
 from marketplace.core.pdf import render_pdf
-from marketplace.fulfilment.services import DELIVERABLE_PLEDGE_STATES
+from marketplace.pledges.states import PAID_STATES
 from sponsors import recipients as sponsor_recipients
 
 REPORT_WINDOW_DAYS = 30
@@ -69,7 +69,7 @@ def pledges_to_report(today: datetime.date):
 
     return (
         Pledge.objects.filter(
-            status__in=DELIVERABLE_PLEDGE_STATES,
+            status__in=PAID_STATES,
             event__end_date__lt=today,
             event__end_date__gte=today - datetime.timedelta(days=REPORT_WINDOW_DAYS),
             benefit_tasks__isnull=False,

@@ -12,13 +12,11 @@ from django.utils.translation import gettext as _
 
 from marketplace.fulfilment import assets
 from marketplace.fulfilment.kinds import AssetType, rule_for
-from marketplace.fulfilment.models import BenefitTask, BenefitTaskEvent
-from marketplace.fulfilment.states import FulfilmentError, TaskState, check_move
+from marketplace.fulfilment.models import BenefitTask
+from marketplace.fulfilment.states import TASK_MACHINE, FulfilmentError, TaskState, check_move
 from marketplace.fulfilment.tasks import create_benefit_tasks
+from marketplace.pledges.states import PAID_STATES
 from worker import outbox
-
-# Pledges in these states have their benefits delivered.
-DELIVERABLE_PLEDGE_STATES = ("paid", "partially_refunded")
 
 
 def enqueue_task_creation(pledge_id: int) -> None:
@@ -77,7 +75,7 @@ def create_tasks_for_pledge(pledge_id: int) -> list[BenefitTask]:
 
     with transaction.atomic():
         pledge = Pledge.objects.select_for_update().select_related("event").get(pk=pledge_id)
-        if pledge.status not in DELIVERABLE_PLEDGE_STATES:
+        if pledge.status not in PAID_STATES:  # paid pledges have their benefits delivered
             return list(pledge.benefit_tasks.all())
         existing = set(pledge.benefit_tasks.values_list("benefit_index", "unit"))
         for task in planned_tasks(pledge):
@@ -90,13 +88,7 @@ def create_tasks_for_pledge(pledge_id: int) -> list[BenefitTask]:
 
 
 def _log(task, from_state, to_state, actor, reason="") -> None:
-    BenefitTaskEvent.objects.create(
-        task=task,
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        from_state=from_state,
-        to_state=to_state,
-        reason=str(reason),
-    )
+    TASK_MACHINE.log(task, from_state, to_state, actor=actor, reason=reason)
 
 
 def _lock(task) -> BenefitTask:
@@ -104,14 +96,13 @@ def _lock(task) -> BenefitTask:
 
 
 def _move(task, to_state, actor, reason="", **fields) -> BenefitTask:
+    """Lock the task, then move it by the machine (`states.TASK_MACHINE`), saving `fields`
+    with the state in the same UPDATE; raises `InvalidTaskMove`, writing nothing, otherwise."""
     locked = _lock(task)
-    from_state = locked.state
-    check_move(from_state, to_state)
-    locked.state = to_state
+    TASK_MACHINE.check(locked.state, to_state)
     for name, value in fields.items():
         setattr(locked, name, value)
-    locked.save()
-    _log(locked, from_state, to_state, actor, reason)
+    TASK_MACHINE.move(locked, to_state, actor=actor, reason=reason, also_save=tuple(fields))
     return locked
 
 

@@ -1,4 +1,4 @@
-"""Benefit task states and the moves allowed between them: one table, one function.
+"""Benefit task states and the moves allowed between them: one table, one machine.
 
     to_do ──► in_progress ──► delivered
       └──────────┴──────────► waived (with a reason)
@@ -8,6 +8,8 @@ Delivered and waived are final. Delivering needs a proof; waiving needs a reason
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from marketplace.core.states import StateMachine
 
 
 class TaskState(models.TextChoices):
@@ -52,10 +54,21 @@ class InvalidTaskMove(FulfilmentError):
         )
 
 
+# The benefit task's machine (`marketplace/core/states.py`): the table above on the `state`
+# field, `updated_at` saved with every move, and the audit log every move writes.
+TASK_MACHINE = StateMachine(
+    moves=ALLOWED_MOVES,
+    log_model="fulfilment.BenefitTaskChange",
+    subject="task",
+    state_field="state",
+    touch=("updated_at",),
+    error=InvalidTaskMove,
+)
+
+
 def check_move(from_state: str, to_state: str) -> None:
     """Raise `InvalidTaskMove` unless the state machine allows `from_state` → `to_state`."""
-    if to_state not in ALLOWED_MOVES.get(from_state, frozenset()):
-        raise InvalidTaskMove(from_state, to_state)
+    TASK_MACHINE.check(from_state, to_state)
 
 
 def label(state: str) -> str:

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from events.choices import CATEGORY_ORDER, BenefitKind, PackageCategory
 from marketplace.fulfilment.models import BenefitTask
-from marketplace.fulfilment.services import DELIVERABLE_PLEDGE_STATES
 from marketplace.fulfilment.states import TaskState
+from marketplace.pledges.states import PAID_STATES
 
 
 @dataclass
@@ -36,7 +36,7 @@ def sponsor_wall(event) -> list[tuple[str, list[WallEntry]]]:
             event_id=event.pk,
             kind=BenefitKind.LOGO_WEBSITE,
             state=TaskState.DELIVERED,
-            pledge__status__in=DELIVERABLE_PLEDGE_STATES,
+            pledge__status__in=PAID_STATES,
         )
         .select_related("organisation")
         .only(

@@ -11,7 +11,7 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.views import generic
 from wagtail.admin.widgets.button import Button
 
-from marketplace.finance.admin_base import FinanceActionView
+from marketplace.core.admin import AdminActionView
 from marketplace.payments import bank, refunds
 from marketplace.payments.balance import balance_of
 from marketplace.payments.errors import PaymentError
@@ -101,10 +101,24 @@ class PaymentInspectView(generic.InspectView):
         return context
 
 
+class FinanceActionView(AdminActionView):
+    """A finance action (see `marketplace.core.admin.AdminActionView`): `summary` says what it
+    is on; cancelling goes back where success would."""
+
+    template_name = "payments/admin/action.html"
+    domain_errors = (PaymentError,)
+    summary = ""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(summary=self.summary, cancel_url=self.get_success_url())
+        return context
+
+
 class RecordTransferView(FinanceActionView):
     permission = RECORD
     form_class = RecordTransferForm
-    page_title = gettext_lazy("Record a bank transfer")
+    action_label = gettext_lazy("Record a bank transfer")
 
     def get_initial(self):
         initial = {}
@@ -154,7 +168,7 @@ class RecordTransferView(FinanceActionView):
 class RefundView(FinanceActionView):
     permission = REFUND
     form_class = RefundForm
-    page_title = gettext_lazy("Refund a payment")
+    action_label = gettext_lazy("Refund a payment")
 
     def load(self, pk):
         self.payment = get_object_or_404(Payment.objects.select_related("pledge"), pk=pk)
@@ -189,7 +203,7 @@ class RefundView(FinanceActionView):
 class ResolveFlagView(FinanceActionView):
     permission = RESOLVE
     form_class = ResolveFlagForm
-    page_title = gettext_lazy("Resolve a flag")
+    action_label = gettext_lazy("Resolve a flag")
 
     def load(self, pk):
         self.flag = get_object_or_404(Flag, pk=pk, resolved_at__isnull=True)

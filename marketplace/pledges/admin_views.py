@@ -7,21 +7,17 @@ is a 404); deciding needs `pledges.decide_pledge`, which approvers hold and orga
 import datetime
 
 import django_filters
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import FormView
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.views import generic
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import Button
 
 from events import scope
 from events.models import EventPage, SponsorshipPackagePage
+from marketplace.core.admin import AdminActionView
 from marketplace.pledges import services
 from marketplace.pledges.errors import PledgeError
 from marketplace.pledges.forms import ExtendHoldForm, OptionalReasonForm, ReasonForm
@@ -140,25 +136,19 @@ class PledgeInspectView(scope.ScopedInspectMixin, generic.InspectView):
         return context
 
 
-class PledgeActionView(WagtailAdminTemplateMixin, FormView):
-    """One organiser action on a pledge: a form, then the service; a refusal is shown on the
-    form and changes nothing."""
+class PledgeActionView(AdminActionView):
+    """One approver decision on a pledge (`marketplace.core.admin.AdminActionView`): a form,
+    then the service; a refusal is shown on the form and changes nothing."""
 
     template_name = "pledges/admin/action.html"
-    header_icon = "form"
-    action_label = ""
+    permission = DECIDE_PERMISSION
+    domain_errors = (PledgeError, InvalidTransition)
     form_class = OptionalReasonForm
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm(DECIDE_PERMISSION):
-            raise PermissionDenied
+    def load(self, pk):
         self.pledge = scope.get_in_scope_or_404(
-            Pledge.objects.select_related("organisation", "event"), request.user, pk=kwargs["pk"]
+            Pledge.objects.select_related("organisation", "event"), self.request.user, pk=pk
         )
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_page_title(self):
-        return self.action_label
 
     def get_page_subtitle(self):
         return self.pledge.reference
@@ -181,20 +171,14 @@ class PledgeActionView(WagtailAdminTemplateMixin, FormView):
         )
         return context
 
-    def form_valid(self, form):
-        try:
-            self.perform(form.cleaned_data)
-        except (PledgeError, InvalidTransition) as error:
-            field = getattr(error, "field", None)
-            form.add_error(field if field in form.fields else None, str(error))
-            return self.form_invalid(form)
-        messages.success(
-            self.request, str(self.success_message) % {"reference": self.pledge.reference}
-        )
-        return redirect(self.inspect_url)
+    def error_message(self, error) -> str:
+        return str(error)
 
-    def perform(self, data):
-        raise NotImplementedError
+    def get_success_message_context(self):
+        return {"reference": self.pledge.reference}
+
+    def get_success_url(self):
+        return self.inspect_url
 
 
 class ApproveView(PledgeActionView):

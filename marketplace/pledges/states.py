@@ -59,8 +59,13 @@ SLOT_HOLDING_STATES = (
 # States whose hold runs out at `expires_at` (the expiry task moves them to expired).
 EXPIRING_STATES = (S.HELD, S.AWAITING_APPROVAL, S.AWAITING_PAYMENT)
 
-# States in which a pledge takes a payment (read by `marketplace/payments/balance.py`).
+# States of a pledge that was paid (a partial refund keeps the rest): its benefits are
+# delivered, its agreement issued, its money counted.
+PAID_STATES = (S.PAID, S.PARTIALLY_REFUNDED)
+
+# States in which a pledge takes a payment for what it still owes.
 PAYABLE_STATES = (S.HELD, S.AWAITING_PAYMENT)
+
 
 
 class InvalidTransition(InvalidMove):

@@ -15,6 +15,7 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from events import scope
 from events.templatetags.money import money
+from marketplace.core.admin import ReadOnlyViewSet
 from marketplace.pledges import admin_views
 from marketplace.pledges.models import EventTerms, Pledge, WaitlistEntry
 from marketplace.pledges.rules import publish_terms
@@ -30,35 +31,13 @@ def _expiry(pledge) -> str:
     return date_format(timezone.localtime(pledge.holds_until), "j M Y, H:i T")
 
 
-_NO_EDITING = {
-    "add_url_name": None,
-    "edit_url_name": None,
-    "delete_url_name": None,
-    "copy_url_name": None,
-    "usage_url_name": None,
-    "history_url_name": None,
-}
+class PledgesViewSet(ReadOnlyViewSet):
+    """Pledges and the waiting list change through services, never forms."""
 
-
-class ReadOnlyViewSet(ModelViewSet):
-    """A listing and inspect view only: these records change through services, never forms."""
-
-    inspect_view_enabled = True
-    copy_view_enabled = False
     add_to_reference_index = False  # nothing references them; saves queries on every pledge
 
-    def get_common_view_kwargs(self, **kwargs):
-        return {**super().get_common_view_kwargs(**kwargs), **_NO_EDITING}
 
-    def get_urlpatterns(self):
-        return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
-            path("inspect/<int:pk>/", self.inspect_view, name="inspect"),
-        ]
-
-
-class PledgeViewSet(ReadOnlyViewSet):
+class PledgeViewSet(PledgesViewSet):
     model = Pledge
     name = "pledges_admin"
     url_prefix = "pledges"
@@ -142,7 +121,7 @@ class WaitlistInspectView(scope.ScopedInspectMixin, generic.InspectView):
     scope_event_path = "accepted_terms__event"
 
 
-class WaitlistViewSet(ReadOnlyViewSet):
+class WaitlistViewSet(PledgesViewSet):
     model = WaitlistEntry
     index_view_class = WaitlistIndexView
     inspect_view_class = WaitlistInspectView

@@ -1,14 +1,14 @@
 """Erasure requests in the Wagtail admin (their own menu item), readable and executable by the
-Support group (`marketplace/privacy/setup.py`) and superusers."""
+Support group (`marketplace/privacy/permissions.py`) and superusers."""
 
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column, DateColumn
 
+from marketplace.core.admin import ReadOnlyViewSet
 from marketplace.privacy import admin_views
 from marketplace.privacy.models import ErasureRequest
-from worker.wagtail_hooks import ReadOnlyViewSet
 
 
 class ErasureRequestViewSet(ReadOnlyViewSet):
@@ -21,6 +21,7 @@ class ErasureRequestViewSet(ReadOnlyViewSet):
     add_to_admin_menu = True
     index_view_class = admin_views.ErasureRequestIndexView
     inspect_view_class = admin_views.ErasureRequestInspectView
+    view_permissions_only = True
     extra_permissions = ("execute_erasurerequest",)
     list_display = [
         DateColumn("requested_at", label=_("Requested")),

@@ -7,7 +7,7 @@ import django.db.models.functions.text
 import django_countries.fields
 import modelcluster.fields
 import register.currencies
-import register.documents
+import register.attachments
 import register.models
 from django.conf import settings
 from django.db import migrations, models
@@ -56,7 +56,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
                 ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('file', models.FileField(max_length=255, storage=register.documents.private_document_storage, upload_to='agreements/%Y/%m/', validators=[register.documents.validate_pdf], verbose_name='PDF file')),
+                ('file', models.FileField(max_length=255, storage=register.attachments.private_document_storage, upload_to='agreements/%Y/%m/', validators=[register.attachments.validate_pdf], verbose_name='PDF file')),
                 ('uploaded_at', models.DateTimeField(auto_now_add=True)),
                 ('agreement', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='register.agreement')),
             ],

@@ -23,7 +23,7 @@ from register.pipeline.forms import BoardFilterForm, KpiFilterForm, MoveForm
 from register.pipeline.kpi_charts import build_charts
 from register.pipeline.kpis import kpi_report
 from register.pipeline.models import Opportunity, TargetScope
-from register.pipeline.setup import KPI, MOVE, VIEW
+from register.pipeline.permissions import KPI, MOVE, VIEW
 from register.pipeline.stages import PipelineError, allowed_next
 from register.profile import partners_like
 

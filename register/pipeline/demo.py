@@ -22,7 +22,7 @@ from register.pipeline.models import (
     Prospect,
     Target,
 )
-from register.pipeline.setup import ensure_pipeline_permissions
+from register.pipeline.permissions import ensure_pipeline_permissions
 from sponsors.models import Organisation
 
 OWNER = "partnerships@example.org"

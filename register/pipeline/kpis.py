@@ -33,7 +33,7 @@ from register.choices import AgreementType, Contribution, PartnerCategory, Statu
 from register.models import Agreement, AgreementPartner
 from register.pipeline.codes import AREA_BITS, REGION_BITS
 from register.pipeline.models import Metric, Opportunity, Target, TargetScope
-from register.pipeline.services import PAID_PLEDGE_STATES, BoardFilters, weighted_pipeline
+from register.pipeline.services import BoardFilters, weighted_pipeline
 from register.pipeline.stages import Stage
 
 ZERO = Decimal("0.00")
@@ -76,11 +76,12 @@ def paid_pledges(year: int, scope: Scope = Scope(), *, outside_register=False):
     """Marketplace pledges paid in `year` (and not refunded in full) within the scope. With
     `outside_register`, only those whose executed agreement is not in the register yet."""
     from marketplace.pledges.models import Pledge, PledgeChange
+    from marketplace.pledges.states import PAID_STATES
 
     paid_that_year = PledgeChange.objects.filter(
         pledge=OuterRef("pk"), to_state="paid", at__year=year
     )
-    pledges = Pledge.objects.filter(Exists(paid_that_year), status__in=PAID_PLEDGE_STATES)
+    pledges = Pledge.objects.filter(Exists(paid_that_year), status__in=PAID_STATES)
     if outside_register:
         # The marketplace's agreements app links its executed agreement to the register entry.
         pledges = pledges.exclude(agreements__register_entry__isnull=False)

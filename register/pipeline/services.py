@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from marketplace.pledges.states import PAID_STATES
 from register.choices import AgreementType, Status
 from register.pipeline.codes import AREA_BITS, REGION_BITS
 from register.pipeline.models import Opportunity, OpportunityMove
@@ -19,13 +20,11 @@ from register.pipeline.stages import (
     BOARD_STAGES,
     DEFAULT_PROBABILITY,
     OPEN_STAGES,
+    PIPELINE_MACHINE,
     PipelineError,
     Stage,
     check_move,
 )
-
-# Pledges in these states brought money in (a partial refund keeps the rest).
-PAID_PLEDGE_STATES = ("paid", "partially_refunded")
 
 
 def record_creation(opportunity: Opportunity, actor=None, reason: str = "") -> OpportunityMove:
@@ -73,7 +72,7 @@ def _check_agreement(opportunity: Opportunity, agreement) -> None:
 
 
 def _check_pledge(opportunity: Opportunity, pledge) -> None:
-    if pledge.status not in PAID_PLEDGE_STATES:
+    if pledge.status not in PAID_STATES:
         raise PipelineError(
             _("Pledge %(ref)s is not paid (it is “%(status)s”): link it once it is paid.")
             % {"ref": pledge.reference, "status": pledge.get_status_display()},
@@ -172,15 +171,12 @@ def move(
             )
             locked.closed_on = None
             locked.lost_reason = ""
-        from_stage = locked.stage
-        locked.stage = to_stage
-        locked.save()
-        OpportunityMove.objects.create(
-            opportunity=locked,
+        PIPELINE_MACHINE.move(
+            locked,
+            to_stage,
             actor=actor,
-            from_state=from_stage,
-            to_state=to_stage,
             reason=lost_reason if to_stage == Stage.LOST and not reason else reason,
+            also_save=("agreement", "pledge", "probability", "closed_on", "lost_reason"),
         )
     return locked
 

@@ -1,4 +1,4 @@
-"""Opportunity stages and the moves allowed between them: one table, one function.
+"""Opportunity stages and the moves allowed between them: one table, one machine.
 
     identified ──► contacted ──► proposal ──► negotiation ──► won (with the agreement or pledge)
         ▲  ◄───────────┘  ◄──────────┘ ◄───────────┘    └──► lost (with a reason), from any
@@ -10,6 +10,8 @@ opportunity can be reopened as identified. Each stage has a default probability.
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from marketplace.core.states import StateMachine
 
 
 class Stage(models.TextChoices):
@@ -67,10 +69,21 @@ class InvalidStageMove(PipelineError):
         )
 
 
+# The opportunity's machine (`marketplace/core/states.py`): the table above on the `stage`
+# field, `updated_at` saved with every move, and the stage history every move writes.
+PIPELINE_MACHINE = StateMachine(
+    moves=ALLOWED_MOVES,
+    log_model="pipeline.OpportunityMove",
+    subject="opportunity",
+    state_field="stage",
+    touch=("updated_at",),
+    error=InvalidStageMove,
+)
+
+
 def check_move(from_stage: str, to_stage: str) -> None:
     """Raise `InvalidStageMove` unless `from_stage` → `to_stage` is allowed."""
-    if to_stage not in ALLOWED_MOVES.get(from_stage, frozenset()):
-        raise InvalidStageMove(from_stage, to_stage)
+    PIPELINE_MACHINE.check(from_stage, to_stage)
 
 
 def allowed_next(stage: str) -> list[str]:

@@ -1,6 +1,6 @@
 """Resource mobilisation in the Wagtail admin: a "Resource mobilisation" menu with the board,
 the KPI pages, and snippets for prospects, opportunities, contacts, interactions, targets and
-co-financing (partnership officers; see `setup.py`)."""
+co-financing (partnership officers; see `permissions.py`)."""
 
 from django.urls import include, path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +20,7 @@ from register.pipeline.models import (
     Prospect,
     Target,
 )
-from register.pipeline.setup import KPI, VIEW
+from register.pipeline.permissions import KPI, VIEW
 
 admin_urlpatterns = [
     path("", admin_views.BoardView.as_view(), name="board"),

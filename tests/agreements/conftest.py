@@ -132,7 +132,7 @@ def _staff(tree, email, group_name, first_name, last_name):
     from django.contrib.auth.models import Group
 
     from events.editorial import ensure_editorial_setup, ensure_scope_permissions
-    from marketplace.agreements.setup import ensure_agreement_permissions
+    from marketplace.agreements.permissions import ensure_agreement_permissions
 
     ensure_editorial_setup(tree[1])
     ensure_agreement_permissions()

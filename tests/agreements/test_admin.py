@@ -2,7 +2,7 @@
 new versions and voiding, the PDFs, the clause snippets and the policies per event."""
 
 from marketplace.agreements.models import Agreement, AgreementPolicy, StandardClause
-from marketplace.agreements.setup import ensure_agreements_setup, ensure_demo_clauses
+from marketplace.agreements.permissions import ensure_agreements_setup, ensure_demo_clauses
 from tests.agreements.conftest import agreement_mails, pay
 from tests.factories import make_event, make_package
 from tests.pledges.factories import make_terms, pledge_for

@@ -98,7 +98,7 @@ def test_a_failed_render_leaves_the_numbered_draft_and_the_retry_finishes_it(
     pledge, on_commit, mailoutbox, monkeypatch
 ):
     calls = []
-    real = services.documents.render_agreement
+    real = services.rendering.render_agreement
 
     def flaky(content):
         calls.append(1)
@@ -106,7 +106,7 @@ def test_a_failed_render_leaves_the_numbered_draft_and_the_retry_finishes_it(
             raise OSError("disk hiccup")  # transient: the task retries
         return real(content)
 
-    monkeypatch.setattr(services.documents, "render_agreement", flaky)
+    monkeypatch.setattr(services.rendering, "render_agreement", flaky)
     with on_commit():
         pay(pledge)
     agreement = Agreement.objects.get()

@@ -5,7 +5,7 @@ import itertools
 
 import pytest
 
-from marketplace.agreements.models import Agreement, AgreementEvent
+from marketplace.agreements.models import Agreement, AgreementChange
 from marketplace.agreements.moves import apply_move
 from marketplace.agreements.states import (
     ALLOWED_MOVES,
@@ -51,7 +51,7 @@ def test_every_allowed_move_is_applied_stamped_and_audited(draft, sponsor, from_
     draft.refresh_from_db()
     assert draft.status == to_state
     assert getattr(draft, STAMP[to_state]) is not None
-    entry = AgreementEvent.objects.get(agreement=draft)
+    entry = AgreementChange.objects.get(agreement=draft)
     assert (entry.from_state, entry.to_state, entry.reason, entry.actor) == (
         from_state,
         to_state,
@@ -72,7 +72,7 @@ def test_every_other_move_is_refused_and_nothing_is_written(draft, from_state, t
     assert "cannot go from" in refused.value.message
     draft.refresh_from_db()
     assert draft.status == from_state
-    assert not AgreementEvent.objects.filter(agreement=draft).exists()
+    assert not AgreementChange.objects.filter(agreement=draft).exists()
 
 
 def test_check_move_refuses_unknown_states():

@@ -28,7 +28,7 @@ def state() -> dict:
     run in a subprocess against the restored database)."""
     from marketplace.agreements.models import Agreement
     from marketplace.core.backup import migration_state
-    from marketplace.finance import documents
+    from marketplace.finance import pdfs
     from marketplace.finance.models import Receipt
     from marketplace.pledges.models import Pledge
     from register.stats import agreement_stats
@@ -37,7 +37,7 @@ def state() -> dict:
     return {
         "pledges": [[p.reference, p.status] for p in Pledge.objects.order_by("reference")],
         "receipts": [r.number for r in receipts],
-        "receipt_pdfs": [_sha256(documents.pdf_path("receipt", r)) for r in receipts],
+        "receipt_pdfs": [_sha256(pdfs.pdf_path("receipt", r)) for r in receipts],
         "agreements": [
             [a.number, a.sha256, hashlib.sha256(a.pdf.open("rb").read()).hexdigest()]
             for a in Agreement.objects.order_by("number")

@@ -11,7 +11,7 @@ from django.utils import timezone
 from events.choices import BenefitKind, PackageCategory
 from events.editorial import APPROVERS, ensure_editorial_setup
 from marketplace.agreements.models import Agreement
-from marketplace.agreements.setup import ensure_agreements_setup
+from marketplace.agreements.permissions import ensure_agreements_setup
 from marketplace.payments.bank import record_transfer
 from register.models import Agreement as RegisterAgreement
 from sponsors.models import Contact, ContactRole

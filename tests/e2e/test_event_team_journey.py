@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 
 from events.editorial import ORGANISERS, ensure_editorial_setup
 from events.models import EventOrganiser
-from marketplace.pledges.setup import ensure_pledge_permissions
+from marketplace.pledges.permissions import ensure_pledge_permissions
 from tests.e2e.helpers import chromium_page, screenshot, sign_in_to_admin
 from tests.factories import make_event, make_package, site_tree
 from tests.pledges.factories import make_sponsor, make_terms, pledge_for

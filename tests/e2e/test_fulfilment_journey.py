@@ -15,7 +15,7 @@ from events.choices import BenefitKind, PackageCategory
 from events.editorial import ORGANISERS
 from events.models import EventOrganiser
 from marketplace.fulfilment.models import BenefitTask
-from marketplace.fulfilment.setup import ensure_fulfilment_permissions
+from marketplace.fulfilment.permissions import ensure_fulfilment_permissions
 from marketplace.payments.bank import record_transfer
 from sponsors.models import Clearance, Contact, ContactRole
 from tests.e2e.helpers import chromium_page, screenshot, sign_in_to_admin

@@ -93,7 +93,7 @@ def test_an_approver_reviews_and_approves_a_pledge_in_the_admin(live_server, set
     from django.contrib.auth.models import Group
 
     from events.editorial import APPROVERS, ensure_editorial_setup
-    from marketplace.pledges.setup import ensure_pledge_permissions
+    from marketplace.pledges.permissions import ensure_pledge_permissions
     from sponsors.models import Clearance
     from tests.pledges.factories import make_sponsor, pledge_for
 

@@ -10,9 +10,9 @@ from django.contrib.auth.models import Group
 
 from events.editorial import APPROVERS, admin_access, ensure_scope_permissions
 from sponsors.models import Clearance, Contact, ContactRole, ScreeningOutcome
+from sponsors.permissions import ensure_screening_permissions, ensure_sponsor_review_permissions
 from sponsors.sanctions import parse_consolidated_list, store_entries
 from sponsors.services import save_contact
-from sponsors.staff import ensure_screening_permissions, ensure_sponsor_review_permissions
 from tests.e2e.helpers import chromium_page, screenshot
 from tests.sponsors.builders import PASSWORD, make_organisation, make_user
 

@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 
 from events.editorial import APPROVERS, admin_access, ensure_scope_permissions
 from sponsors.models import Clearance, ExclusionCriterion, Organisation
-from sponsors.staff import ensure_sponsor_review_permissions
+from sponsors.permissions import ensure_sponsor_review_permissions
 from tests.e2e.helpers import (
     chromium_page,
     register_organisation,

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from events.choices import PackageCategory
 from marketplace.agreements.models import Agreement
-from marketplace.agreements.setup import ensure_agreements_setup
+from marketplace.agreements.permissions import ensure_agreements_setup
 from marketplace.payments.bank import record_transfer
 from sponsors.models import MemberRole, Membership
 from tests.e2e.helpers import chromium_page, screenshot

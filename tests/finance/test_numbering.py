@@ -71,9 +71,9 @@ def test_receipts_issued_concurrently_are_numbered_1_to_n_without_gap_or_duplica
         )
         jobs.append((pledge, payment))
 
-    from marketplace.finance import documents
+    from marketplace.finance import pdfs
 
-    monkeypatch.setattr(documents, "deliver_after_commit", lambda kind, pk: None)
+    monkeypatch.setattr(pdfs, "deliver_after_commit", lambda kind, pk: None)
     barrier = threading.Barrier(workers)
     numbers, errors = [], []
 

@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from marketplace.finance.documents import pdf_bytes
 from marketplace.finance.models import ImmutableDocument, Receipt
+from marketplace.finance.pdfs import pdf_bytes
 from marketplace.payments.bank import record_transfer
 from tests.payments.test_bank import pdf_text
 

@@ -96,7 +96,7 @@ def organiser(db, django_user_model, event):
 
     from events.editorial import ORGANISERS
     from events.models import EventOrganiser
-    from marketplace.fulfilment.setup import ensure_fulfilment_permissions
+    from marketplace.fulfilment.permissions import ensure_fulfilment_permissions
 
     ensure_fulfilment_permissions()
     user = django_user_model.objects.create_user(

@@ -13,7 +13,7 @@ from events.editorial import APPROVERS, ORGANISERS
 from events.models import EventOrganiser
 from marketplace.fulfilment import admin_views, services
 from marketplace.fulfilment.models import BenefitTask
-from marketplace.fulfilment.setup import ensure_fulfilment_permissions
+from marketplace.fulfilment.permissions import ensure_fulfilment_permissions
 from tests.fulfilment.conftest import paid_pledge_with_tasks
 from tests.fulfilment.images import jpeg, png
 

@@ -7,7 +7,7 @@ import threading
 import pytest
 from django.db import connection, transaction
 
-from marketplace.fulfilment.models import BenefitTask, BenefitTaskEvent
+from marketplace.fulfilment.models import BenefitTask, BenefitTaskChange
 from marketplace.fulfilment.services import create_tasks_for_pledge
 from marketplace.pledges.models import Pledge
 from tests.fulfilment.conftest import pay
@@ -63,7 +63,7 @@ def test_creating_the_tasks_twice_gives_the_same_tasks(sponsor, package):
 
     assert [t.pk for t in first] == [t.pk for t in second]
     assert BenefitTask.objects.count() == 6
-    assert BenefitTaskEvent.objects.count() == 6  # one creation entry each, not two
+    assert BenefitTaskChange.objects.count() == 6  # one creation entry each, not two
 
 
 def test_a_pledge_that_is_not_paid_gets_no_tasks(sponsor, package):
@@ -123,4 +123,4 @@ def test_two_workers_creating_the_tasks_at_once_create_them_once(sponsor, packag
         thread.join(timeout=30)
     assert errors == []
     assert BenefitTask.objects.filter(pledge=pledge).count() == 6
-    assert BenefitTaskEvent.objects.count() == 6
+    assert BenefitTaskChange.objects.count() == 6

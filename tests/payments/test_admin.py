@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from marketplace.finance.models import CreditNote, Receipt
-from marketplace.finance.setup import ensure_finance_permissions
+from marketplace.finance.permissions import ensure_finance_permissions
 from marketplace.payments.bank import record_transfer
 from marketplace.payments.models import Flag, Payment
 from marketplace.pledges.models import Pledge
@@ -29,7 +29,7 @@ def organiser(django_user_model, db):
     from wagtail.models import Page  # noqa: F401
 
     from events.editorial import ORGANISERS, ensure_editorial_setup  # noqa: F401
-    from marketplace.pledges.setup import ensure_pledge_permissions
+    from marketplace.pledges.permissions import ensure_pledge_permissions
 
     ensure_pledge_permissions()
     user = django_user_model.objects.create_user("olivia", "organiser@example.org", "x")

@@ -20,7 +20,7 @@ from register.models import (
 from register.pipeline import services
 from register.pipeline.codes import AREA_BITS, REGION_BITS, mask_of
 from register.pipeline.models import Opportunity, Prospect
-from register.pipeline.setup import ensure_pipeline_permissions
+from register.pipeline.permissions import ensure_pipeline_permissions
 
 
 def make_owner(email, first_name="", **fields):

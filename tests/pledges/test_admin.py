@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from events.editorial import APPROVERS, ORGANISERS, ensure_editorial_setup
 from marketplace.pledges.models import EventTerms, Pledge
-from marketplace.pledges.setup import ensure_demo_terms, ensure_pledge_permissions
+from marketplace.pledges.permissions import ensure_demo_terms, ensure_pledge_permissions
 from sponsors.models import Clearance
 from tests.factories import make_event, make_package
 from tests.pledges.factories import make_sponsor, pledge_for

@@ -10,7 +10,7 @@ from events.editorial import APPROVERS, ensure_editorial_setup
 from marketplace.pledges import services
 from marketplace.pledges.errors import PledgeError
 from marketplace.pledges.models import Pledge
-from marketplace.pledges.setup import ensure_pledge_permissions
+from marketplace.pledges.permissions import ensure_pledge_permissions
 from sponsors.models import Clearance, MemberRole, Membership
 from tests.factories import make_package
 from tests.pledges.factories import pledge_for

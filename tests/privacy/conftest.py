@@ -98,7 +98,7 @@ def support_user(db):
     """A staff member of the Support group, with the erasure permissions."""
     from django.contrib.auth.models import Group
 
-    from marketplace.privacy.setup import SUPPORT, ensure_privacy_permissions
+    from marketplace.privacy.permissions import SUPPORT, ensure_privacy_permissions
 
     ensure_privacy_permissions()
     user = get_user_model().objects.create_user(

@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from marketplace.agreements.models import Signature
-from marketplace.finance import documents
+from marketplace.finance import pdfs
 from marketplace.finance.models import Receipt
 from marketplace.privacy.erasure import ErasureError, execute_erasure, request_erasure
 from marketplace.privacy.models import ErasureRequest, ErasureStatus
@@ -70,7 +70,7 @@ def test_support_executes_the_erasure_everywhere_but_the_receipt_stays_identical
 ):
     user, organisation = person
     receipt = Receipt.objects.get(pledge=paid_and_signed)
-    receipt_pdf = documents.pdf_path("receipt", receipt)
+    receipt_pdf = pdfs.pdf_path("receipt", receipt)
     assert receipt_pdf.exists()
     payer_before, pdf_before = dict(receipt.payer), _sha256(receipt_pdf)
     assert payer_before["contact_email"].lower() == PERSON_EMAIL

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from register import import_jobs
-from register.documents import private_document_storage
+from register.attachments import private_document_storage
 from register.models import Agreement, ImportJob
 from tests.register.conftest import csv_text, row, run_import
 

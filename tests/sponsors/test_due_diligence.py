@@ -11,13 +11,13 @@ from events.editorial import APPROVERS, admin_access, ensure_scope_permissions
 from sponsors.membership import onboarding_missing
 from sponsors.models import Clearance, ClearanceDecision, ExclusionCriterion
 from sponsors.notifications import send_clearance_decision
+from sponsors.permissions import ensure_sponsor_review_permissions
 from sponsors.services import (
     OrganisationError,
     clear_organisation,
     decline_organisation,
     update_organisation,
 )
-from sponsors.staff import ensure_sponsor_review_permissions
 from tests.sponsors.builders import make_organisation, make_user
 
 pytestmark = pytest.mark.django_db

@@ -23,6 +23,7 @@ from sponsors.models import (
     ScreeningMatch,
     ScreeningOutcome,
 )
+from sponsors.permissions import ensure_screening_permissions, ensure_sponsor_review_permissions
 from sponsors.sanctions import SanctionsListError, parse_consolidated_list, store_entries
 from sponsors.screening import screen_organisations
 from sponsors.services import (
@@ -32,7 +33,6 @@ from sponsors.services import (
     review_match,
     save_contact,
 )
-from sponsors.staff import ensure_screening_permissions, ensure_sponsor_review_permissions
 from sponsors.tasks import screen_sponsors
 from tests.sponsors.builders import make_organisation, make_user
 

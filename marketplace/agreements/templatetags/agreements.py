@@ -5,9 +5,7 @@ from django import template
 
 from marketplace.agreements.models import Agreement, AgreementPolicy, IssueOn
 from marketplace.agreements.states import AgreementState
-from marketplace.pledges.states import PledgeState
-
-PAID_STATES = (PledgeState.PAID, PledgeState.PARTIALLY_REFUNDED)
+from marketplace.pledges.states import PAID_STATES
 
 register = template.Library()
 

@@ -13,6 +13,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from cms.demo.users import stored_password
+
 
 class Command(BaseCommand):
     help = "Run the marketplace for development: web server, Celery worker and Celery beat."
@@ -103,6 +105,4 @@ class Command(BaseCommand):
 
 
 def _stored_demo_password() -> str:
-    from cms.demo.users import stored_password
-
     return stored_password() or "(see load_demo's output)"

@@ -1,4 +1,5 @@
-"""StreamField blocks shared by every page type."""
+"""StreamField blocks shared by every page type: the catalogue's (events) and the site's (cms, which
+imports them from here). Their templates stay under `cms/blocks/` (the paths are in migrations)."""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks

@@ -4,9 +4,8 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from wagtail.models import Site
 
+from marketplace.core.roles import FINANCE, ROLE_STEPS
 from marketplace.finance.models import FinanceSettings
-
-FINANCE = "Finance"
 
 FINANCE_PERMISSIONS = [
     ("payments", "view_payment"),
@@ -22,6 +21,7 @@ FINANCE_PERMISSIONS = [
 ]
 
 
+@ROLE_STEPS.register(30, "finance: the Finance group sees and handles money")
 @transaction.atomic
 def ensure_finance_permissions() -> Group:
     """Give the "Finance" group the admin and the finance permissions (see payments, record

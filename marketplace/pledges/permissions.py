@@ -5,6 +5,7 @@ from django.db import transaction
 
 from events.editorial import APPROVERS, ORGANISERS
 from events.models import EventPage
+from marketplace.core.roles import ROLE_STEPS
 from marketplace.pledges.models import EventTerms
 from marketplace.pledges.rules import publish_terms
 
@@ -31,6 +32,7 @@ approvers' decision.
 5. Cancellation after payment follows the refund policy published on the event page."""
 
 
+@ROLE_STEPS.register(60, "pledges: organisers see pledges, approvers decide them")
 @transaction.atomic
 def ensure_pledge_permissions() -> None:
     """Give "Event organisers" the pledge permissions above and "Sponsorship approvers" those

@@ -1,4 +1,5 @@
-"""Which staff groups review sponsor organisations in the Wagtail admin.
+"""Which staff groups review sponsor organisations in the Wagtail admin (steps of
+`marketplace/core/roles.py`).
 
 Organisers see (and correct) the organisations that pledged to their events; approvers see them
 all and alone clear or decline them in due diligence (separated duties)."""
@@ -6,12 +7,14 @@ all and alone clear or decline them in due diligence (separated duties)."""
 from django.contrib.auth.models import Group, Permission
 
 from events.editorial import APPROVERS, ORGANISERS
+from marketplace.core.roles import ROLE_STEPS
 
 ORGANISER_PERMISSIONS = ("view_organisation", "change_organisation")
 APPROVER_PERMISSIONS = (*ORGANISER_PERMISSIONS, "decide_clearance")
 APPROVER_ONLY = ("decide_clearance",)
 
 
+@ROLE_STEPS.register(40, "sponsors: organisers review organisations, approvers clear them")
 def ensure_sponsor_review_permissions() -> None:
     """Let event organisers see and correct sponsor organisations, and sponsorship approvers
     also clear and decline them; due-diligence decisions held by organisers before duties were
@@ -32,6 +35,7 @@ def _permissions(codenames):
 SCREENING_PERMISSIONS = ("review_screeningmatch", "view_screeningmatch", "view_sanctionsentry")
 
 
+@ROLE_STEPS.register(50, "sponsors: approvers review screening matches")
 def ensure_screening_permissions() -> None:
     """Sponsorship approvers review sanctions screening matches (and read the list). Idempotent."""
     for group in Group.objects.filter(name=APPROVERS):

@@ -4,6 +4,7 @@ interactions, targets and co-financing, and read the stage history (written only
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
+from marketplace.core.roles import ROLE_STEPS
 from register.access import PARTNERSHIP_OFFICERS, ensure_partnership_groups
 
 MANAGED = ("prospect", "opportunity", "partnercontact", "interaction", "target", "cofinancing")
@@ -17,6 +18,7 @@ OFFICER_PERMISSIONS = [
 ]
 
 
+@ROLE_STEPS.register(110, "pipeline: partnership officers manage resource mobilisation")
 @transaction.atomic
 def ensure_pipeline_permissions() -> Group:
     """Give the "Partnership officers" group (created if missing) the pipeline's permissions.

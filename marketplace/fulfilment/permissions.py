@@ -4,6 +4,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from events.editorial import APPROVERS, ORGANISERS, admin_access
+from marketplace.core.roles import ROLE_STEPS
 
 FULFILMENT_PERMISSIONS = [
     ("fulfilment", "view_benefittask"),
@@ -11,6 +12,7 @@ FULFILMENT_PERMISSIONS = [
 ]
 
 
+@ROLE_STEPS.register(80, "fulfilment: organisers and approvers work the board")
 @transaction.atomic
 def ensure_fulfilment_permissions() -> None:
     """Give the "Event organisers" and "Sponsorship approvers" groups the admin and the

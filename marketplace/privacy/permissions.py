@@ -3,10 +3,12 @@
 
 from django.contrib.auth.models import Group, Permission
 
-SUPPORT = "Support"
+from marketplace.core.roles import ROLE_STEPS, SUPPORT
+
 PRIVACY_PERMISSIONS = ("view_erasurerequest", "execute_erasurerequest")
 
 
+@ROLE_STEPS.register(120, "privacy: Support handles erasure requests")
 def ensure_privacy_permissions() -> None:
     """Grant the Support group the erasure permissions (idempotent)."""
     group, _ = Group.objects.get_or_create(name=SUPPORT)

@@ -5,6 +5,7 @@ from django.db import transaction
 
 from events.editorial import APPROVERS, ORGANISERS
 from marketplace.agreements.models import StandardClause
+from marketplace.core.roles import ROLE_STEPS
 
 # Organisers see the agreements of their events (`events/scope.py`) and keep the policies and
 # clauses; countersigning and reissuing are the approvers' (separated duties).
@@ -52,6 +53,7 @@ DEMO_CLAUSES = [
 ]
 
 
+@ROLE_STEPS.register(70, "agreements: organisers keep clauses, approvers countersign")
 @transaction.atomic
 def ensure_agreement_permissions() -> None:
     """Give "Event organisers" the agreement permissions above and "Sponsorship approvers"

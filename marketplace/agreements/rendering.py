@@ -40,10 +40,10 @@ def payment_terms(pledge) -> str:
     """How the sponsor pays (or paid), in a sentence, from the pledge's receipts and invoice."""
     from marketplace.finance.models import Invoice, Receipt
     from marketplace.pledges.models import PaymentMethod
-    from marketplace.pledges.states import PledgeState
+    from marketplace.pledges.states import PAID_STATES
 
     total = figures(pledge.total, pledge.currency)
-    if pledge.status in (PledgeState.PAID, PledgeState.PARTIALLY_REFUNDED):
+    if pledge.status in PAID_STATES:
         receipts = list(
             Receipt.objects.filter(pledge=pledge)
             .order_by("year", "sequence")[:5]
