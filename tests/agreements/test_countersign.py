@@ -10,7 +10,8 @@ from pypdf import PdfReader
 from marketplace.agreements.models import Agreement, Signature
 from marketplace.agreements.signing import countersign, deliver_executed
 from register.models import Agreement as RegisterAgreement
-from tests.agreements.conftest import ORGANISER_EMAIL, SIGNATORY_EMAIL, agreement_mails, pdf_text
+from tests.agreements.conftest import ORGANISER_EMAIL, SIGNATORY_EMAIL, agreement_mails
+from tests.pdf import pdf_text
 from worker.app import app
 
 COUNTERSIGN = {"full_name": "Amadou Diallo", "title": "Head of Partnerships", "confirm": "on"}

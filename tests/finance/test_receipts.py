@@ -8,7 +8,7 @@ from django.utils import timezone
 from marketplace.finance.documents import pdf_bytes
 from marketplace.finance.models import ImmutableDocument, Receipt
 from marketplace.payments.bank import record_transfer
-from tests.payments.test_bank import pdf_text
+from tests.pdf import pdf_text
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ from django.utils import timezone
 from marketplace.fulfilment import services
 from marketplace.pledges.transitions import extend_hold, transition
 from sponsors.models import Contact, ContactRole
+from tests.factories import pledge_for
 from tests.fulfilment.images import png
-from tests.pledges.factories import pledge_for
 from worker.models import MailLog
 from worker.tasks.reminders import remind_fulfilment, remind_payments
 

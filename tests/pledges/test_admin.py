@@ -14,8 +14,7 @@ from events.editorial import APPROVERS, ORGANISERS, ensure_editorial_setup
 from marketplace.pledges.models import EventTerms, Pledge
 from marketplace.pledges.setup import ensure_demo_terms, ensure_pledge_permissions
 from sponsors.models import Clearance
-from tests.factories import make_event, make_package
-from tests.pledges.factories import make_sponsor, pledge_for
+from tests.factories import make_event, make_package, make_sponsor, pledge_for
 
 
 @pytest.fixture
@@ -56,7 +55,7 @@ def test_listing_filters_and_search(client, approver, package, sponsor, other_sp
 
 def test_listing_filters_by_event_and_package(client, approver, package, sponsor, tree):
     other_event = make_event(tree[1], title="Regional forum", acronym="RF-26")
-    from tests.pledges.factories import make_terms
+    from tests.factories import make_terms
 
     make_terms(other_event)
     elsewhere = pledge_for(sponsor, make_package(other_event, title="Coffee"))

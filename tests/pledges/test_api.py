@@ -11,8 +11,7 @@ from rest_framework.test import APIClient
 
 from marketplace.pledges.models import Pledge
 from sponsors.models import Clearance
-from tests.factories import make_package
-from tests.pledges.factories import PASSWORD, make_sponsor, make_token, pledge_for
+from tests.factories import PASSWORD, make_package, make_sponsor, make_token, pledge_for
 
 URL = "/api/v1/pledges/"
 

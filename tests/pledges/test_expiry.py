@@ -11,8 +11,7 @@ from events.availability import availability_for
 from events.models import SponsorshipPackagePage
 from marketplace.pledges.models import Pledge
 from marketplace.pledges.services import expire_overdue
-from tests.factories import make_package
-from tests.pledges.factories import pledge_for
+from tests.factories import make_package, pledge_for
 from worker.app import app
 from worker.tasks.pledges import expire_overdue_holds
 

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from register.models import Agreement, Partner
-from tests.pledges.factories import make_token
+from tests.factories import make_token
 from tests.register.conftest import row, run_import
 
 pytestmark = pytest.mark.django_db

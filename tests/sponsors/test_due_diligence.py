@@ -18,7 +18,7 @@ from sponsors.services import (
     update_organisation,
 )
 from sponsors.staff import ensure_sponsor_review_permissions
-from tests.sponsors.builders import make_organisation, make_user
+from tests.factories import make_organisation, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -33,7 +33,7 @@ from sponsors.services import (
     save_contact,
 )
 from sponsors.staff import ensure_screening_permissions, ensure_sponsor_review_permissions
-from tests.sponsors.builders import make_organisation, make_user
+from tests.factories import make_organisation, make_user
 from worker.tasks.sponsors import screen_sponsors
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from sponsors.tokens.models import ApiToken
-from tests.pledges.factories import make_sponsor, make_token
+from tests.factories import make_sponsor, make_token
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
-from tests.sponsors.builders import make_organisation, make_user
+from tests.factories import make_organisation, make_user
 from worker.models import FailedTask, MailLog, MailStatus, OutboxMessage
 
 pytestmark = pytest.mark.django_db
@@ -69,8 +69,7 @@ def test_the_organisation_page_lists_its_emails(staff):
 
 
 def test_the_pledge_page_lists_its_emails(staff, tree, django_capture_on_commit_callbacks):
-    from tests.factories import make_event, make_package
-    from tests.pledges.factories import make_sponsor, make_terms, pledge_for
+    from tests.factories import make_event, make_package, make_sponsor, make_terms, pledge_for
     from worker.mail import send_templated_mail
 
     event = make_event(tree[1])

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sponsors import invitations
-from tests.sponsors.builders import make_organisation, make_user
+from tests.factories import make_organisation, make_user
 from worker import failures, redaction
 from worker.models import FailedTask, MailDeliveryCopy, MailLog, MailStatus
 from worker.tasks import maintenance
