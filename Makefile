@@ -7,6 +7,9 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 export PORT
+# pytest-xdist workers for `make test`: one per core (at most 8); TEST_WORKERS=0 runs the suite
+# in one process. PYTEST_ARGS come last, so they can override these options too.
+TEST_WORKERS ?= auto
 
 .PHONY: run test install messages check-messages lint format migrations check-deploy bench clean
 
@@ -31,7 +34,7 @@ run: install messages
 	DEBUG=$${DEBUG:-true} STAFF_REQUIRE_MFA=$${STAFF_REQUIRE_MFA:-false} $(PY) manage.py run_marketplace --port $(PORT)
 
 test: install messages
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --maxprocesses 8 --dist loadgroup $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -39,7 +39,7 @@ class PledgeChange:
     how = "a held pledge of one slot, through marketplace.pledges.services.create_pledge"
 
     def __init__(self, event, package):
-        from tests.pledges.factories import make_sponsor, make_terms
+        from tests.factories import make_sponsor, make_terms
 
         self.package_id = package.pk
         self.sponsor = make_sponsor(SPONSOR_EMAIL.format(secrets.token_hex(4)), name=SPONSOR_NAME)

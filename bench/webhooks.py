@@ -114,8 +114,7 @@ def make_pledges(count: int, run: str) -> list[dict]:
     from marketplace.pledges.rules import hold_expiry
     from marketplace.pledges.services import write_pledge
     from sponsors.models import Organisation
-    from tests.factories import make_event, make_package, site_tree
-    from tests.pledges.factories import make_terms
+    from tests.factories import make_event, make_package, make_terms, site_tree
 
     _, index = site_tree()
     event = make_event(

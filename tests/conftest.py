@@ -2,6 +2,10 @@
 
 Such a test says why it is skipped when the service is absent; under CI=true it fails instead,
 so nothing is silently skipped in CI.
+
+The shared fixtures (`tree`, `event`, `package`, `sponsor`, `other_sponsor`, `on_commit`) are
+defined here once; an area's conftest overrides one only where its tests need another shape
+(say, a package with benefits). The builders they use are in tests/factories.py.
 """
 
 import os
@@ -11,7 +15,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from tests.factories import site_tree
+from events.choices import PackageCategory
+from tests.factories import make_event, make_package, make_sponsor, make_terms, site_tree
 
 IN_CI = os.environ.get("CI") == "true"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -57,6 +62,46 @@ def _isolated_cache():
 def tree(db):
     """(home page, events index) serving the default site."""
     return site_tree()
+
+
+@pytest.fixture
+def event(tree):
+    """A live event two months ahead, with published sponsorship terms."""
+    event = make_event(tree[1])
+    make_terms(event)
+    return event
+
+
+@pytest.fixture
+def package(event):
+    """Capacity 3, at most 2 per sponsor, CHF 5,000 each."""
+    return make_package(
+        event,
+        title="Fellowships",
+        category=PackageCategory.FELLOWSHIP,
+        price="5000.00",
+        capacity=3,
+        max_per_sponsor=2,
+    )
+
+
+@pytest.fixture
+def sponsor(db):
+    """(user, organisation): the administrator of Acme."""
+    return make_sponsor(name="Acme")
+
+
+@pytest.fixture
+def other_sponsor(db):
+    """(user, organisation): the administrator of Borealis, unrelated to Acme."""
+    return make_sponsor(name="Borealis")
+
+
+@pytest.fixture
+def on_commit(django_capture_on_commit_callbacks):
+    """`with on_commit():` runs the on-commit callbacks of the code in the block (outbox
+    publishing, eager tasks, emails, waiting-list offers) at its end."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 def pytest_collection_modifyitems(items):

@@ -1,18 +1,14 @@
 """Fixtures for the agreement tests: an event and package with benefits, a sponsor with a
 signatory, pledges paid through the real settlement path (bank transfer recorded)."""
 
-import io
-
 import pytest
 from django.utils import timezone
-from pypdf import PdfReader
 
 from events.choices import BenefitKind, PackageCategory
 from marketplace.agreements.models import StandardClause
 from marketplace.payments.bank import record_transfer
 from sponsors.models import Contact, ContactRole
-from tests.factories import make_event, make_package
-from tests.pledges.factories import make_sponsor, make_terms, pledge_for
+from tests.factories import make_event, make_package, make_sponsor, make_terms, pledge_for
 
 SIGNATORY_EMAIL = "ceo@acme.example"
 ORGANISER_EMAIL = "events@example.org"
@@ -24,17 +20,11 @@ def _agreement_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.SITE_URL = "http://testserver"
     settings.PAYMENTS_STAND_IN_ENABLED = False
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def on_commit(django_capture_on_commit_callbacks):
-    """Run the on-commit callbacks (outbox publishing, eager tasks) at the end of the block."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 @pytest.fixture
 def event(tree):
+    """An event in the Africa region whose organisers write from ORGANISER_EMAIL."""
     event = make_event(tree[1], region="AFR", organiser_email=ORGANISER_EMAIL)
     make_terms(event)
     return event
@@ -77,11 +67,6 @@ def sponsor(db):
 
 
 @pytest.fixture
-def other_sponsor(db):
-    return make_sponsor(name="Borealis")
-
-
-@pytest.fixture
 def pledge(sponsor, package):
     return pledge_for(sponsor, package, quantity=1, payment_method="bank_transfer")
 
@@ -96,10 +81,6 @@ def pay(pledge, reference="BANK-1"):
         bank_reference=reference,
         actor=None,
     )
-
-
-def pdf_text(content: bytes) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
 
 
 def agreement_mails(mailoutbox, fragment="agreement"):

@@ -4,8 +4,8 @@ new versions and voiding, the PDFs, the clause snippets and the policies per eve
 from marketplace.agreements.models import Agreement, AgreementPolicy, StandardClause
 from marketplace.agreements.permissions import ensure_agreements_setup, ensure_demo_clauses
 from tests.agreements.conftest import agreement_mails, pay
-from tests.factories import make_event, make_package
-from tests.pledges.factories import make_terms, pledge_for
+from tests.factories import make_event, make_package, make_terms, pledge_for
+from tests.pdf import pdf_text
 
 
 def test_listing_filters_by_state_and_event(
@@ -60,7 +60,6 @@ def test_issue_new_version_voids_the_current_one_and_sends_version_2_with_the_sa
     assert (new.number, new.status, new.label) == (old.number, "sent", f"{old.number} v2")
     assert new.sha256 and new.sha256 != old.sha256
     text = new.pdf.open("rb").read()
-    from tests.agreements.conftest import pdf_text
 
     words = " ".join(pdf_text(text).split())
     assert "2 Quai Wilson" in words and "Amended clause text." in words

@@ -13,7 +13,8 @@ from marketplace.agreements.scheduling import issue_key
 from marketplace.pledges.services import approve, cancel
 from marketplace.pledges.states import PledgeState
 from sponsors.models import Clearance
-from tests.agreements.conftest import SIGNATORY_EMAIL, agreement_mails, pay, pdf_text
+from tests.agreements.conftest import SIGNATORY_EMAIL, agreement_mails, pay
+from tests.pdf import pdf_text
 from worker.app import app
 from worker.models import MailLog, OutboxMessage
 
@@ -149,7 +150,7 @@ def approval_package(event):
 
 
 def _approved_pledge(sponsor, package, method, on_commit):
-    from tests.pledges.factories import pledge_for
+    from tests.factories import pledge_for
 
     sponsor[1].clearance = Clearance.CLEARED
     sponsor[1].save()
@@ -205,7 +206,7 @@ def test_an_issued_version_keeps_its_text_when_clauses_change(pledge, clauses, o
 
 
 def test_agreement_numbers_follow_one_gap_free_sequence(package, sponsor, other_sponsor, on_commit):
-    from tests.pledges.factories import pledge_for
+    from tests.factories import pledge_for
 
     first = pledge_for(sponsor, package)
     second = pledge_for(other_sponsor, package)

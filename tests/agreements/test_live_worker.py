@@ -13,7 +13,8 @@ from django.core.management import call_command
 from django.db import transaction
 
 from marketplace.agreements.models import Agreement
-from tests.agreements.conftest import SIGNATORY_EMAIL, pay, pdf_text
+from tests.agreements.conftest import SIGNATORY_EMAIL, pay
+from tests.pdf import pdf_text
 from tests.worker.live import (
     RedisServer,
     broker_at,

@@ -9,7 +9,7 @@ from marketplace.agreements.models import Agreement, Signature
 from marketplace.agreements.signing import sign_as_sponsor
 from sponsors.models import MemberRole, Membership
 from tests.agreements.conftest import sign_data
-from tests.sponsors.builders import make_user
+from tests.factories import make_user
 
 
 def url(agreement):

@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 
 from marketplace import api_urls
 from register.access import PARTNERSHIP_OFFICERS, ensure_partnership_groups
-from tests.pledges.factories import make_sponsor, make_token
+from tests.factories import make_sponsor, make_token
 from tests.register.conftest import row, run_import
 
 pytestmark = pytest.mark.django_db

@@ -53,8 +53,14 @@ def build_state(tmp_path):
     from events.choices import BenefitKind, PackageCategory
     from marketplace.agreements.models import StandardClause
     from tests.agreements.conftest import pay
-    from tests.factories import make_event, make_package, site_tree
-    from tests.pledges.factories import make_sponsor, make_terms, pledge_for
+    from tests.factories import (
+        make_event,
+        make_package,
+        make_sponsor,
+        make_terms,
+        pledge_for,
+        site_tree,
+    )
     from tests.register.conftest import row, run_import
 
     _home, index = site_tree()
@@ -91,7 +97,6 @@ def _data_settings(settings, data_dir: Path):
     settings.MEDIA_ROOT = data_dir / "media"
     settings.SITE_URL = "http://testserver"
     settings.PAYMENTS_STAND_IN_ENABLED = False
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def _pg_url(db: dict, name: str) -> str:

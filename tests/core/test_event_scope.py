@@ -18,7 +18,6 @@ def _documents(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.SITE_URL = "http://testserver"
     settings.PAYMENTS_STAND_IN_ENABLED = False
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -49,7 +48,7 @@ def test_a_group_organiser_sees_their_events_pledges(client, world):
 
 
 def test_the_csv_export_and_the_filters_hold_only_the_organisers_events(client, world):
-    from tests.pledges.factories import make_sponsor, pledge_for
+    from tests.factories import make_sponsor, pledge_for
 
     pledge_for(make_sponsor(name="Elsewhere Corp"), world.package_b)
     client.force_login(world.users["organiser_own_event"])

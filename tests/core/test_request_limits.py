@@ -14,7 +14,7 @@ from django.urls import reverse
 from marketplace.core.request_limits import MB, BodyLimitUploadHandler, FieldLimitUploadHandler
 from sponsors.logos import MAX_LOGO_BYTES
 from sponsors.models import Organisation
-from tests.sponsors.builders import make_user
+from tests.factories import make_user
 from tests.sponsors.images import raster
 
 pytestmark = pytest.mark.django_db
@@ -103,7 +103,7 @@ def test_a_logo_within_its_limit_is_still_accepted(newcomer_client):
 
 
 def test_an_organisation_administrator_editing_gets_the_same_refusal():
-    from tests.pledges.factories import make_sponsor
+    from tests.factories import make_sponsor
 
     user, organisation = make_sponsor("maya@acme.example", name="Acme")[:2]
     counting = CountingClient()

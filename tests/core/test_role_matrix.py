@@ -27,8 +27,7 @@ from marketplace.payments.bank import record_transfer
 from marketplace.pledges.models import Pledge
 from register.access import PARTNERSHIP_OFFICERS
 from sponsors.models import Clearance, Contact, ContactRole, ExclusionCriterion
-from tests.factories import make_event, make_package
-from tests.pledges.factories import make_sponsor, make_terms, pledge_for
+from tests.factories import make_event, make_package, make_sponsor, make_terms, pledge_for
 from worker.models import MailLog
 
 Y, N = True, False
@@ -65,7 +64,6 @@ def _documents(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.SITE_URL = "http://testserver"
     settings.PAYMENTS_STAND_IN_ENABLED = False
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def _staff(email, *groups, superuser=False):

@@ -61,7 +61,7 @@ def test_public_pages_have_the_strict_policy_and_no_inline_script(client, event)
 
 
 def test_a_portal_page_has_the_strict_policy(client):
-    from tests.pledges.factories import make_sponsor
+    from tests.factories import make_sponsor
 
     user = make_sponsor("maya@acme.example", name="Acme")[0]
     client.force_login(user)

@@ -16,8 +16,15 @@ from marketplace.payments.bank import record_transfer
 from register.models import Agreement as RegisterAgreement
 from sponsors.models import Contact, ContactRole
 from tests.e2e.helpers import chromium_page, screenshot, sign_in_to_admin
-from tests.factories import make_event, make_package, site_tree
-from tests.pledges.factories import PASSWORD, make_sponsor, make_terms, pledge_for
+from tests.factories import (
+    PASSWORD,
+    make_event,
+    make_package,
+    make_sponsor,
+    make_terms,
+    pledge_for,
+    site_tree,
+)
 
 
 def sign_in(page, base_url, email, password):
@@ -31,7 +38,6 @@ def sign_in(page, base_url, email, password):
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_sponsor_signs_and_an_approver_countersigns_in_the_admin(live_server, settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.SITE_URL = live_server.url
     settings.PRIVATE_DOCUMENTS_ROOT = tmp_path / "private"
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -12,8 +12,7 @@ from PIL import Image as PILImage
 from wagtail.images.models import Image
 
 from tests.e2e.helpers import chromium_page, screenshot
-from tests.factories import make_event, make_package, site_tree
-from tests.pledges.factories import make_sponsor
+from tests.factories import make_event, make_package, make_sponsor, site_tree
 
 # Runs before any page script: records every violation the browser reports.
 RECORD_VIOLATIONS = """

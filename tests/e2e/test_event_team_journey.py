@@ -9,8 +9,14 @@ from events.editorial import ORGANISERS, ensure_editorial_setup
 from events.models import EventOrganiser
 from marketplace.pledges.permissions import ensure_pledge_permissions
 from tests.e2e.helpers import chromium_page, screenshot, sign_in_to_admin
-from tests.factories import make_event, make_package, site_tree
-from tests.pledges.factories import make_sponsor, make_terms, pledge_for
+from tests.factories import (
+    make_event,
+    make_package,
+    make_sponsor,
+    make_terms,
+    pledge_for,
+    site_tree,
+)
 
 
 def _sign_in(page, base_url, email, password):
@@ -19,8 +25,7 @@ def _sign_in(page, base_url, email, password):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_an_event_team_decides_who_sees_its_pledges(live_server, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def test_an_event_team_decides_who_sees_its_pledges(live_server):
     index = site_tree()[1]
     ensure_editorial_setup(index)
     ensure_pledge_permissions()

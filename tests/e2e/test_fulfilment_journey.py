@@ -19,8 +19,15 @@ from marketplace.fulfilment.permissions import ensure_fulfilment_permissions
 from marketplace.payments.bank import record_transfer
 from sponsors.models import Clearance, Contact, ContactRole
 from tests.e2e.helpers import chromium_page, screenshot, sign_in_to_admin
-from tests.factories import make_event, make_package, site_tree
-from tests.pledges.factories import PASSWORD, make_sponsor, make_terms, pledge_for
+from tests.factories import (
+    PASSWORD,
+    make_event,
+    make_package,
+    make_sponsor,
+    make_terms,
+    pledge_for,
+    site_tree,
+)
 
 
 def logo_file(path, size, text="ORBIT"):
@@ -47,7 +54,6 @@ def sign_in(page, base_url, email, password):
 def test_sponsor_signs_uploads_a_logo_organiser_delivers_it_and_it_shows_on_the_event_page(
     live_server, settings, tmp_path
 ):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.SITE_URL = live_server.url
     settings.PRIVATE_DOCUMENTS_ROOT = tmp_path / "private"
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -16,8 +16,7 @@ from tests.pipeline.conftest import agreement, make_owner, opportunity, partner,
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_business_owner_moves_an_opportunity_to_won_and_sees_the_kpi_move(live_server, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def test_business_owner_moves_an_opportunity_to_won_and_sees_the_kpi_move(live_server):
     today = timezone.localdate()
     bea = make_owner("bea@example.org", "Bea", last_name="Owner")
     bea.set_password("owner-pass-123")

@@ -15,8 +15,7 @@ from tests.e2e.helpers import (
     sign_up_sponsor,
     use_file_outbox,
 )
-from tests.factories import make_event, make_package, site_tree
-from tests.pledges.factories import make_terms
+from tests.factories import make_event, make_package, make_terms, site_tree
 
 
 @pytest.mark.browser
@@ -24,7 +23,6 @@ from tests.pledges.factories import make_terms
 def test_a_new_sponsor_pledges_two_fellowships_and_sees_them_in_the_portal(
     live_server, settings, tmp_path
 ):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     outbox = use_file_outbox(settings, tmp_path)
     event = make_event(site_tree()[1])
     make_terms(event, "Fellowships are paid within the hold.\n\nThe sponsor is acknowledged.")
@@ -88,16 +86,15 @@ def test_a_new_sponsor_pledges_two_fellowships_and_sees_them_in_the_portal(
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_an_approver_reviews_and_approves_a_pledge_in_the_admin(live_server, settings):
+def test_an_approver_reviews_and_approves_a_pledge_in_the_admin(live_server):
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
     from events.editorial import APPROVERS, ensure_editorial_setup
     from marketplace.pledges.permissions import ensure_pledge_permissions
     from sponsors.models import Clearance
-    from tests.pledges.factories import make_sponsor, pledge_for
+    from tests.factories import make_sponsor, pledge_for
 
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     index = site_tree()[1]
     ensure_editorial_setup(index)
     ensure_pledge_permissions()

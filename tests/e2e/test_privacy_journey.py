@@ -10,8 +10,7 @@ from django.contrib.auth import get_user_model
 from marketplace.core.roles import ensure_roles
 from marketplace.privacy.models import ErasureRequest
 from tests.e2e.helpers import chromium_page, screenshot
-from tests.pledges.factories import PASSWORD, make_sponsor
-from tests.sponsors.builders import make_user
+from tests.factories import PASSWORD, make_sponsor, make_user
 
 
 def sign_in(page, base_url, email, password):
@@ -25,7 +24,6 @@ def sign_in(page, base_url, email, password):
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_sponsor_downloads_their_data_and_support_erases_them(live_server, settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     user, organisation = make_sponsor("ada@acme.example", name="Acme")
     ensure_roles()
     support = make_user("support@bureau.example", password=PASSWORD)

@@ -14,15 +14,14 @@ from sponsors.permissions import ensure_screening_permissions, ensure_sponsor_re
 from sponsors.sanctions import parse_consolidated_list, store_entries
 from sponsors.services import save_contact
 from tests.e2e.helpers import chromium_page, screenshot
-from tests.sponsors.builders import PASSWORD, make_organisation, make_user
+from tests.factories import PASSWORD, make_organisation, make_user
 
 SAMPLE = Path(__file__).parent.parent / "sponsors" / "data" / "consolidated_sample.xml"
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_an_approver_reviews_a_sanctions_match_then_approves(live_server, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def test_an_approver_reviews_a_sanctions_match_then_approves(live_server):
     with SAMPLE.open("rb") as stream:
         store_entries(*parse_consolidated_list(stream))
     group = Group.objects.create(name=APPROVERS)

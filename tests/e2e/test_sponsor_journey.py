@@ -14,8 +14,7 @@ from tests.e2e.helpers import (
     sign_up_sponsor,
     use_file_outbox,
 )
-from tests.factories import site_tree
-from tests.sponsors.builders import PASSWORD, make_user
+from tests.factories import PASSWORD, make_user, site_tree
 
 LOGO = (
     '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 40" onload="alert(1)">'
@@ -82,7 +81,7 @@ def test_a_sponsor_signs_up_verifies_registers_and_lands_in_the_portal(
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_an_approver_clears_an_organisation_in_the_admin(live_server, settings, tmp_path):
-    from tests.sponsors.builders import make_organisation
+    from tests.factories import make_organisation
 
     site_tree()
     use_file_outbox(settings, tmp_path)

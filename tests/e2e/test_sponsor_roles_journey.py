@@ -14,9 +14,16 @@ from marketplace.agreements.permissions import ensure_agreements_setup
 from marketplace.payments.bank import record_transfer
 from sponsors.models import MemberRole, Membership
 from tests.e2e.helpers import chromium_page, screenshot
-from tests.factories import make_event, make_package, site_tree
-from tests.pledges.factories import PASSWORD, make_sponsor, make_terms, pledge_for
-from tests.sponsors.builders import make_user
+from tests.factories import (
+    PASSWORD,
+    make_event,
+    make_package,
+    make_sponsor,
+    make_terms,
+    make_user,
+    pledge_for,
+    site_tree,
+)
 
 
 def sign_in(page, base_url, email, password=PASSWORD):
@@ -32,7 +39,6 @@ def sign_in(page, base_url, email, password=PASSWORD):
 def test_the_administrator_appoints_a_signatory_and_a_member_is_refused(
     live_server, settings, tmp_path
 ):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.SITE_URL = live_server.url
     settings.PRIVATE_DOCUMENTS_ROOT = tmp_path / "private"
     settings.MEDIA_ROOT = tmp_path / "media"

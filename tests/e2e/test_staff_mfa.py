@@ -51,7 +51,6 @@ def fresh_code(totp: pyotp.TOTP, used: set[str]) -> str:
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_staff_enrol_totp_then_sign_in_with_a_code(live_server, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STAFF_REQUIRE_MFA = True
     ensure_roles()
     make_staff("olivia@example.org", "Olivia")
@@ -100,7 +99,6 @@ def test_staff_enrol_totp_then_sign_in_with_a_code(live_server, settings):
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_staff_without_mfa_are_sent_to_enrolment(live_server, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STAFF_REQUIRE_MFA = True
     ensure_roles()
     make_staff("amadou@example.org", "Amadou")

@@ -5,14 +5,12 @@ import pytest
 import requests
 
 from tests.e2e.helpers import chromium_page, screenshot
-from tests.factories import site_tree
-from tests.pledges.factories import PASSWORD, make_sponsor
+from tests.factories import PASSWORD, make_sponsor, site_tree
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_sponsor_revokes_a_token_from_the_portal(live_server, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def test_a_sponsor_revokes_a_token_from_the_portal(live_server):
     site_tree()
     user, _organisation = make_sponsor("ada@example.com", name="Acme")
     issued = requests.post(

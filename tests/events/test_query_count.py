@@ -36,8 +36,8 @@ def test_event_page_queries_do_not_grow_with_delivered_sponsor_logos(
 ):
     """The sponsor wall costs one query whether it shows one logo or twelve."""
     from marketplace.fulfilment import services
+    from tests.factories import make_sponsor, make_terms
     from tests.fulfilment.conftest import paid_pledge_with_tasks
-    from tests.pledges.factories import make_sponsor, make_terms
 
     settings.AVAILABILITY_CACHE_SECONDS = 0
     settings.PRIVATE_DOCUMENTS_ROOT = tmp_path / "private"

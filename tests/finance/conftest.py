@@ -1,8 +1,6 @@
+# Receipts and invoices follow payments: the same Stripe settings, sponsor and pledge.
 from tests.payments.conftest import (  # noqa: F401 - shared fixtures
     _payments_settings,
     bank_pledge,
-    event,
-    on_commit,
-    package,
     sponsor,
 )

@@ -11,8 +11,7 @@ from marketplace.finance.models import Receipt
 from marketplace.finance.receipts import issue_in_own_transaction
 from marketplace.payments.models import Payment
 from marketplace.payments.states import PaymentStatus
-from tests.factories import make_event, make_package
-from tests.pledges.factories import make_sponsor, make_terms, pledge_for
+from tests.factories import make_event, make_package, make_sponsor, make_terms, pledge_for
 
 
 def take(series, year=None):

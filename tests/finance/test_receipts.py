@@ -8,7 +8,7 @@ from django.utils import timezone
 from marketplace.finance.models import ImmutableDocument, Receipt
 from marketplace.finance.pdfs import pdf_bytes
 from marketplace.payments.bank import record_transfer
-from tests.payments.test_bank import pdf_text
+from tests.pdf import pdf_text
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """Fixtures for benefit fulfilment: an event whose package promises several kinds of benefit,
 a sponsor, and pledges paid by bank transfer through the real settlement."""
 
-import datetime
 import itertools
 
 import pytest
@@ -10,8 +9,7 @@ from django.utils import timezone
 from events.choices import BenefitKind, PackageCategory
 from marketplace.fulfilment.services import create_tasks_for_pledge
 from marketplace.payments.bank import record_transfer
-from tests.factories import make_event, make_package
-from tests.pledges.factories import make_sponsor, make_terms, pledge_for
+from tests.factories import make_package, make_sponsor, pledge_for
 
 # (kind, quantity, days before the event)
 BENEFITS = [
@@ -31,14 +29,6 @@ def _fulfilment_settings(settings, tmp_path):
     settings.SITE_URL = "http://testserver"
     settings.STRIPE_SECRET_KEY = "sk_test_fake"
     settings.PAYMENTS_STAND_IN_ENABLED = False
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def event(tree):
-    event = make_event(tree[1], start_date=timezone.localdate() + datetime.timedelta(days=60))
-    make_terms(event)
-    return event
 
 
 @pytest.fixture
@@ -56,6 +46,7 @@ def package(event):
 
 @pytest.fixture
 def sponsor(db):
+    """Acme, whose administrator (Maya) receives the asset reminders."""
     return make_sponsor("maya@acme.example", name="Acme")
 
 
@@ -105,8 +96,3 @@ def organiser(db, django_user_model, event):
     user.groups.add(Group.objects.get(name=ORGANISERS))
     EventOrganiser.objects.create(event=event, user=user)
     return user
-
-
-@pytest.fixture
-def on_commit(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)

@@ -75,7 +75,7 @@ def test_overdue_tasks_are_marked_in_words_and_filterable(client, paid, organise
 
 
 def test_the_board_is_paginated(client, organiser, event, package, monkeypatch):
-    from tests.pledges.factories import make_sponsor
+    from tests.factories import make_sponsor
 
     monkeypatch.setattr(admin_views, "TASKS_PER_PAGE", 4)
     paid_pledge_with_tasks(make_sponsor(name="One"), package)  # 6 tasks

@@ -10,8 +10,8 @@ from django.db import connection, transaction
 from marketplace.fulfilment.models import BenefitTask, BenefitTaskChange
 from marketplace.fulfilment.services import create_tasks_for_pledge
 from marketplace.pledges.models import Pledge
+from tests.factories import pledge_for
 from tests.fulfilment.conftest import pay
-from tests.pledges.factories import pledge_for
 from worker import outbox
 from worker.models import OutboxMessage
 

@@ -25,7 +25,7 @@ def test_the_paid_pledge_shows_each_benefits_progress_and_what_is_missing(client
 
 
 def test_an_unpaid_pledge_shows_no_delivery_section(client, sponsor, package):
-    from tests.pledges.factories import pledge_for
+    from tests.factories import pledge_for
 
     pledge = pledge_for(sponsor, package)
     client.force_login(sponsor[0])

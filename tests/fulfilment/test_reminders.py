@@ -15,8 +15,8 @@ from marketplace.fulfilment.tasks import remind_fulfilment
 from marketplace.pledges.moves import extend_hold, transition
 from marketplace.pledges.tasks import remind_payments
 from sponsors.models import Contact, ContactRole
+from tests.factories import pledge_for
 from tests.fulfilment.images import png
-from tests.pledges.factories import pledge_for
 from worker.models import MailLog
 
 DAY = datetime.timedelta(days=1)

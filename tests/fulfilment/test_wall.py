@@ -12,10 +12,9 @@ from events.choices import BenefitKind, PackageCategory
 from marketplace.fulfilment import services
 from marketplace.fulfilment.wall import sponsor_wall
 from marketplace.pledges.models import Pledge
-from tests.factories import make_package
+from tests.factories import make_package, make_sponsor
 from tests.fulfilment.conftest import paid_pledge_with_tasks
 from tests.fulfilment.images import png
-from tests.pledges.factories import make_sponsor
 
 
 @pytest.fixture

@@ -1,11 +1,9 @@
 import pytest
 
-from events.choices import PackageCategory
 from marketplace.payments import stripe_gateway
 from sponsors.models import Contact, ContactRole
-from tests.factories import make_event, make_package
+from tests.factories import make_package, make_sponsor, pledge_for
 from tests.payments.stripe_fake import PREVIOUS_SECRET, WEBHOOK_SECRET, FakeStripe
-from tests.pledges.factories import make_sponsor, make_terms, pledge_for
 
 
 @pytest.fixture(autouse=True)
@@ -17,7 +15,6 @@ def _payments_settings(settings, tmp_path):
     settings.PAYMENTS_STAND_IN_ENABLED = False
     settings.PRIVATE_DOCUMENTS_ROOT = tmp_path / "private"
     settings.SITE_URL = "http://testserver"
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -25,26 +22,6 @@ def fake_stripe(monkeypatch):
     fake = FakeStripe()
     monkeypatch.setattr(stripe_gateway, "HTTP_CLIENT", fake)
     return fake
-
-
-@pytest.fixture
-def event(tree):
-    event = make_event(tree[1])
-    make_terms(event)
-    return event
-
-
-@pytest.fixture
-def package(event):
-    """Capacity 3, at most 2 per sponsor, CHF 5,000 each."""
-    return make_package(
-        event,
-        title="Fellowships",
-        category=PackageCategory.FELLOWSHIP,
-        price="5000.00",
-        capacity=3,
-        max_per_sponsor=2,
-    )
 
 
 @pytest.fixture
@@ -57,6 +34,7 @@ def dinner(event):
 
 @pytest.fixture
 def sponsor(db):
+    """Acme, with a finance contact (who receives receipts and invoices)."""
     user, organisation = make_sponsor(name="Acme")
     Contact.objects.create(
         organisation=organisation,
@@ -65,16 +43,6 @@ def sponsor(db):
         email="accounts@acme.example",
     )
     return user, organisation
-
-
-@pytest.fixture
-def other_sponsor(db):
-    return make_sponsor(name="Borealis")
-
-
-@pytest.fixture
-def on_commit(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from marketplace.finance.permissions import ensure_finance_permissions
 from marketplace.payments.bank import record_transfer
 from marketplace.payments.models import Flag, Payment
 from marketplace.pledges.models import Pledge
-from tests.payments.test_bank import pdf_text
+from tests.pdf import pdf_text
 
 
 @pytest.fixture
@@ -71,7 +71,7 @@ def test_only_finance_and_superusers_see_the_finance_screens(
 def test_payments_filter_by_status_method_and_flag_and_search_by_reference(
     client, finance, other_sponsor, package, bank_pledge
 ):
-    from tests.pledges.factories import pledge_for
+    from tests.factories import pledge_for
 
     other = pledge_for(other_sponsor, package, quantity=1, payment_method="bank_transfer")
     paid(bank_pledge, "B-1", "10500")  # over-paid: flagged

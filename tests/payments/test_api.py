@@ -5,7 +5,7 @@ from rest_framework.test import APIClient
 
 from marketplace.finance.models import Receipt
 from marketplace.payments.bank import record_transfer
-from tests.pledges.factories import make_token
+from tests.factories import make_token
 
 
 def test_pledge_detail_shows_amount_paid_and_receipts(bank_pledge, sponsor):

@@ -1,12 +1,10 @@
 """Bank transfer: the invoice, then transfers finance records, with the balance they leave."""
 
 import datetime
-import io
 from decimal import Decimal
 
 import pytest
 from django.utils import timezone
-from pypdf import PdfReader
 from rest_framework.test import APIClient
 from wagtail.models import Site
 
@@ -17,11 +15,8 @@ from marketplace.payments.bank import record_transfer
 from marketplace.payments.errors import PaymentError
 from marketplace.payments.models import Flag, Payment
 from marketplace.pledges.models import Pledge
-from tests.pledges.factories import make_token
-
-
-def pdf_text(content: bytes) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+from tests.factories import make_token
+from tests.pdf import pdf_text
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 from marketplace.payments.checkout import start_card_payment
 from marketplace.payments.models import Payment
 from marketplace.pledges.models import Pledge
-from tests.pledges.factories import make_token, pledge_for
+from tests.factories import make_token, pledge_for
 
 
 def test_checkout_session_carries_the_pledge_amount_currency_reference_and_expiry(

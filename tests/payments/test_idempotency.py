@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 from marketplace.finance.models import Invoice
 from marketplace.payments.models import Payment
 from marketplace.pledges.models import Pledge
-from tests.pledges.factories import make_token
+from tests.factories import make_token
 
 pytestmark = pytest.mark.django_db
 

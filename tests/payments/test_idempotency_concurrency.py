@@ -8,8 +8,14 @@ import pytest
 import requests
 
 from marketplace.pledges.models import Pledge
-from tests.factories import make_event, make_package, site_tree
-from tests.pledges.factories import make_sponsor, make_terms, make_token
+from tests.factories import (
+    make_event,
+    make_package,
+    make_sponsor,
+    make_terms,
+    make_token,
+    site_tree,
+)
 from tests.pledges.test_concurrency import api_server  # noqa: F401 (the live server fixture)
 
 pytestmark = [

@@ -10,8 +10,8 @@ from marketplace.payments.checkout import start_card_payment
 from marketplace.payments.models import Flag
 from marketplace.pledges.models import Pledge
 from marketplace.pledges.services import expire_overdue
+from tests.factories import pledge_for
 from tests.payments.stripe_fake import completed_session, event, post_webhook
-from tests.pledges.factories import pledge_for
 
 
 def _expire(pledge):

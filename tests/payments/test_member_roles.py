@@ -8,8 +8,7 @@ from rest_framework.test import APIClient
 from marketplace.finance.models import Invoice
 from marketplace.payments.models import Payment
 from sponsors.models import MemberRole, Membership
-from tests.pledges.factories import make_token, pledge_for
-from tests.sponsors.builders import make_user
+from tests.factories import make_token, make_user, pledge_for
 
 
 def teammate(sponsor, role=MemberRole.MEMBER, **grants):

@@ -134,7 +134,7 @@ def paid_pledge(package, organisation_user, *, paid_at, status="paid"):
     """A marketplace pledge made through the service, then marked paid at `paid_at` (its
     history says when, as settlement writes it)."""
     from marketplace.pledges.models import Pledge, PledgeChange
-    from tests.pledges.factories import pledge_for
+    from tests.factories import pledge_for
 
     pledge = pledge_for(organisation_user, package)
     Pledge.objects.filter(pk=pledge.pk).update(status=status)

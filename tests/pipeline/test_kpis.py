@@ -9,9 +9,8 @@ import pytest
 from register.pipeline import kpis, services
 from register.pipeline.kpis import Scope
 from register.pipeline.models import CoFinancing, Prospect, Target
-from tests.factories import make_event, make_package, site_tree
+from tests.factories import make_event, make_package, make_sponsor, make_terms, site_tree
 from tests.pipeline.conftest import agreement, at, opportunity, paid_pledge, partner, prospect_for
-from tests.pledges.factories import make_sponsor, make_terms
 
 D = Decimal
 
@@ -119,7 +118,7 @@ def register(db, owner, other_owner):
     nimbus_user, nimbus = make_sponsor("pay@nimbus.example", name="Nimbus")
     pledge = paid_pledge(package, (nimbus_user, nimbus), paid_at=at(2025, 4, 2))
     paid_pledge(package, make_sponsor(name="Early"), paid_at=at(2024, 12, 30))  # last year
-    from tests.pledges.factories import pledge_for
+    from tests.factories import pledge_for
 
     pledge_for(make_sponsor(name="Unpaid"), package)  # held, never paid
     won_pledge = opportunity(

@@ -9,9 +9,15 @@ import pytest
 from register.pipeline import services
 from register.pipeline.models import Opportunity, OpportunityMove, Prospect
 from register.pipeline.stages import InvalidStageMove, PipelineError
-from tests.factories import make_event, make_package, site_tree
+from tests.factories import (
+    make_event,
+    make_package,
+    make_sponsor,
+    make_terms,
+    pledge_for,
+    site_tree,
+)
 from tests.pipeline.conftest import agreement, at, opportunity, paid_pledge, partner, prospect_for
-from tests.pledges.factories import make_sponsor, make_terms, pledge_for
 
 
 @pytest.fixture

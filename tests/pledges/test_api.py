@@ -11,8 +11,7 @@ from rest_framework.test import APIClient
 
 from marketplace.pledges.models import Pledge
 from sponsors.models import Clearance
-from tests.factories import make_package
-from tests.pledges.factories import PASSWORD, make_sponsor, make_token, pledge_for
+from tests.factories import PASSWORD, make_package, make_sponsor, make_token, pledge_for
 
 URL = "/api/v1/pledges/"
 
@@ -47,20 +46,24 @@ def test_token_for_email_and_password(sponsor):
     assert client.get(URL).status_code == 200
 
 
+NO_MATCH = {"non_field_errors": ["Unable to sign in with this email and password."]}
+NOT_AN_EMAIL = {"email": ["Enter a valid email address."]}
+
+
 @pytest.mark.parametrize(
-    "credentials",
+    ("credentials", "errors"),
     [
-        {"email": "sponsor@example.com", "password": "wrong"},
-        {"email": "nobody@example.com", "password": PASSWORD},
-        {"email": "not-an-email", "password": PASSWORD},
-        {"email": "sponsor@example.com"},
+        ({"email": "sponsor@example.com", "password": "wrong"}, NO_MATCH),
+        ({"email": "nobody@example.com", "password": PASSWORD}, NO_MATCH),
+        ({"email": "not-an-email", "password": PASSWORD}, NOT_AN_EMAIL),
+        ({"email": "sponsor@example.com"}, {"password": ["This field is required."]}),
     ],
 )
-def test_bad_credentials_get_400(db, credentials):
+def test_bad_credentials_get_400(db, credentials, errors):
     make_sponsor("sponsor@example.com")
     response = APIClient().post("/api/v1/auth/token/", credentials, format="json")
     assert response.status_code == 400
-    assert response.json()  # says which field or that the pair does not match
+    assert response.json() == errors  # which field, or that the pair does not match
 
 
 def test_token_endpoint_is_throttled(sponsor):

@@ -12,8 +12,7 @@ from marketplace.pledges.models import Pledge
 from marketplace.pledges.services import approve, cancel, extend_hold, reject
 from marketplace.pledges.states import InvalidTransition
 from sponsors.models import Clearance
-from tests.factories import make_package
-from tests.pledges.factories import pledge_for
+from tests.factories import make_package, pledge_for
 
 
 @pytest.fixture

@@ -20,8 +20,14 @@ from marketplace.pledges import services
 from marketplace.pledges.models import Pledge
 from marketplace.pledges.services import lock_package
 from marketplace.pledges.states import SLOT_HOLDING_STATES
-from tests.factories import make_event, make_package, site_tree
-from tests.pledges.factories import make_sponsor, make_terms, make_token
+from tests.factories import (
+    make_event,
+    make_package,
+    make_sponsor,
+    make_terms,
+    make_token,
+    site_tree,
+)
 
 # serialized_rollback: the database is restored (Wagtail's root page included) before each test
 # and not re-populated after it, as the other live-server tests of the suite expect.

@@ -14,8 +14,7 @@ from marketplace.pledges.models import Pledge
 from marketplace.pledges.rules import publish_terms
 from marketplace.pledges.services import create_pledge
 from sponsors.models import Clearance
-from tests.factories import make_event, make_package
-from tests.pledges.factories import make_sponsor, make_terms, pledge_for
+from tests.factories import make_event, make_package, make_sponsor, make_terms, pledge_for
 
 
 def attempt(user_org, package_id, **overrides):

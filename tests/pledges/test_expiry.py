@@ -12,8 +12,7 @@ from events.models import SponsorshipPackagePage
 from marketplace.pledges.models import Pledge
 from marketplace.pledges.services import expire_overdue
 from marketplace.pledges.tasks import expire_overdue_holds
-from tests.factories import make_package
-from tests.pledges.factories import pledge_for
+from tests.factories import make_package, pledge_for
 from worker.app import app
 
 START = timezone.make_aware(datetime.datetime(2026, 3, 2, 9, 0))

@@ -9,7 +9,7 @@ import time_machine
 from django.utils import timezone
 
 from marketplace.pledges.models import Pledge, PledgeFormToken
-from tests.pledges.factories import make_sponsor
+from tests.factories import make_sponsor
 
 
 def form_url(package):

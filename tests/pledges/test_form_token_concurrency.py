@@ -12,8 +12,7 @@ from django.test import Client
 
 from marketplace.pledges import services, submission
 from marketplace.pledges.models import Pledge
-from tests.factories import make_event, make_package, site_tree
-from tests.pledges.factories import make_sponsor, make_terms
+from tests.factories import make_event, make_package, make_sponsor, make_terms, site_tree
 
 pytestmark = [
     pytest.mark.postgres,

@@ -7,8 +7,7 @@ from rest_framework.test import APIClient
 
 from marketplace.pledges.models import Pledge
 from sponsors.models import MemberRole, Membership
-from tests.pledges.factories import make_token, pledge_for
-from tests.sponsors.builders import make_user
+from tests.factories import make_token, make_user, pledge_for
 
 
 @pytest.fixture

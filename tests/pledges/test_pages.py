@@ -9,8 +9,7 @@ from wagtail.models import Page
 from marketplace.pledges.models import Pledge, WaitlistEntry
 from marketplace.pledges.rules import publish_terms
 from sponsors.models import Clearance
-from tests.factories import make_package
-from tests.pledges.factories import make_sponsor, pledge_for
+from tests.factories import make_package, make_sponsor, pledge_for
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 
 from marketplace.pledges.models import Pledge, WaitlistEntry
 from marketplace.pledges.waitlist import join_waitlist, offer_all_waiting
-from tests.pledges.factories import make_sponsor, make_token, pledge_for
+from tests.factories import make_sponsor, make_token, pledge_for
 
 
 @pytest.fixture

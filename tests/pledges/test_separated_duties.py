@@ -12,8 +12,7 @@ from marketplace.pledges.errors import PledgeError
 from marketplace.pledges.models import Pledge
 from marketplace.pledges.permissions import ensure_pledge_permissions
 from sponsors.models import Clearance, MemberRole, Membership
-from tests.factories import make_package
-from tests.pledges.factories import pledge_for
+from tests.factories import make_package, pledge_for
 
 
 @pytest.fixture

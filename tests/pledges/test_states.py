@@ -8,7 +8,7 @@ import pytest
 from marketplace.pledges.models import Pledge
 from marketplace.pledges.services import transition
 from marketplace.pledges.states import InvalidTransition, PledgeState, check_move
-from tests.pledges.factories import pledge_for
+from tests.factories import pledge_for
 
 # Written out from the issue, independently of states.ALLOWED_MOVES.
 ALLOWED = {

@@ -16,8 +16,7 @@ from marketplace.pledges.waitlist import (
     leave_waitlist,
     offer_all_waiting,
 )
-from tests.factories import make_package
-from tests.pledges.factories import make_sponsor, pledge_for
+from tests.factories import make_package, make_sponsor, pledge_for
 
 START = timezone.make_aware(datetime.datetime(2026, 3, 2, 9, 0))
 

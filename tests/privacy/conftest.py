@@ -9,11 +9,10 @@ from tests.agreements.conftest import (  # noqa: F401 - shared fixtures
     _agreement_settings,
     clauses,
     event,
-    on_commit,
     package,
     pay,
 )
-from tests.pledges.factories import make_sponsor, pledge_for
+from tests.factories import make_sponsor, pledge_for
 
 PERSON_EMAIL = "ada@acme.example"
 OTHER_EMAIL = "boris@borealis.example"

@@ -17,7 +17,7 @@ from marketplace.finance.models import Receipt
 from marketplace.privacy.erasure import ErasureError, execute_erasure, request_erasure
 from marketplace.privacy.models import ErasureRequest, ErasureStatus
 from sponsors.models import Contact, Invitation, Membership
-from tests.pledges.factories import pledge_for
+from tests.factories import pledge_for
 from tests.privacy.conftest import OTHER_EMAIL, PERSON_EMAIL
 from worker.models import MailLog
 

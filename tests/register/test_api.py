@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from register.demo import load_demo_register
-from tests.pledges.factories import make_token
+from tests.factories import make_token
 from tests.register.conftest import row, run_import
 
 pytestmark = pytest.mark.django_db

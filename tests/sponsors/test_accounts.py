@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
 
-from tests.sponsors.builders import PASSWORD, make_organisation, make_user
+from tests.factories import PASSWORD, make_organisation, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from sponsors.membership import ACTIVE_ORGANISATION_SESSION_KEY, active_organisation
 from sponsors.models import Membership
-from tests.sponsors.builders import make_organisation, make_user
+from tests.factories import make_organisation, make_user
 
 pytestmark = pytest.mark.django_db
 

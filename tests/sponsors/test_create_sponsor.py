@@ -12,7 +12,7 @@ from cms.demo.sponsors import ensure_demo_organisation
 from cms.demo.users import ensure_demo_users
 from sponsors.membership import active_organisation, onboarding_missing
 from sponsors.models import MemberRole, Membership, Organisation
-from tests.sponsors.builders import make_user
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 

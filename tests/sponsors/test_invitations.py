@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from sponsors import invitations
 from sponsors.models import Invitation, MemberRole, Membership
-from tests.sponsors.builders import make_organisation, make_user
+from tests.factories import make_organisation, make_user
 
 pytestmark = pytest.mark.django_db
 

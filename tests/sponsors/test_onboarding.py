@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from sponsors.membership import onboarding_missing
 from sponsors.models import Clearance, ContactRole, MemberRole, Membership, Organisation
-from tests.sponsors.builders import make_user
+from tests.factories import make_user
 from tests.sponsors.images import raster, svg
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from sponsors.models import Contact, ContactRole, Invitation, Membership
-from tests.sponsors.builders import make_organisation, make_user
+from tests.factories import make_organisation, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from sponsors import invitations
 from sponsors.membership import Action, can, holders, refusal
 from sponsors.models import MemberRole, Membership, MembershipChange
-from tests.sponsors.builders import make_organisation, make_user
+from tests.factories import make_organisation, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@ confirmation."""
 import pytest
 from django.urls import reverse
 
-from sponsors.tokens.models import ApiToken
-from tests.pledges.factories import make_sponsor, make_token
+from sponsors.tokens.models import ApiToken, digest_of
+from tests.factories import make_sponsor, make_token
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +52,7 @@ def test_revoking_asks_first_then_revokes_with_a_message(client, sponsor):
     assert f"The token starting {token.prefix} is revoked." in response.content.decode()
     assert not ApiToken.objects.filter(pk=token.pk).exists()
     assert ApiToken.objects.filter(user=user).count() == 1
-    assert keep
+    assert ApiToken.objects.get(user=user).digest == digest_of(keep)  # the other one is kept
 
 
 def test_someone_else_s_token_is_a_404(client, sponsor):

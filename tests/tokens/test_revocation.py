@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from sponsors.models import Membership
 from sponsors.tokens.models import ApiToken
-from tests.pledges.factories import PASSWORD, make_sponsor, make_token
+from tests.factories import PASSWORD, make_sponsor, make_token
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from rest_framework.test import APIClient
 
-from tests.pledges.factories import PASSWORD, make_sponsor
+from tests.factories import PASSWORD, make_sponsor
 
 TOKEN_URL = "/api/v1/auth/token/"
 PLEDGES = "/api/v1/pledges/"

@@ -21,9 +21,3 @@ def calls():
     testing_tasks.CALLS.clear()
     yield testing_tasks.CALLS
     testing_tasks.CALLS.clear()
-
-
-@pytest.fixture
-def on_commit(django_capture_on_commit_callbacks):
-    """Run the on-commit callbacks (outbox publishing) at the end of the block."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)

@@ -7,7 +7,7 @@ from django.core import mail
 from marketplace.pledges import mail as pledge_mail
 from sponsors import invitations
 from sponsors.services import clear_organisation
-from tests.sponsors.builders import make_organisation, make_user
+from tests.factories import make_organisation, make_user
 from worker.models import MailLog, MailStatus
 
 pytestmark = pytest.mark.django_db
@@ -15,8 +15,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def pledge(tree, on_commit):
-    from tests.factories import make_event, make_package
-    from tests.pledges.factories import make_sponsor, make_terms, pledge_for
+    from tests.factories import make_event, make_package, make_sponsor, make_terms, pledge_for
 
     event = make_event(tree[1])
     make_terms(event)

@@ -8,7 +8,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template import TemplateDoesNotExist
 
-from tests.sponsors.builders import make_organisation
+from tests.factories import make_organisation
 from tests.worker.backends import FlakyBackend
 from worker.mail import Attachment, attachment_storage, deliver, send_templated_mail
 from worker.models import FailedTask, MailLog, MailStatus, OutboxMessage
@@ -152,8 +152,7 @@ def test_the_language_is_recorded_and_used(on_commit):
 
 
 def test_a_pledge_links_its_organisation(tree, on_commit):
-    from tests.factories import make_event, make_package
-    from tests.pledges.factories import make_sponsor, make_terms, pledge_for
+    from tests.factories import make_event, make_package, make_sponsor, make_terms, pledge_for
 
     event = make_event(tree[1])
     make_terms(event)

@@ -6,7 +6,7 @@ from django.core import mail
 from django.core.mail import EmailMultiAlternatives, send_mail
 from django.urls import reverse
 
-from tests.sponsors.builders import make_user
+from tests.factories import make_user
 from worker.mail import send_templated_mail
 from worker.models import MailLog, MailStatus
 
