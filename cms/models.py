@@ -9,7 +9,10 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from events.availability import availability_for
 from events.blocks import BodyBlock
+from events.choices import PackageCategory
+from events.models import EventIndexPage, EventPage, SponsorshipPackagePage
 
 HOME_EVENTS = 6
 HOME_HEADLINE_PACKAGES = 6
@@ -38,9 +41,6 @@ class HomePage(Page):
         verbose_name = _("home page")
 
     def get_context(self, request, *args, **kwargs):
-        from events.availability import availability_for
-        from events.choices import PackageCategory
-        from events.models import EventIndexPage, EventPage, SponsorshipPackagePage
 
         context = super().get_context(request, *args, **kwargs)
         today = timezone.localdate()

@@ -29,6 +29,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from events.availability import availability_for
 from events.blocks import BodyBlock
 from events.choices import CATEGORY_ORDER, BenefitKind, Currency, PackageCategory, Region
 
@@ -224,7 +225,6 @@ class EventPage(Page):
         )
 
     def get_context(self, request, *args, **kwargs):
-        from events.availability import availability_for
 
         context = super().get_context(request, *args, **kwargs)
         packages = list(self.live_packages())
@@ -379,7 +379,6 @@ class SponsorshipPackagePage(Page):
             )
 
     def get_context(self, request, *args, **kwargs):
-        from events.availability import availability_for
 
         context = super().get_context(request, *args, **kwargs)
         context["event"] = self.event

@@ -31,6 +31,7 @@ from register.choices import (
     Status,
 )
 from register.choices import codes as vocabulary_codes
+from register.csvrows import normalise_reference
 from register.currencies import validate_currency
 
 LIST_SEPARATOR = ";"
@@ -216,7 +217,6 @@ class Agreement(ClusterableModel):
 
     def _same_reference(self) -> str | None:
         """Another agreement's reference equal to this one once case and spaces are ignored."""
-        from register.csvrows import normalise_reference
 
         key = normalise_reference(self.reference)
         candidates = (

@@ -13,10 +13,10 @@ from django.utils import timezone
 
 from sponsors.models import ClearanceDecision, Invitation, InvitationStatus
 from sponsors.recipients import primary_contact_else_admins
+from worker.mail import send_templated_mail
 
 
 def _send(template: str, context: dict, recipients: list[str], *, key: str) -> None:
-    from worker.mail import send_templated_mail
 
     send_templated_mail(
         f"sponsors/email/{template}",

@@ -12,7 +12,7 @@ from celery.signals import task_failure
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from worker import redaction, signals
+from worker import outbox, redaction, signals
 from worker.models import FailedTask
 
 logger = logging.getLogger(__name__)
@@ -84,7 +84,6 @@ def retry_failed_task(failed: FailedTask, by=None):
     """Enqueue the failed task again with the same arguments (through the outbox, so after this
     transaction commits). Each record can be re-enqueued once; if the task fails again a new
     record is written. Returns the OutboxMessage; raises AlreadyRetried on a second attempt."""
-    from worker import outbox
 
     with transaction.atomic():
         locked = FailedTask.objects.select_for_update().get(pk=failed.pk)

@@ -18,8 +18,15 @@ from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from events.choices import PackageCategory, Region
+from marketplace.agreements.models import PackageClause, StandardClause
 from marketplace.agreements.words import amount_in_words
 from marketplace.core.pdf import render_pdf
+from marketplace.finance.models import Invoice, Receipt
+from marketplace.finance.snapshots import issuer
+from marketplace.pledges.models import PaymentMethod
+from marketplace.pledges.states import PAID_STATES
+from sponsors.models import ContactRole
 
 AGREEMENT_TEMPLATE = "agreements/pdf/agreement.html"
 SIGNATURE_PAGE_TEMPLATE = "agreements/pdf/signature_page.html"
@@ -38,9 +45,6 @@ def figures(value, currency: str) -> str:
 
 def payment_terms(pledge) -> str:
     """How the sponsor pays (or paid), in a sentence, from the pledge's receipts and invoice."""
-    from marketplace.finance.models import Invoice, Receipt
-    from marketplace.pledges.models import PaymentMethod
-    from marketplace.pledges.states import PAID_STATES
 
     total = figures(pledge.total, pledge.currency)
     if pledge.status in PAID_STATES:
@@ -82,7 +86,6 @@ def payment_terms(pledge) -> str:
 
 
 def _clauses(pledge) -> list[dict]:
-    from marketplace.agreements.models import PackageClause, StandardClause
 
     standard = StandardClause.objects.filter(active=True).order_by("order", "pk")
     specific = PackageClause.objects.filter(active=True, package_id=pledge.package_id).order_by(
@@ -94,7 +97,6 @@ def _clauses(pledge) -> list[dict]:
 
 
 def _party(organisation) -> dict:
-    from sponsors.models import ContactRole
 
     signatory = organisation.contact_for(ContactRole.SIGNATORY)
     return {
@@ -112,8 +114,6 @@ def _party(organisation) -> dict:
 def snapshot(pledge, *, number: str, version: int, supersedes: str = "") -> dict:
     """Everything version `version` of the pledge's agreement shows, as JSON, in the site's
     language. Reads the pledge's snapshot of its package (never the package as it is now)."""
-    from events.choices import PackageCategory, Region
-    from marketplace.finance.snapshots import issuer
 
     event = pledge.event
     bureau = issuer()

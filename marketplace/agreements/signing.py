@@ -18,6 +18,7 @@ from marketplace.agreements.models import Agreement, Signature, SignatureSide
 from marketplace.agreements.moves import apply_move, lock_agreement
 from marketplace.agreements.services import _pdf_name, _read, pdf_bytes
 from marketplace.agreements.states import AgreementState
+from sponsors.membership import Action, membership_allows, membership_of, refusal
 from worker import outbox
 
 COUNTERSIGN_PERMISSION = "agreements.countersign_agreement"
@@ -73,7 +74,6 @@ def sign_as_sponsor(
     administrator of the pledging organisation (`sponsors.membership`), the agreement awaits
     the sponsor, and `document_sha256` (the PDF the signer was shown) is the agreement's —
     else AgreementError and nothing is written."""
-    from sponsors.membership import Action, membership_allows, membership_of, refusal
 
     full_name, title = _clean_signer(full_name, title, confirmed)
     with transaction.atomic():

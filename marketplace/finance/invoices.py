@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from marketplace.finance import numbering, snapshots
 from marketplace.finance.models import Invoice
+from marketplace.finance.pdfs import deliver_after_commit
 from marketplace.payments.balance import balance_of, payable_problem
 from marketplace.payments.errors import PaymentError
 from marketplace.pledges.models import PaymentMethod, Pledge
@@ -64,7 +65,6 @@ def issue_invoice(pledge, *, amount, actor=None) -> Invoice:
         bank=snapshots.issuer(),
         issued_by=actor if actor is not None and actor.is_authenticated else None,
     )
-    from marketplace.finance.pdfs import deliver_after_commit
 
     deliver_after_commit("invoice", invoice.pk)
     return invoice

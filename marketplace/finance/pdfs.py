@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from marketplace.core.pdf import render_pdf
 from marketplace.finance.mail import send_with_attachment
 from marketplace.finance.models import CreditNote, Delivery, Invoice, Receipt
+from marketplace.finance.snapshots import issuer
 from marketplace.finance.tasks import deliver_document
 from sponsors import recipients as sponsor_recipients
 from sponsors.models import ContactRole
@@ -53,7 +54,6 @@ def pdf_path(kind: str, document) -> Path:
 
 def render(kind: str, document) -> bytes:
     """The document's PDF, rendered now (in the site's default language, as issued)."""
-    from marketplace.finance.snapshots import issuer
 
     context = {
         "document": document,

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from marketplace.finance import numbering, snapshots
 from marketplace.finance.models import Receipt
+from marketplace.finance.pdfs import deliver_after_commit
 
 
 def issue_receipt(pledge, payments, *, actor=None) -> Receipt:
@@ -70,7 +71,6 @@ def issue_receipt(pledge, payments, *, actor=None) -> Receipt:
         issued_by=actor if actor is not None and actor.is_authenticated else None,
     )
     type(payments[0]).objects.filter(pk__in=[p.pk for p in payments]).update(receipt=receipt)
-    from marketplace.finance.pdfs import deliver_after_commit
 
     deliver_after_commit("receipt", receipt.pk)
     return receipt

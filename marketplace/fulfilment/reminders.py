@@ -22,6 +22,9 @@ from marketplace.fulfilment.models import BenefitTask
 from marketplace.fulfilment.states import OPEN_STATES
 from marketplace.pledges.states import PAID_STATES
 from sponsors import recipients as sponsor_recipients
+from sponsors.models import ContactRole
+from worker.mail import send_templated_mail
+from worker.models import MailLog
 
 ASSET_REMINDER_DAYS = (7, 2)  # windows start this many days before the due date
 
@@ -52,7 +55,6 @@ def tasks_missing_assets(today: datetime.date):
 
 
 def _new_keys(keys) -> set[str]:
-    from worker.models import MailLog
 
     return set(keys) - set(MailLog.objects.filter(key__in=list(keys)).values_list("key", flat=True))
 
@@ -61,8 +63,6 @@ def send_asset_reminders(today: datetime.date | None = None) -> int:
     """Queue the "assets missing" emails due today, each once per (pledge, due date, window).
     Returns how many were due and unsent when this call looked (two runs racing may both
     count one; only one is sent)."""
-    from sponsors.models import ContactRole
-    from worker.mail import send_templated_mail
 
     today = today or timezone.localdate()
     groups = defaultdict(list)
@@ -111,7 +111,6 @@ def overdue_tasks(today: datetime.date):
 def send_overdue_digests(today: datetime.date | None = None) -> int:
     """Queue one digest per event with overdue tasks to the event's organiser address, once
     per (event, day). Returns how many were due and unsent when this call looked."""
-    from worker.mail import send_templated_mail
 
     today = today or timezone.localdate()
     by_event = defaultdict(list)

@@ -17,8 +17,12 @@ from django.utils import timezone, translation
 from PIL import Image, UnidentifiedImageError
 
 from marketplace.core.pdf import render_pdf
+from marketplace.pledges.models import Pledge
 from marketplace.pledges.states import PAID_STATES
 from sponsors import recipients as sponsor_recipients
+from sponsors.models import ContactRole
+from worker.mail import send_templated_mail
+from worker.models import MailLog
 
 REPORT_WINDOW_DAYS = 30
 PHOTO_MAX_PIXELS = 1200
@@ -65,7 +69,6 @@ def render_report(pledge) -> bytes:
 
 
 def pledges_to_report(today: datetime.date):
-    from marketplace.pledges.models import Pledge
 
     return (
         Pledge.objects.filter(
@@ -83,9 +86,6 @@ def pledges_to_report(today: datetime.date):
 def send_report(pledge) -> bool:
     """Render and queue the pledge's report, once: returns False when it was sent before (or
     there is nobody to send it to)."""
-    from sponsors.models import ContactRole
-    from worker.mail import send_templated_mail
-    from worker.models import MailLog
 
     key = report_key(pledge.pk)
     recipients = sponsor_recipients.team_and_contact(pledge.organisation, ContactRole.MARKETING)
@@ -114,7 +114,6 @@ def send_post_event_reports(today: datetime.date | None = None) -> int:
     """Queue the report of every paid pledge whose event ended (within the window) and that
     has not had it yet, once per pledge. Returns how many were due and unsent when this call
     looked."""
-    from worker.models import MailLog
 
     today = today or timezone.localdate()
     pledges = list(pledges_to_report(today))

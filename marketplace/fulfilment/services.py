@@ -15,7 +15,9 @@ from marketplace.fulfilment.kinds import AssetType, rule_for
 from marketplace.fulfilment.models import BenefitTask
 from marketplace.fulfilment.states import TASK_MACHINE, FulfilmentError, TaskState, check_move
 from marketplace.fulfilment.tasks import create_benefit_tasks
+from marketplace.pledges.models import Pledge
 from marketplace.pledges.states import PAID_STATES
+from sponsors.models import Membership
 from worker import outbox
 
 
@@ -71,7 +73,6 @@ def create_tasks_for_pledge(pledge_id: int) -> list[BenefitTask]:
     """Create the benefit tasks of a paid pledge and return all its tasks. Idempotent: the
     pledge row is locked and each (benefit, unit) is created once, so running it twice, or
     twice at once, gives the same tasks. A pledge that is not (or no longer) paid gets none."""
-    from marketplace.pledges.models import Pledge
 
     with transaction.atomic():
         pledge = Pledge.objects.select_for_update().select_related("event").get(pk=pledge_id)
@@ -166,7 +167,6 @@ def submit_asset(task, *, user, upload=None, text: str | None = None) -> Benefit
     state unchanged. Only a member of the task's organisation may; the upload or text must
     pass the benefit's checks (`assets.py`). On any refusal raises FulfilmentError (with the
     form field) and stores nothing."""
-    from sponsors.models import Membership
 
     rule = rule_for(task.kind)
     if not Membership.objects.filter(user=user, organisation_id=task.organisation_id).exists():

@@ -9,7 +9,9 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.pledges.models import Pledge
 from sponsors.recipients import team
+from worker.mail import send_templated_mail
 
 SPONSOR_MESSAGES = {
     "held": (
@@ -65,8 +67,6 @@ def notify(pledge, kind: str, reason: str = ""):
     transaction and sent by the mail queue once it commits; nothing is sent if it rolls back,
     and the same change is never emailed twice. Returns the MailLog, or None without
     recipients."""
-    from marketplace.pledges.models import Pledge
-    from worker.mail import send_templated_mail
 
     pledge = Pledge.objects.select_related("organisation", "event").get(pk=pledge.pk)
     if kind in ORGANISER_MESSAGES:

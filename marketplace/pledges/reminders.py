@@ -27,6 +27,8 @@ from marketplace.pledges.models import PaymentMethod, Pledge
 from marketplace.pledges.states import PledgeState
 from sponsors import recipients as sponsor_recipients
 from sponsors.models import ContactRole
+from worker.mail import send_templated_mail
+from worker.models import MailLog
 
 PAYMENT_DUE_BEFORE = datetime.timedelta(days=3)
 HOLD_EXPIRING_BEFORE = datetime.timedelta(hours=24)
@@ -91,8 +93,6 @@ def send_payment_reminders(now=None) -> dict[str, int]:
 
 
 def _send(kind: str, pledges) -> int:
-    from worker.mail import send_templated_mail
-    from worker.models import MailLog
 
     pledges = list(pledges.select_related("organisation", "event").order_by("expires_at")[:BATCH])
     keys = {pledge.pk: reminder_key(kind, pledge) for pledge in pledges}

@@ -67,7 +67,6 @@ PAID_STATES = (S.PAID, S.PARTIALLY_REFUNDED)
 PAYABLE_STATES = (S.HELD, S.AWAITING_PAYMENT)
 
 
-
 class InvalidTransition(InvalidMove):
     """A pledge was asked to make a move the state machine forbids."""
 

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from events.models import EventPage
 from register.models import Agreement, Partner
 from register.pipeline import services
 from register.pipeline.codes import AREA_BITS, REGION_BITS, mask_of
@@ -153,7 +154,6 @@ def load_demo_pipeline() -> int:
     owners[1] = owners[1] or owners[0]
     today = timezone.localdate()
     prospects = _prospects()
-    from events.models import EventPage
 
     event = EventPage.objects.filter(acronym="GSR-26").first()
     added = 0

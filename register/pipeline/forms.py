@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from marketplace.pledges.models import Pledge
 from register.choices import AreaOfAction, Region
 from register.currencies import validate_currency
 from register.models import Agreement, staff_users
@@ -184,7 +185,6 @@ class MoveForm(forms.Form):
         return self.cleaned_data.get("agreement") or self.cleaned_data.get("agreement_reference")
 
     def clean_pledge_reference(self):
-        from marketplace.pledges.models import Pledge
 
         reference = self.cleaned_data.get("pledge_reference", "").strip().upper()
         if not reference:

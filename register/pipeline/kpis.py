@@ -29,6 +29,8 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 
+from marketplace.pledges.models import Pledge, PledgeChange
+from marketplace.pledges.states import PAID_STATES
 from register.choices import AgreementType, Contribution, PartnerCategory, Status
 from register.models import Agreement, AgreementPartner
 from register.pipeline.codes import AREA_BITS, REGION_BITS
@@ -75,8 +77,6 @@ def signed_agreements(year: int, scope: Scope = Scope()):
 def paid_pledges(year: int, scope: Scope = Scope(), *, outside_register=False):
     """Marketplace pledges paid in `year` (and not refunded in full) within the scope. With
     `outside_register`, only those whose executed agreement is not in the register yet."""
-    from marketplace.pledges.models import Pledge, PledgeChange
-    from marketplace.pledges.states import PAID_STATES
 
     paid_that_year = PledgeChange.objects.filter(
         pledge=OuterRef("pk"), to_state="paid", at__year=year

@@ -17,6 +17,8 @@ from django.utils import timezone
 from register.choices import Status
 from register.models import Agreement
 from register.pipeline.models import Interaction
+from worker.mail import send_templated_mail
+from worker.models import MailLog
 
 EXPIRY_WINDOWS = (90, 30)
 
@@ -30,7 +32,6 @@ def expiry_key(window: int, agreement) -> str:
 
 
 def _unsent(keys) -> set[str]:
-    from worker.models import MailLog
 
     keys = list(keys)
     return set(keys) - set(MailLog.objects.filter(key__in=keys).values_list("key", flat=True))
@@ -39,7 +40,6 @@ def _unsent(keys) -> set[str]:
 def send_next_action_reminders(today: datetime.date | None = None) -> int:
     """Remind the staff member of each next action due today or overdue (not done), once per
     (interaction, date). Returns how many were queued by this call."""
-    from worker.mail import send_templated_mail
 
     today = today or timezone.localdate()
     due = list(
@@ -85,7 +85,6 @@ def send_expiry_reminders(today: datetime.date | None = None) -> int:
     """Tell each in-force agreement's business owner that it expires within 90 days, then
     within 30 days: once each per (agreement, expiry). Agreements without an owner (or whose
     owner has no email) are skipped. Returns how many were queued by this call."""
-    from worker.mail import send_templated_mail
 
     today = today or timezone.localdate()
     horizon = today + datetime.timedelta(days=max(EXPIRY_WINDOWS))

@@ -5,6 +5,8 @@ from decimal import Decimal
 from django import template
 from django.utils.formats import number_format
 
+from marketplace.pledges.models import PaymentMethod
+
 register = template.Library()
 
 
@@ -18,7 +20,6 @@ def amount(value, currency) -> str:
 
 @register.filter
 def method_label(value: str) -> str:
-    from marketplace.pledges.models import PaymentMethod
 
     labels = []
     for code in str(value or "").split(","):
