@@ -71,7 +71,7 @@ def test_a_new_sponsor_pledges_two_fellowships_and_sees_them_in_the_portal(
         page.wait_for_url("**/account/pledges/")
         row = page.locator(f"tr[data-reference='{pledge.reference}']")
         assert row.is_visible()
-        assert "Held" in row.inner_text() and "CHF 8,000" in row.inner_text()
+        assert "Held" in row.inner_text() and "CHF\u00a08,000" in row.inner_text()
         screenshot(page, "pledge-03-portal")
 
         page.goto(live_server.url + fellowships.url)
