@@ -9,6 +9,7 @@ from django.db import connection, transaction
 
 from marketplace.fulfilment.models import BenefitTask, BenefitTaskChange
 from marketplace.fulfilment.services import create_tasks_for_pledge
+from marketplace.fulfilment.tasks import create_benefit_tasks
 from marketplace.pledges.models import Pledge
 from tests.factories import pledge_for
 from tests.fulfilment.conftest import pay
@@ -94,8 +95,7 @@ def test_creation_is_enqueued_inside_the_transaction_that_marks_the_pledge_paid(
     assert outbox.publish(message.pk)  # eager in tests: what a worker does once published
     assert BenefitTask.objects.filter(pledge=pledge).count() == 6
     # A second publish of the same key (a redelivery) changes nothing.
-    outbox.enqueue("marketplace.fulfilment.tasks.create_benefit_tasks", pledge.pk,
-                   key=f"fulfilment:{pledge.pk}")  # fmt: skip
+    outbox.enqueue(create_benefit_tasks, pledge.pk, key=f"fulfilment:{pledge.pk}")
     assert OutboxMessage.objects.filter(key__startswith="fulfilment:").count() == 1
     assert BenefitTask.objects.filter(pledge=pledge).count() == 6
 
