@@ -22,23 +22,14 @@ from marketplace.agreements.models import (
     PackageClause,
     StandardClause,
 )
+from marketplace.core.admin import ReadOnlyViewSet
 
 
 def _inspect_url(agreement) -> str:
     return reverse("agreements_admin:inspect", args=[agreement.pk])
 
 
-NO_EDITING = {
-    "add_url_name": None,
-    "edit_url_name": None,
-    "delete_url_name": None,
-    "copy_url_name": None,
-    "usage_url_name": None,
-    "history_url_name": None,
-}
-
-
-class AgreementViewSet(ModelViewSet):
+class AgreementViewSet(ReadOnlyViewSet):
     """Listing and inspect only: agreements change through their actions, never a form."""
 
     model = Agreement
@@ -46,8 +37,6 @@ class AgreementViewSet(ModelViewSet):
     url_prefix = "agreements"
     icon = "doc-full"
     menu_label = _("Agreements")
-    inspect_view_enabled = True
-    copy_view_enabled = False
     add_to_reference_index = False
     index_view_class = admin_views.AgreementIndexView
     inspect_view_class = admin_views.AgreementInspectView
@@ -69,14 +58,9 @@ class AgreementViewSet(ModelViewSet):
     ]  # fmt: skip
     inspect_view_fields = ["number", "version", "status", "pledge", "created_at", "sha256"]
 
-    def get_common_view_kwargs(self, **kwargs):
-        return {**super().get_common_view_kwargs(**kwargs), **NO_EDITING}
-
     def get_urlpatterns(self):
         return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
-            path("inspect/<int:pk>/", self.inspect_view, name="inspect"),
+            *super().get_urlpatterns(),
             path("pdf/<int:pk>/<str:kind>/", admin_views.agreement_pdf, name="pdf"),
             path("countersign/<int:pk>/", admin_views.CountersignView.as_view(),
                  name="countersign"),
