@@ -136,7 +136,7 @@ def broker_settings(
             },
         }
     broker_dir = data_dir / "broker"
-    for sub in ("in", "processed"):
+    for sub in ("in", "processed", "control"):
         (broker_dir / sub).mkdir(parents=True, exist_ok=True)
     return {
         "CELERY_BROKER_URL": "filesystem://",
@@ -145,6 +145,8 @@ def broker_settings(
             "data_folder_in": str(broker_dir / "in"),
             "data_folder_out": str(broker_dir / "in"),
             "processed_folder": str(broker_dir / "processed"),
+            # Broadcasts (remote control, pidbox): kombu would use ./control otherwise.
+            "control_folder": str(broker_dir / "control"),
             "store_processed": False,
         },
     }
