@@ -33,7 +33,12 @@ check-messages: install
 run: install messages
 	DEBUG=$${DEBUG:-true} STAFF_REQUIRE_MFA=$${STAFF_REQUIRE_MFA:-false} $(PY) manage.py run_marketplace --port $(PORT)
 
-test: install messages
+# axe-core for the accessibility tests (package-lock.json), from the npm registry.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+test: install messages node_modules/.installed
 	$(PY) -m pytest -n $(TEST_WORKERS) --maxprocesses 8 --dist loadgroup $(PYTEST_ARGS)
 
 lint: install
