@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from marketplace.payments.models import Payment, Refund, RefundStatus
 from marketplace.payments.states import RECEIVED_STATES, PaymentStatus
 from marketplace.pledges.models import WaitlistEntry, WaitlistStatus
-from marketplace.pledges.states import PAYABLE_STATES, PledgeState
+from marketplace.pledges.states import PAID_STATES, PAYABLE_STATES, PledgeState
 
 ZERO = Decimal("0.00")
 
@@ -68,7 +68,7 @@ def payable_problem(pledge, method: str | None = None) -> str | None:
     """Why the pledge cannot be paid now (by `method`), in a sentence; None when it can."""
     if pledge.status == PledgeState.AWAITING_APPROVAL:
         return _("This pledge waits for the organisers' approval: pay once it is approved.")
-    if pledge.status in (PledgeState.PAID, PledgeState.PARTIALLY_REFUNDED):
+    if pledge.status in PAID_STATES:
         return _("This pledge is already paid.")
     if pledge.status not in PAYABLE_STATES:
         return _("This pledge is %(state)s: it can no longer be paid.") % {

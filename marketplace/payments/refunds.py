@@ -24,7 +24,7 @@ from marketplace.payments.moves import lock_payment, move_payment, raise_flag
 from marketplace.payments.states import PaymentStatus
 from marketplace.pledges.models import PaymentMethod, Pledge
 from marketplace.pledges.moves import lock_pledge, mark_partially_refunded, mark_refunded
-from marketplace.pledges.states import PledgeState
+from marketplace.pledges.states import PAID_STATES, PledgeState
 
 CENT = Decimal("0.01")
 
@@ -111,7 +111,7 @@ def complete_refund(refund: Refund, *, actor=None) -> None:
 
 def _follow_pledge(pledge_id: int, actor, reason: str) -> None:
     pledge = Pledge.objects.get(pk=pledge_id)  # locked by the caller
-    if pledge.status not in (PledgeState.PAID, PledgeState.PARTIALLY_REFUNDED):
+    if pledge.status not in PAID_STATES:
         return  # e.g. a refund of a late payment that never took the slots
     net = balance_of(pledge).net
     if net <= 0:

@@ -28,7 +28,7 @@ from marketplace.payments.moves import raise_flag
 from marketplace.pledges.errors import PledgeError
 from marketplace.pledges.models import Pledge
 from marketplace.pledges.moves import mark_awaiting_payment, mark_paid, retake_slots
-from marketplace.pledges.states import PledgeState
+from marketplace.pledges.states import PAID_STATES, PledgeState
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +91,7 @@ def settle(pledge: Pledge, *, actor=None, payment: Payment | None = None) -> str
             _flag_overpayment(pledge, balance, payment)
             return Outcome.PAID
 
-        if status in (PledgeState.PAID, PledgeState.PARTIALLY_REFUNDED):
+        if status in PAID_STATES:
             PAYMENT_BEYOND_PAID.run(pledge, actor=actor)
             _flag(
                 FlagKind.OVERPAYMENT,
