@@ -40,10 +40,7 @@ def primary_contact_else_admins(organisation) -> list[str]:
     contact = organisation.primary_contact
     if contact:
         return [contact.email]
-    return sorted(
-        {
-            m.user.email
-            for m in organisation.memberships.select_related("user")
-            if m.role == MemberRole.ADMIN and m.user.email
-        }
-    )
+    emails = Membership.objects.filter(
+        organisation_id=organisation.pk, role=MemberRole.ADMIN
+    ).values_list("user__email", flat=True)
+    return sorted({email for email in emails if email})

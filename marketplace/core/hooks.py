@@ -35,14 +35,12 @@ class Steps:
 
     def register(self, order: int, name: str):
         """Decorator adding `handler` as the step `name` at position `order`. Registering the
-        same handler again (a second `ready()`, an autoreload) is a no-op; another handler with
-        a taken order or name is a programming error."""
+        same handler again (an app's `ready()` run twice, as `override_settings(INSTALLED_APPS)`
+        does) is a no-op; another handler with a taken order or name is a programming error."""
 
         def decorator(handler: Callable) -> Callable:
             for step in self._steps:
-                if step.handler is handler or (
-                    step.order == order and step.name == name and _same(step.handler, handler)
-                ):
+                if step.handler is handler:
                     return handler
                 if step.order == order or step.name == name:
                     raise ValueError(
@@ -62,10 +60,3 @@ class Steps:
 
     def describe(self) -> list[tuple[int, str]]:
         return [(step.order, step.name) for step in self._steps]
-
-
-def _same(a: Callable, b: Callable) -> bool:
-    """The same function defined again (a module imported twice under autoreload)."""
-    return getattr(a, "__module__", None) == getattr(b, "__module__", None) and getattr(
-        a, "__qualname__", None
-    ) == getattr(b, "__qualname__", None)

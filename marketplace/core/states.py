@@ -62,9 +62,6 @@ class StateMachine:
         if not self.allows(from_state, to_state):
             raise self.error(from_state, to_state)
 
-    def targets(self, from_state: str) -> frozenset[str]:
-        return self.moves.get(from_state, frozenset())
-
     @property
     def audit_model(self) -> type[StateChange]:
         model = self.log_model
