@@ -46,7 +46,7 @@ def top_up(seed: int) -> dict:
     from django.db import connection, transaction
     from django.db.models import Max, Min
 
-    from register.models import Agreement, Partner
+    from register.models import Partner, PartnershipAgreement
     from register.pipeline.codes import AREA_BITS, REGION_BITS
     from register.pipeline.models import CoFinancing, Opportunity, Prospect, Target
     from register.pipeline.permissions import ensure_pipeline_permissions
@@ -101,7 +101,9 @@ def top_up(seed: int) -> dict:
                 else "UPDATE register_agreement SET business_owner_id = NULL",
                 [ids, len(ids)] if connection.vendor == "postgresql" else [],
             )
-        bounds = Agreement.objects.aggregate(first=Min("signed_on"), last=Max("signed_on"))
+        bounds = PartnershipAgreement.objects.aggregate(
+            first=Min("signed_on"), last=Max("signed_on")
+        )
         year = bounds["last"].year if bounds["last"] else 2025
         if not Opportunity.objects.exists():
             partners = list(Partner.objects.values_list("pk", flat=True)[:2000])
@@ -158,7 +160,7 @@ def top_up(seed: int) -> dict:
                 defaults={"amount": Decimal(2_000_000)},
             )
         if not CoFinancing.objects.exists():
-            valued = Agreement.objects.filter(value__isnull=False).exclude(currency="")
+            valued = PartnershipAgreement.objects.filter(value__isnull=False).exclude(currency="")
             CoFinancing.objects.bulk_create(
                 [
                     CoFinancing(agreement_id=pk, bureau_contribution=value / 3)
@@ -175,13 +177,13 @@ def kpi_figures(requests: int = 60, seed: int = 5) -> None:
     from django.test import Client
     from django.urls import reverse
 
-    from register.models import Agreement
+    from register.models import PartnershipAgreement
     from sponsors.models import Organisation
 
     started = time.perf_counter()
     shape = top_up(seed)
     print(
-        f"KPI data: {Agreement.objects.count():,} agreements, "
+        f"KPI data: {PartnershipAgreement.objects.count():,} agreements, "
         f"{Organisation.objects.count():,} organisations, {OWNERS} business owners "
         f"(topped up in {time.perf_counter() - started:.1f} s)",
         flush=True,

@@ -13,22 +13,22 @@ from django.db import transaction
 
 from marketplace.core.roles import FINANCE, PARTNERSHIP_OFFICERS  # finance reads the register
 
-READ = "register.view_agreement"
-EDIT = "register.change_agreement"
-ADD = "register.add_agreement"
+READ = "register.view_partnershipagreement"
+EDIT = "register.change_partnershipagreement"
+ADD = "register.add_partnershipagreement"
 
 OFFICER_PERMISSIONS = [
     ("wagtailadmin", "access_admin"),
     *(
         ("register", f"{action}_{model}")
-        for model in ("agreement", "partner")
+        for model in ("partnershipagreement", "partner")
         for action in ("add", "change", "delete", "view")
     ),
     ("register", "view_auditentry"),
 ]
 READER_PERMISSIONS = [
     ("wagtailadmin", "access_admin"),
-    ("register", "view_agreement"),
+    ("register", "view_partnershipagreement"),
     ("register", "view_partner"),
     ("register", "view_auditentry"),
 ]

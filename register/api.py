@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from register import fulltext
 from register.access import can_read
 from register.choices import AgreementType, AreaOfAction, Region
-from register.models import Agreement, with_lists
+from register.models import PartnershipAgreement, with_lists
 from register.search import filter_codes
 from register.stats import (
     DIMENSIONS,
@@ -49,7 +49,7 @@ class AgreementSerializer(serializers.ModelSerializer):
     )
 
     class Meta:
-        model = Agreement
+        model = PartnershipAgreement
         fields = [
             "id",
             "reference",
@@ -98,7 +98,7 @@ class AgreementFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="by_text", help_text="Words in title, objective, partner.")
 
     class Meta:
-        model = Agreement
+        model = PartnershipAgreement
         fields = []
 
     def by_codes(self, queryset, name, value):
@@ -121,7 +121,7 @@ class AgreementList(generics.ListAPIView):
     filter_backends = [DjangoFilterBackend]
 
     def get_queryset(self):
-        return with_lists(Agreement.objects.all()).order_by("-signed_on", "reference")
+        return with_lists(PartnershipAgreement.objects.all()).order_by("-signed_on", "reference")
 
 
 class StatsQuery(serializers.Serializer):

@@ -8,13 +8,13 @@ from django.utils import timezone
 
 from register.choices import AuditAction
 from register.csvformat import agreement_row, format_date
-from register.models import Agreement, AuditEntry, with_lists
+from register.models import AuditEntry, PartnershipAgreement, with_lists
 
 
-def snapshot(agreement: Agreement) -> dict[str, object]:
+def snapshot(agreement: PartnershipAgreement) -> dict[str, object]:
     """The agreement's current content as stored (read afresh, ignoring cached relations)."""
     fresh = (
-        with_lists(Agreement.objects.filter(pk=agreement.pk))
+        with_lists(PartnershipAgreement.objects.filter(pk=agreement.pk))
         .select_related("business_owner")
         .prefetch_related("signatories", "documents")
         .get()

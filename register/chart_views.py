@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from register import charts
 from register.access import register_reader_required
-from register.models import Agreement
+from register.models import PartnershipAgreement
 from register.stats import (
     MAX_YEAR,
     MIN_YEAR,
@@ -199,7 +199,7 @@ def chart_csv_rows(key, year_from, year_to) -> list[list[str]]:
 def charts_view(request):
     problems: list[str] = []
     year_from, year_to = _year_range(request, problems)
-    bounds = Agreement.objects.filter(signed_on__isnull=False).aggregate(
+    bounds = PartnershipAgreement.objects.filter(signed_on__isnull=False).aggregate(
         first=Min("signed_on"), last=Max("signed_on")
     )
     years = list(range(bounds["first"].year, bounds["last"].year + 1)) if bounds["first"] else []

@@ -12,7 +12,7 @@ from django.db import connection
 
 from register import bulk
 from register.choices import AreaOfAction, Region, codes
-from register.models import Agreement, AgreementArea, AgreementFacet, AgreementRegion
+from register.models import AgreementArea, AgreementFacet, AgreementRegion, PartnershipAgreement
 
 REGION_BITS = {code: 1 << index for index, code in enumerate(codes(Region))}
 AREA_BITS = {code: 1 << index for index, code in enumerate(codes(AreaOfAction))}
@@ -60,7 +60,7 @@ def refresh(ids) -> None:
         ):
             areas[pk] = areas.get(pk, 0) | AREA_BITS[code]
         facets = []
-        for values in Agreement.objects.filter(pk__in=chunk).values_list(*FIELDS):
+        for values in PartnershipAgreement.objects.filter(pk__in=chunk).values_list(*FIELDS):
             pk, signed_on, agreement_type, partner_category, contribution, value, currency = values
             facets.append(
                 AgreementFacet(
@@ -82,6 +82,6 @@ def refresh(ids) -> None:
 def rebuild() -> int:
     """Rewrite every facet row; returns how many agreements there are."""
     AgreementFacet.objects.all().delete()
-    ids = list(Agreement.objects.values_list("pk", flat=True))
+    ids = list(PartnershipAgreement.objects.values_list("pk", flat=True))
     refresh(ids)
     return len(ids)

@@ -8,7 +8,7 @@ from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, Subquery, TextField, Value
 from django.db.models.functions import Coalesce
 
-from register.models import Agreement, AgreementPartner
+from register.models import AgreementPartner, PartnershipAgreement
 
 CONFIG = "english"
 CHUNK = 5000
@@ -45,11 +45,13 @@ def refresh_search_documents(ids=None) -> None:
         + SearchVector("objective", weight="B", config=CONFIG)
     )
     if ids is None:
-        Agreement.objects.update(search_document=document)
+        PartnershipAgreement.objects.update(search_document=document)
         return
     ids = list(ids)
     for start in range(0, len(ids), CHUNK):
-        Agreement.objects.filter(pk__in=ids[start : start + CHUNK]).update(search_document=document)
+        PartnershipAgreement.objects.filter(pk__in=ids[start : start + CHUNK]).update(
+            search_document=document
+        )
 
 
 def _query(text: str):

@@ -24,7 +24,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from register.choices import Contribution, Status
-from register.models import Agreement, with_lists
+from register.models import PartnershipAgreement, with_lists
 
 VERSION = "2.03"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -81,7 +81,7 @@ def reporting_org() -> dict[str, str]:
     }
 
 
-def activity_identifier(agreement: Agreement, org_ref: str) -> str:
+def activity_identifier(agreement: PartnershipAgreement, org_ref: str) -> str:
     """The reporting organisation's reference, a hyphen, the agreement's reference with
     anything but letters, digits, '.', '_' and '-' turned into '-'."""
     return f"{org_ref}-{re.sub(r'[^A-Za-z0-9._-]+', '-', agreement.reference).strip('-')}"
@@ -109,7 +109,7 @@ def _merged(pairs) -> list[tuple[str, Decimal]]:
     return list(totals.items())
 
 
-def activity(agreement: Agreement, org: dict[str, str]) -> ET.Element:
+def activity(agreement: PartnershipAgreement, org: dict[str, str]) -> ET.Element:
     """The agreement as one `iati-activity` element."""
     attrs = {
         "last-updated-datetime": agreement.updated_at.astimezone(datetime.UTC).strftime(
@@ -177,7 +177,7 @@ def activity(agreement: Agreement, org: dict[str, str]) -> ET.Element:
     return element
 
 
-def _transaction(element, agreement: Agreement, org) -> None:
+def _transaction(element, agreement: PartnershipAgreement, org) -> None:
     transaction = ET.SubElement(element, "transaction")
     ET.SubElement(transaction, "transaction-type", code=INCOMING_COMMITMENT)
     ET.SubElement(transaction, "transaction-date", {"iso-date": agreement.signed_on.isoformat()})
@@ -197,7 +197,7 @@ def _transaction(element, agreement: Agreement, org) -> None:
 
 def publishable_agreements():
     return (
-        with_lists(Agreement.objects.filter(publishable=True, signed_on__isnull=False))
+        with_lists(PartnershipAgreement.objects.filter(publishable=True, signed_on__isnull=False))
         .exclude(status=Status.DRAFT)
         .order_by("signed_on", "reference")
     )

@@ -23,13 +23,13 @@ from register.csvrows import (
     parse_records,
 )
 from register.models import (
-    Agreement,
     AgreementArea,
     AgreementFacet,
     AgreementPartner,
     AgreementRegion,
     AuditEntry,
     Partner,
+    PartnershipAgreement,
 )
 from register.rows import SCALAR_FIELDS, rows_by_reference
 from sponsors.models import Organisation
@@ -155,7 +155,7 @@ def _stored_references() -> dict[str, str]:
     file's, bounds this)."""
     return {
         normalise_reference(reference): reference
-        for reference in Agreement.objects.values_list("reference", flat=True).iterator(
+        for reference in PartnershipAgreement.objects.values_list("reference", flat=True).iterator(
             chunk_size=5000
         )
     }
@@ -166,7 +166,7 @@ def _stored_amends(references) -> dict[str, str]:
     found = {}
     for chunk in _chunks(references):
         found.update(
-            Agreement.objects.filter(reference__in=chunk).values_list(
+            PartnershipAgreement.objects.filter(reference__in=chunk).values_list(
                 "reference", "amends__reference"
             )
         )
@@ -359,7 +359,12 @@ class _Writer:
         if len(touched) > ANALYZE_AFTER and connection.vendor == "postgresql":
             # Fresh planner statistics, so the search tool's plans fit the new volume at once.
             with connection.cursor() as cursor:
-                for model in (Agreement, AgreementFacet, AgreementPartner, AgreementRegion):
+                for model in (
+                    PartnershipAgreement,
+                    AgreementFacet,
+                    AgreementPartner,
+                    AgreementRegion,
+                ):
                     cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
     def _audit(self, entries) -> None:
@@ -414,8 +419,8 @@ class _Writer:
             existing.update(rows_by_reference(chunk))
         return existing
 
-    def _new_agreement(self, row: ParsedRow, ids) -> Agreement:
-        return Agreement(
+    def _new_agreement(self, row: ParsedRow, ids) -> PartnershipAgreement:
+        return PartnershipAgreement(
             reference=row.reference,
             status=Status.IN_FORCE if row.signed_on else Status.DRAFT,
             business_owner=self.owner,
@@ -431,7 +436,9 @@ class _Writer:
         later in the file (their `amends` is set once every id is known)."""
         pending = []
         for chunk in _chunks(rows, BATCH):
-            agreements = bulk.create(Agreement, [self._new_agreement(r, ids) for r in chunk])
+            agreements = bulk.create(
+                PartnershipAgreement, [self._new_agreement(r, ids) for r in chunk]
+            )
             entries = []
             for row, agreement in zip(chunk, agreements, strict=True):
                 ids[row.reference] = agreement.pk
@@ -456,7 +463,9 @@ class _Writer:
         for chunk in _chunks(changed, BATCH):
             agreements, entries = [], []
             for row, (pk, stored) in chunk:
-                agreement = Agreement(pk=pk, reference=row.reference, updated_at=self.now)
+                agreement = PartnershipAgreement(
+                    pk=pk, reference=row.reference, updated_at=self.now
+                )
                 for name in SCALAR_FIELDS:
                     setattr(agreement, name, getattr(row, name))
                 agreements.append(agreement)
@@ -470,7 +479,7 @@ class _Writer:
                         at=self.now,
                     )
                 )
-            Agreement.objects.bulk_update(agreements, [*SCALAR_FIELDS, "updated_at"])
+            PartnershipAgreement.objects.bulk_update(agreements, [*SCALAR_FIELDS, "updated_at"])
             ids = {row.reference: pk for row, (pk, _) in chunk}
             for column, model in (
                 ("partner", AgreementPartner),
@@ -513,13 +522,19 @@ class _Writer:
     def _set_amends(self, rows, ids):
         missing = {r.amends for r in rows if r.amends and r.amends not in ids}
         for chunk in _chunks(missing):
-            ids.update(Agreement.objects.filter(reference__in=chunk).values_list("reference", "pk"))
+            ids.update(
+                PartnershipAgreement.objects.filter(reference__in=chunk).values_list(
+                    "reference", "pk"
+                )
+            )
         updates = [
-            Agreement(pk=ids[row.reference], amends_id=ids[row.amends] if row.amends else None)
+            PartnershipAgreement(
+                pk=ids[row.reference], amends_id=ids[row.amends] if row.amends else None
+            )
             for row in rows
         ]
         for chunk in _chunks(updates, BATCH):
-            Agreement.objects.bulk_update(chunk, ["amends"])
+            PartnershipAgreement.objects.bulk_update(chunk, ["amends"])
 
 
 def _without_blanks(row: dict) -> dict:

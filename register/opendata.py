@@ -9,7 +9,7 @@ The same rules as the staff statistics apply (`stats.py`: 1/k shares, addenda ap
 
 import datetime
 
-from register.models import Agreement
+from register.models import PartnershipAgreement
 from register.stats import (
     agreement_stats,
     format_number,
@@ -32,7 +32,9 @@ def open_figures(today: datetime.date | None = None) -> dict:
     figures = {
         "title": "Partnership agreements: open figures",
         "generated_on": (today or datetime.date.today()).isoformat(),
-        "agreements": Agreement.objects.filter(publishable=True, signed_on__isnull=False).count(),
+        "agreements": PartnershipAgreement.objects.filter(
+            publishable=True, signed_on__isnull=False
+        ).count(),
         "notes": [
             "Only agreements marked publishable are counted.",
             "By region and area: new agreements (addenda excluded); an agreement for k "

@@ -15,7 +15,13 @@ from decimal import Decimal
 from django.db.models import Sum
 
 from register.choices import AreaOfAction, Region
-from register.models import Agreement, AgreementArea, AgreementRegion, Partner, with_lists
+from register.models import (
+    AgreementArea,
+    AgreementRegion,
+    Partner,
+    PartnershipAgreement,
+    with_lists,
+)
 from register.suggestions import Suggestion, rank_partners
 
 __all__ = ["Suggestion", "partners_like"]
@@ -62,7 +68,7 @@ def extra_sections(partner: Partner) -> list[ProfileSection]:
 
 
 def partner_agreements(partner: Partner):
-    return with_lists(Agreement.objects.filter(partner_links__partner=partner)).order_by(
+    return with_lists(PartnershipAgreement.objects.filter(partner_links__partner=partner)).order_by(
         "-signed_on", "reference"
     )
 
@@ -70,7 +76,7 @@ def partner_agreements(partner: Partner):
 def agreement_totals(partner: Partner) -> dict[str, Decimal]:
     """Sum of the stated values of the partner's agreements, per currency."""
     rows = (
-        Agreement.objects.filter(partner_links__partner=partner, value__isnull=False)
+        PartnershipAgreement.objects.filter(partner_links__partner=partner, value__isnull=False)
         .exclude(currency="")
         .order_by()
         .values_list("currency")

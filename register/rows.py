@@ -5,7 +5,7 @@ from django.db.models import F
 
 from register.choices import AreaOfAction, Region
 from register.csvformat import canonical_codes, format_date, format_value, join
-from register.models import Agreement, AgreementArea, AgreementPartner, AgreementRegion
+from register.models import AgreementArea, AgreementPartner, AgreementRegion, PartnershipAgreement
 
 SCALAR_FIELDS = [
     "title",
@@ -72,7 +72,7 @@ def _complete(records):
 def iter_rows(queryset=None, chunk: int = CHUNK):
     """(pk, row) for each agreement of the queryset, oldest signature first."""
     if queryset is None:
-        queryset = Agreement.objects.all()
+        queryset = PartnershipAgreement.objects.all()
     records = queryset.order_by(F("signed_on").asc(nulls_last=True), "reference").values_list(
         *FIELDS
     )
@@ -88,5 +88,7 @@ def iter_rows(queryset=None, chunk: int = CHUNK):
 
 def rows_by_reference(references) -> dict[str, tuple[int, dict[str, str]]]:
     """reference -> (pk, row) for the stored agreements among `references` (one chunk)."""
-    records = list(Agreement.objects.filter(reference__in=references).values_list(*FIELDS))
+    records = list(
+        PartnershipAgreement.objects.filter(reference__in=references).values_list(*FIELDS)
+    )
     return {row["reference"]: (pk, row) for pk, row in _complete(records)} if records else {}

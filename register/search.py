@@ -24,7 +24,7 @@ from register.choices import (
     codes,
 )
 from register.facets import AREA_BITS, REGION_BITS, mask_of
-from register.models import Agreement, AgreementFacet, with_lists
+from register.models import AgreementFacet, PartnershipAgreement, with_lists
 from register.stats import MAX_YEAR, MIN_YEAR
 
 PER_PAGE = 20
@@ -188,7 +188,9 @@ def matching_facets(params: SearchParams):
     queryset = AgreementFacet.objects.all()
     if params.q:
         queryset = queryset.filter(
-            agreement__in=fulltext.match(Agreement.objects.order_by(), params.q).values("pk")
+            agreement__in=fulltext.match(PartnershipAgreement.objects.order_by(), params.q).values(
+                "pk"
+            )
         )
     return queryset
 
@@ -207,7 +209,7 @@ def facet_counts(params: SearchParams):
     matching_ids = None
     if params.q:
         matching_ids = (
-            fulltext.match(Agreement.objects.order_by(), params.q)
+            fulltext.match(PartnershipAgreement.objects.order_by(), params.q)
             .values("pk")
             .query.sql_with_params()
         )
@@ -265,6 +267,6 @@ def search(params: SearchParams, page_number=1, per_page=PER_PAGE) -> SearchResu
     paginator.__dict__["count"] = total  # known from the counts: no second COUNT query
     page = paginator.get_page(page_number)
     ids = list(page.object_list)
-    agreements = with_lists(Agreement.objects.filter(pk__in=ids)).in_bulk()
+    agreements = with_lists(PartnershipAgreement.objects.filter(pk__in=ids)).in_bulk()
     page.object_list = [agreements[pk] for pk in ids if pk in agreements]
     return SearchResult(page=page, facets=facets, years=years)

@@ -22,12 +22,12 @@ from register.choices import (
     Status,
 )
 from register.models import (
-    Agreement,
     AgreementArea,
     AgreementDocument,
     AgreementPartner,
     AgreementRegion,
     Partner,
+    PartnershipAgreement,
     Signatory,
 )
 from sponsors.models import Organisation
@@ -90,7 +90,7 @@ def _check_codes(codes: list[str], vocabulary, field: str) -> list[str]:
     return codes
 
 
-def set_lists(agreement: Agreement, *, partners=None, regions=None, areas=None) -> None:
+def set_lists(agreement: PartnershipAgreement, *, partners=None, regions=None, areas=None) -> None:
     """Replace the agreement's partners (in order), regions and/or areas of action."""
     if partners is not None:
         AgreementPartner.objects.filter(agreement=agreement).delete()
@@ -126,7 +126,7 @@ def finish_save(agreement, *, before, regions, areas, user=None, source: str) ->
 
 
 @transaction.atomic
-def delete_agreement(agreement: Agreement, *, user=None, source: str) -> None:
+def delete_agreement(agreement: PartnershipAgreement, *, user=None, source: str) -> None:
     """Delete an agreement, keeping an audit entry with its last content."""
     audit.record(
         agreement, AuditAction.DELETED, audit.snapshot(agreement), None, user=user, source=source
@@ -154,7 +154,7 @@ def record_sponsorship_agreement(
     business_owner=None,
     user=None,
     source: str = SOURCE_MARKETPLACE,
-) -> Agreement:
+) -> PartnershipAgreement:
     """Enter an executed sponsorship agreement in the register.
 
     Guarantees: one agreement per `reference` (calling again updates it, so a retried task
@@ -168,10 +168,10 @@ def record_sponsorship_agreement(
     regions, areas = list(dict.fromkeys(regions)), list(dict.fromkeys(areas))
     _check_codes(regions, Region, "regions")
     _check_codes(areas, AreaOfAction, "areas")
-    agreement = Agreement.objects.select_for_update().filter(reference=reference).first()
+    agreement = PartnershipAgreement.objects.select_for_update().filter(reference=reference).first()
     before = audit.snapshot(agreement) if agreement else None
     if agreement is None:
-        agreement = Agreement(reference=reference)
+        agreement = PartnershipAgreement(reference=reference)
     partner = partner_for_organisation(organisation)
     agreement.title = title
     agreement.partner_category = organisation.category

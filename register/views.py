@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from register.access import EDIT, can_import, register_reader_required
 from register.choices import AreaOfAction, Region
 from register.exporting import export_rows
-from register.models import Agreement, AgreementDocument, Partner, with_lists
+from register.models import AgreementDocument, Partner, PartnershipAgreement, with_lists
 from register.profile import (
     agreement_totals,
     extra_sections,
@@ -66,7 +66,7 @@ def search_view(request):
 @register_reader_required
 def agreement_view(request, pk):
     agreement = get_object_or_404(
-        with_lists(Agreement.objects.all()).prefetch_related(
+        with_lists(PartnershipAgreement.objects.all()).prefetch_related(
             "signatories", "documents", "addenda", "audit_entries__user"
         ),
         pk=pk,

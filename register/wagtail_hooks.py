@@ -22,11 +22,15 @@ from events.models import EventPage
 from register import admin_views, event_views
 from register.access import can_import, can_read
 from register.forms import AgreementAdminForm
-from register.models import Agreement, Partner
+from register.models import Partner, PartnershipAgreement
 
 
 class AgreementViewSet(SnippetViewSet):
-    model = Agreement
+    model = PartnershipAgreement
+    # The admin URLs kept their names and paths when the model was renamed from `Agreement`
+    # (bookmarks and links in mail keep working).
+    url_prefix = "snippets/register/agreement"
+    url_namespace = "wagtailsnippets_register_agreement"
     icon = "doc-full"
     menu_label = _("Agreements")
     add_view_class = admin_views.AgreementCreateView

@@ -154,7 +154,7 @@ class Agreement(models.Model):
     )
     executed_sha256 = models.CharField(_("SHA-256 of the executed PDF"), max_length=64, blank=True)
     register_entry = models.ForeignKey(
-        "register.Agreement",
+        "register.PartnershipAgreement",
         verbose_name=_("register entry"),
         null=True,
         blank=True,

@@ -12,7 +12,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from events.models import EventPage
-from register.models import Agreement, Partner
+from register.models import Partner, PartnershipAgreement
 from register.pipeline import services
 from register.pipeline.codes import AREA_BITS, REGION_BITS, mask_of
 from register.pipeline.models import (
@@ -192,7 +192,7 @@ def load_demo_pipeline() -> int:
             opportunity = services.move(opportunity, step, actor=owner, reason="Demo")
         if stage == "won":
             agreement = (
-                Agreement.objects.filter(
+                PartnershipAgreement.objects.filter(
                     partner_links__partner=prospect.partner, opportunity__isnull=True
                 )
                 .exclude(status="draft")
@@ -266,7 +266,7 @@ def _relations(prospects, owners, today):
 
 
 def _targets(owners, today):
-    last = Agreement.objects.aggregate(last=Max("signed_on"))["last"]
+    last = PartnershipAgreement.objects.aggregate(last=Max("signed_on"))["last"]
     for year in sorted({today.year, last.year if last else today.year}):
         for metric, currency, amount in (
             ("cash", "USD", "2000000"),
@@ -306,7 +306,7 @@ def _targets(owners, today):
             defaults={"amount": Decimal("600000")},
         )
     co_financed = (
-        Agreement.objects.filter(value__isnull=False)
+        PartnershipAgreement.objects.filter(value__isnull=False)
         .exclude(currency="")
         .order_by("-signed_on")
         .first()

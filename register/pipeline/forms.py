@@ -9,7 +9,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from marketplace.pledges.models import Pledge
 from register.choices import AreaOfAction, Region
 from register.currencies import validate_currency
-from register.models import Agreement, staff_users
+from register.models import PartnershipAgreement, staff_users
 from register.pipeline.codes import AREA_BITS, REGION_BITS, mask_of
 from register.pipeline.stages import DEFAULT_PROBABILITY, OPEN_STAGES, Stage, allowed_next
 
@@ -126,7 +126,7 @@ class MoveForm(forms.Form):
     agreement = forms.ModelChoiceField(
         label=_("Resulting agreement (for won)"),
         required=False,
-        queryset=Agreement.objects.none(),
+        queryset=PartnershipAgreement.objects.none(),
         help_text=_("The signed agreement in the register."),
     )
     agreement_reference = forms.CharField(
@@ -159,7 +159,7 @@ class MoveForm(forms.Form):
         if partner is not None:
             # The partner's own signed agreements not yet linked: a short list to pick from.
             self.fields["agreement"].queryset = (
-                Agreement.objects.exclude(status="draft")
+                PartnershipAgreement.objects.exclude(status="draft")
                 .filter(opportunity__isnull=True, partner_links__partner=partner)
                 .order_by("-signed_on", "reference")
             )
@@ -172,7 +172,7 @@ class MoveForm(forms.Form):
         reference = " ".join(self.cleaned_data.get("agreement_reference", "").split())
         if not reference:
             return None
-        agreement = Agreement.objects.filter(reference__iexact=reference).first()
+        agreement = PartnershipAgreement.objects.filter(reference__iexact=reference).first()
         if agreement is None:
             raise forms.ValidationError(
                 _("No agreement in the register has the reference %(ref)s."),

@@ -32,7 +32,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 from marketplace.pledges.models import Pledge, PledgeChange
 from marketplace.pledges.states import PAID_STATES
 from register.choices import AgreementType, Contribution, PartnerCategory, Status
-from register.models import Agreement, AgreementPartner
+from register.models import AgreementPartner, PartnershipAgreement
 from register.pipeline.codes import AREA_BITS, REGION_BITS
 from register.pipeline.models import Metric, Opportunity, Target, TargetScope
 from register.pipeline.services import BoardFilters, weighted_pipeline
@@ -62,7 +62,9 @@ class Scope:
 
 def signed_agreements(year: int, scope: Scope = Scope()):
     """Register agreements signed in `year` (drafts excluded) within the scope."""
-    agreements = Agreement.objects.filter(signed_on__year=year).exclude(status=Status.DRAFT)
+    agreements = PartnershipAgreement.objects.filter(signed_on__year=year).exclude(
+        status=Status.DRAFT
+    )
     if scope.owner is not None:
         agreements = agreements.filter(
             Q(business_owner=scope.owner) | Q(opportunity__business_owner=scope.owner)

@@ -192,7 +192,7 @@ class Opportunity(models.Model):
     notes = models.TextField(_("notes"), blank=True)
     lost_reason = models.TextField(_("why it was lost"), blank=True)
     agreement = models.OneToOneField(
-        "register.Agreement",
+        "register.PartnershipAgreement",
         verbose_name=_("resulting agreement"),
         null=True,
         blank=True,
@@ -553,7 +553,7 @@ class CoFinancing(models.Model):
     agreement's currency."""
 
     agreement = models.OneToOneField(
-        "register.Agreement",
+        "register.PartnershipAgreement",
         verbose_name=_("agreement"),
         on_delete=models.CASCADE,
         related_name="co_financing",

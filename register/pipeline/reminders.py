@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from register.choices import Status
-from register.models import Agreement
+from register.models import PartnershipAgreement
 from register.pipeline.models import Interaction
 from worker.mail import send_templated_mail
 from worker.models import MailLog
@@ -89,7 +89,7 @@ def send_expiry_reminders(today: datetime.date | None = None) -> int:
     today = today or timezone.localdate()
     horizon = today + datetime.timedelta(days=max(EXPIRY_WINDOWS))
     expiring = list(
-        Agreement.objects.filter(
+        PartnershipAgreement.objects.filter(
             status=Status.IN_FORCE,
             expiry__gte=today,
             expiry__lte=horizon,

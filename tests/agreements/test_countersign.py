@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from marketplace.agreements.models import Agreement, Signature
 from marketplace.agreements.signing import countersign, deliver_executed
-from register.models import Agreement as RegisterAgreement
+from register.models import PartnershipAgreement
 from tests.agreements.conftest import ORGANISER_EMAIL, SIGNATORY_EMAIL, agreement_mails
 from tests.pdf import pdf_text
 from worker.app import app
@@ -67,7 +67,7 @@ def test_the_organiser_countersigns_and_the_executed_copy_reaches_both_sides_and
         assert name == f"{agreement.number}-v1-executed.pdf" and content == executed
 
     # Entered in the partnership register as a sponsorship.
-    entry = RegisterAgreement.objects.get(reference=agreement.number)
+    entry = PartnershipAgreement.objects.get(reference=agreement.number)
     assert agreement.register_entry == entry and agreement.delivered_at is not None
     assert entry.agreement_type == "sponsorship" and entry.status == "in_force"
     assert [p.organisation for p in entry.partner_list] == [sponsor[1]]
@@ -100,8 +100,8 @@ def test_delivering_the_executed_copy_twice_does_it_once(
         task.apply(args=[signed_agreement.pk])
     assert deliver_executed(signed_agreement.pk) is False
     assert len(agreement_mails(mailoutbox, "executed")) == 2  # one per side
-    assert RegisterAgreement.objects.count() == 1
-    assert RegisterAgreement.objects.get().documents.count() == 1
+    assert PartnershipAgreement.objects.count() == 1
+    assert PartnershipAgreement.objects.get().documents.count() == 1
 
 
 def test_a_tampered_stored_pdf_is_not_executed(signed_agreement, approver, on_commit):
@@ -118,7 +118,7 @@ def test_a_tampered_stored_pdf_is_not_executed(signed_agreement, approver, on_co
             confirmed=True,
             ip_address=None,
         )
-    assert not RegisterAgreement.objects.exists()
+    assert not PartnershipAgreement.objects.exists()
 
 
 def test_countersigning_before_the_sponsor_signed_is_refused(sent_agreement, approver, client):

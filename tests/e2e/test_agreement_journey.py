@@ -13,7 +13,7 @@ from events.editorial import APPROVERS, ensure_editorial_setup
 from marketplace.agreements.models import Agreement
 from marketplace.agreements.permissions import ensure_agreements_setup
 from marketplace.payments.bank import record_transfer
-from register.models import Agreement as RegisterAgreement
+from register.models import PartnershipAgreement
 from sponsors.models import Contact, ContactRole
 from tests.e2e.helpers import chromium_page, screenshot, sign_in_to_admin
 from tests.factories import (
@@ -120,6 +120,6 @@ def test_sponsor_signs_and_an_approver_countersigns_in_the_admin(live_server, se
         "Lena Berg",
         "Olivia Okafor",
     ]
-    assert RegisterAgreement.objects.get(reference=agreement.number).agreement_type == (
+    assert PartnershipAgreement.objects.get(reference=agreement.number).agreement_type == (
         "sponsorship"
     )

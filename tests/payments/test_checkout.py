@@ -146,7 +146,17 @@ def test_api_checkout_answers_409_when_the_pledge_does_not_await_a_card_payment(
     api.credentials(HTTP_AUTHORIZATION=f"Token {make_token(sponsor[0])}")
     response = api.post(f"/api/v1/pledges/{pledge.reference}/checkout/")
     assert response.status_code == 409
-    assert response.json()["detail"]
+    assert (
+        response.json()["detail"]
+        == {
+            "bank_transfer": "This pledge is to be paid by bank transfer.",
+            "expired": "This pledge is expired: it can no longer be paid.",
+            "paid": "This pledge is already paid.",
+            "awaiting_approval": (
+                "This pledge waits for the organisers' approval: pay once it is approved."
+            ),
+        }[case]
+    )
     assert fake_stripe.requests == [] and not Payment.objects.exists()
 
 

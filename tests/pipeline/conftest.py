@@ -11,11 +11,11 @@ from django.utils import timezone
 from register import facets
 from register.access import PARTNERSHIP_OFFICERS
 from register.models import (
-    Agreement,
     AgreementArea,
     AgreementPartner,
     AgreementRegion,
     Partner,
+    PartnershipAgreement,
 )
 from register.pipeline import services
 from register.pipeline.codes import AREA_BITS, REGION_BITS, mask_of
@@ -70,7 +70,7 @@ def agreement(
 ):
     """One register agreement written straight to the tables (the register's own services are
     tested in tests/register)."""
-    created = Agreement.objects.create(
+    created = PartnershipAgreement.objects.create(
         reference=reference,
         title=f"Agreement {reference}",
         partner_category=category,

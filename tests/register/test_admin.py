@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
-from register.models import Agreement, AgreementDocument, AuditEntry, Partner
+from register.models import AgreementDocument, AuditEntry, Partner, PartnershipAgreement
 from tests.register.conftest import csv_text, row, run_import
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +54,7 @@ def test_an_officer_creates_an_agreement_and_the_creation_is_audited(client, off
     client.force_login(officer)
     response = client.post(reverse("wagtailsnippets_register_agreement:add"), form(partner))
     assert response.status_code == 302, response.context["form"].errors
-    agreement = Agreement.objects.get(reference="ADM-1")
+    agreement = PartnershipAgreement.objects.get(reference="ADM-1")
     assert agreement.region_codes == ["AFR", "AMS"] and agreement.area_codes == [
         "digital_inclusion"
     ]
@@ -67,7 +67,7 @@ def test_an_officer_creates_an_agreement_and_the_creation_is_audited(client, off
 def test_an_edit_records_who_changed_what(client, officer, partner):
     client.force_login(officer)
     client.post(reverse("wagtailsnippets_register_agreement:add"), form(partner))
-    agreement = Agreement.objects.get(reference="ADM-1")
+    agreement = PartnershipAgreement.objects.get(reference="ADM-1")
     url = reverse("wagtailsnippets_register_agreement:edit", args=[agreement.pk])
     data = form(partner, title="Digital skills for girls and women", regions=["AFR"])
     data["partner_links-0-id"] = str(agreement.partner_links.get().pk)
@@ -92,7 +92,7 @@ def test_the_form_refuses_what_the_import_refuses(client, officer, partner):
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert {"value", "currency", "regions"} <= set(errors)
-    assert not Agreement.objects.exists()
+    assert not PartnershipAgreement.objects.exists()
 
 
 def test_only_pdf_documents_are_accepted_and_served_to_readers_only(
@@ -102,7 +102,7 @@ def test_only_pdf_documents_are_accepted_and_served_to_readers_only(
     fake = SimpleUploadedFile("agreement.pdf", b"MZ\x90\x00 not a pdf", "application/pdf")
     data = form(partner, documents=inline_formset([{"title": "Signed", "file": fake}]))
     response = client.post(reverse("wagtailsnippets_register_agreement:add"), data)
-    assert response.status_code == 200 and not Agreement.objects.exists()
+    assert response.status_code == 200 and not PartnershipAgreement.objects.exists()
 
     real = SimpleUploadedFile("agreement.pdf", PDF, "application/pdf")
     data = form(partner, documents=inline_formset([{"title": "Signed", "file": real}]))
@@ -131,12 +131,12 @@ def test_deleting_is_audited_and_an_agreement_with_addenda_is_kept(client, offic
         ]
     )
     client.force_login(officer)
-    base = Agreement.objects.get(reference="BASE")
+    base = PartnershipAgreement.objects.get(reference="BASE")
     client.post(reverse("wagtailsnippets_register_agreement:delete", args=[base.pk]))
-    assert Agreement.objects.filter(reference="BASE").exists()
-    addendum = Agreement.objects.get(reference="ADD")
+    assert PartnershipAgreement.objects.filter(reference="BASE").exists()
+    addendum = PartnershipAgreement.objects.get(reference="ADD")
     client.post(reverse("wagtailsnippets_register_agreement:delete", args=[addendum.pk]))
-    assert not Agreement.objects.filter(reference="ADD").exists()
+    assert not PartnershipAgreement.objects.filter(reference="ADD").exists()
     entry = AuditEntry.objects.get(reference="ADD", action="deleted")
     assert entry.user == officer and entry.agreement is None
     assert entry.changes["amends"] == ["BASE", None]
@@ -149,13 +149,16 @@ def test_the_admin_import_checks_then_imports(client, officer):
     response = client.post(url, {"file": SimpleUploadedFile("r.csv", bad.encode()), "dry_run": ""})
     assert response.status_code == 200
     assert "line 3: signed_on: &#x27;2018-13-01&#x27; is not a possible date" in response.text
-    assert not Agreement.objects.exists()
+    assert not PartnershipAgreement.objects.exists()
 
     good = csv_text([row(reference="A", signed_on="2018-01-31")]).encode("utf-8-sig")
     response = client.post(url, {"file": SimpleUploadedFile("r.csv", good), "dry_run": "on"})
-    assert "1 agreements would be created" in response.text and not Agreement.objects.exists()
+    assert (
+        "1 agreements would be created" in response.text
+        and not PartnershipAgreement.objects.exists()
+    )
     response = client.post(url, {"file": SimpleUploadedFile("r.csv", good)})
     assert response.status_code == 302
-    agreement = Agreement.objects.get(reference="A")
+    agreement = PartnershipAgreement.objects.get(reference="A")
     assert agreement.signed_on == datetime.date(2018, 1, 31)
     assert AuditEntry.objects.get(agreement=agreement).user == officer

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from register.csvformat import COLUMNS, neutralise, restore
 from register.demo import DEMO_CSV
 from register.exporting import export_agreements
-from register.models import Agreement, AgreementPartner, Partner
+from register.models import AgreementPartner, Partner, PartnershipAgreement
 from register.stats import agreement_stats
 from tests.register.conftest import row, run_import
 
@@ -95,15 +95,15 @@ def test_round_trip_gives_back_the_same_register_and_statistics():
     text = exported()
 
     AgreementPartner.objects.all().delete()
-    Agreement.objects.filter(amends__isnull=False).delete()
-    Agreement.objects.all().delete()
+    PartnershipAgreement.objects.filter(amends__isnull=False).delete()
+    PartnershipAgreement.objects.all().delete()
     Partner.objects.all().delete()
-    assert Agreement.objects.count() == 0
+    assert PartnershipAgreement.objects.count() == 0
 
     result = run_import(text)
     assert result.ok, result.errors[:3]
     assert result.created == len(register) == 240
     assert _register() == register
-    assert Agreement.objects.get(reference="T1").title == "=1+1"
+    assert PartnershipAgreement.objects.get(reference="T1").title == "=1+1"
     for by, rows in stats.items():
         assert agreement_stats(by).csv_rows() == rows

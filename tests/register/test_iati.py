@@ -10,7 +10,7 @@ from lxml import etree
 
 from register.demo import load_demo_register
 from register.iati import SECTORS, shares
-from register.models import Agreement
+from register.models import PartnershipAgreement
 from tests.register.conftest import row, run_import
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +57,7 @@ def test_the_export_is_valid_iati_2_03_with_the_agreements_facts(tmp_path, schem
             row(reference="SECRET", title="Not published", signed_on="2018-01-01"),
         ]
     )
-    Agreement.objects.exclude(reference="SECRET").update(publishable=True)
+    PartnershipAgreement.objects.exclude(reference="SECRET").update(publishable=True)
     document, printed = _export(tmp_path)
     schema.assertValid(document)
     assert printed.strip().endswith(
@@ -94,7 +94,7 @@ def test_the_demo_register_exports_valid_iati(tmp_path, schema):
     load_demo_register()
     document, _printed = _export(tmp_path)
     schema.assertValid(document)
-    assert len(document.getroot()) == Agreement.objects.count()
+    assert len(document.getroot()) == PartnershipAgreement.objects.count()
 
 
 def test_a_broken_activity_fails_the_schema(schema):

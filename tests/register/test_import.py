@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from register.choices import Status
-from register.models import Agreement, AgreementPartner, AuditEntry, Partner, Signatory
+from register.models import AgreementPartner, AuditEntry, Partner, PartnershipAgreement, Signatory
 from sponsors.models import Organisation
 from tests.register.conftest import csv_text, row, run_import
 
@@ -47,7 +47,7 @@ def test_each_invalid_row_is_rejected_with_its_line_and_nothing_is_stored(
     assert not result.ok
     messages = [str(error) for error in result.errors]
     assert any(m.startswith(f"line 3: {column}: ") and reason in m for m in messages), messages
-    assert Agreement.objects.count() == 0
+    assert PartnershipAgreement.objects.count() == 0
     assert Partner.objects.count() == 0
 
 
@@ -86,7 +86,7 @@ def test_a_valid_file_creates_agreements_with_their_lists_and_audit():
         ]
     )
     assert result.ok and (result.created, result.updated, result.unchanged) == (2, 0, 0)
-    a = Agreement.objects.get(reference="A")
+    a = PartnershipAgreement.objects.get(reference="A")
     assert [p.name for p in a.partner_list] == ["UNEP", "ISWA"]
     # The row's category is the lead partner's; a co-partner's category stays unknown.
     assert Partner.objects.get(name="UNEP").category == "sector_member"
@@ -94,7 +94,7 @@ def test_a_valid_file_creates_agreements_with_their_lists_and_audit():
     assert a.region_codes == ["AFR", "GLO"]
     assert a.value == Decimal("150000.00") and a.currency == "USD"
     assert a.status == Status.IN_FORCE
-    b = Agreement.objects.get(reference="B")
+    b = PartnershipAgreement.objects.get(reference="B")
     assert b.amends == a and b.signed_on == datetime.date(2018, 1, 2)
     created = AuditEntry.objects.get(reference="A")
     assert created.action == "created" and created.source == "import"
@@ -105,7 +105,7 @@ def test_amends_may_name_an_agreement_already_stored():
     run_import([row(reference="OLD")])
     result = run_import([row(reference="ADD", agreement_type="addendum", amends="OLD")])
     assert result.ok
-    assert Agreement.objects.get(reference="ADD").amends.reference == "OLD"
+    assert PartnershipAgreement.objects.get(reference="ADD").amends.reference == "OLD"
 
 
 def test_circular_amendments_are_refused():
@@ -122,14 +122,16 @@ def test_circular_amendments_are_refused():
 def test_importing_the_same_file_twice_changes_nothing():
     rows = [row(reference=f"R{i}", regions="AFR;EUR") for i in range(5)]
     run_import(rows)
-    before = list(Agreement.objects.order_by("pk").values_list("pk", "updated_at"))
+    before = list(PartnershipAgreement.objects.order_by("pk").values_list("pk", "updated_at"))
     links = list(AgreementPartner.objects.order_by("pk").values_list("pk", flat=True))
     audits = AuditEntry.objects.count()
 
     again = run_import(rows)
 
     assert (again.created, again.updated, again.unchanged) == (0, 0, 5)
-    assert list(Agreement.objects.order_by("pk").values_list("pk", "updated_at")) == before
+    assert (
+        list(PartnershipAgreement.objects.order_by("pk").values_list("pk", "updated_at")) == before
+    )
     assert list(AgreementPartner.objects.order_by("pk").values_list("pk", flat=True)) == links
     assert AuditEntry.objects.count() == audits
 
@@ -143,7 +145,7 @@ def test_partner_names_match_whatever_their_case():
 
 def test_a_changed_row_updates_only_the_csv_columns_and_is_audited(officer):
     run_import([row(reference="A"), row(reference="B")])
-    a = Agreement.objects.get(reference="A")
+    a = PartnershipAgreement.objects.get(reference="A")
     a.status, a.expiry = Status.TERMINATED, datetime.date(2020, 1, 1)
     a.save()
     Signatory.objects.create(agreement=a, side="partner", name="Ms Chair", title="CEO")
@@ -173,7 +175,7 @@ def test_a_changed_row_updates_only_the_csv_columns_and_is_audited(officer):
 def test_a_dry_run_stores_nothing_but_counts():
     result = run_import([row(reference="A"), row(reference="B")], dry_run=True)
     assert result.ok and result.created == 2 and result.dry_run
-    assert Agreement.objects.count() == 0 and AuditEntry.objects.count() == 0
+    assert PartnershipAgreement.objects.count() == 0 and AuditEntry.objects.count() == 0
 
 
 def test_a_new_partner_is_linked_to_the_sponsor_organisation_of_the_same_name():
@@ -195,7 +197,7 @@ def test_the_command_prints_each_error_and_exits_non_zero(tmp_path):
         call_command("import_agreements", str(path), stderr=err)
     assert raised.value.returncode == 1
     assert "line 3: regions: unknown region 'XX'" in err.getvalue()
-    assert Agreement.objects.count() == 0
+    assert PartnershipAgreement.objects.count() == 0
 
 
 def test_the_command_imports_and_reports(tmp_path):
@@ -204,6 +206,6 @@ def test_the_command_imports_and_reports(tmp_path):
     out = io.StringIO()
     call_command("import_agreements", str(path), "--dry-run", stdout=out)
     assert "Dry run: 1 agreements would be created" in out.getvalue()
-    assert Agreement.objects.count() == 0
+    assert PartnershipAgreement.objects.count() == 0
     call_command("import_agreements", str(path), stdout=out)
-    assert Agreement.objects.count() == 1
+    assert PartnershipAgreement.objects.count() == 1

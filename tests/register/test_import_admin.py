@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from register import import_jobs
 from register.attachments import private_document_storage
-from register.models import Agreement, ImportJob
+from register.models import ImportJob, PartnershipAgreement
 from tests.register.conftest import csv_text, row, run_import
 
 pytestmark = pytest.mark.django_db
@@ -32,11 +32,11 @@ def test_overwriting_needs_a_confirmation_and_the_diff_is_shown(client, officer)
     response = client.post(url, {"file": _upload(changed), "dry_run": "on", "update": "on"})
     assert "1 agreements would be created" not in response.content.decode()
     assert "0 agreements would be created, 1 updated" in response.content.decode()
-    assert Agreement.objects.get().title == "Broadband for schools"
+    assert PartnershipAgreement.objects.get().title == "Broadband for schools"
 
     response = client.post(url, {"file": _upload(changed), "update": "on"})
     assert response.status_code == 302
-    assert Agreement.objects.get().title == "New title"
+    assert PartnershipAgreement.objects.get().title == "New title"
 
 
 def test_the_admin_lists_200_errors_then_says_how_many_more(client, officer):
@@ -67,7 +67,7 @@ def test_a_large_file_is_imported_by_a_worker_and_then_deleted(
     assert response["Location"] == reverse("register_admin_import_job", args=[job.pk])
     assert job.state == ImportJob.State.DONE and job.path == ""
     assert (job.rows_done, job.rows_total) == (3, 3)
-    assert job.result["created"] == 3 and Agreement.objects.count() == 3
+    assert job.result["created"] == 3 and PartnershipAgreement.objects.count() == 3
     storage = private_document_storage()
     assert storage.listdir(import_jobs.FOLDER)[1] == []  # the upload is gone
 
@@ -88,7 +88,7 @@ def test_a_large_bad_file_shows_its_errors_on_the_job_page(
     page = client.get(response["Location"]).content.decode()
     assert "205 errors: nothing was imported." in page
     assert "line 2: signed_on: 2099-01-01 is in the future" in page and "and 5 more" in page
-    assert not Agreement.objects.exists()
+    assert not PartnershipAgreement.objects.exists()
 
 
 def test_a_running_job_page_refreshes_and_shows_progress(client, officer):

@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 
 from register.csvformat import COLUMNS
 from register.importing import import_agreements
-from register.models import Agreement
+from register.models import PartnershipAgreement
 from tests.register.conftest import csv_text, row, run_import
 
 pytestmark = pytest.mark.django_db
@@ -82,7 +82,7 @@ def test_a_file_of_200000_bad_rows_is_checked_in_bounded_memory():
     # The rows and their 800,000 errors would take hundreds of MB; the references seen (for
     # duplicates) are all that grows with the file.
     assert peak < 60 * 1024 * 1024, f"peak {peak / 1e6:.0f} MB"
-    assert not Agreement.objects.exists()
+    assert not PartnershipAgreement.objects.exists()
 
 
 def test_an_existing_reference_that_differs_is_refused_without_update():
@@ -98,7 +98,7 @@ def test_an_existing_reference_that_differs_is_refused_without_update():
         "line 2: reference: BDT/2018/001 exists (title, partner, signed_on, entry_into_force "
         "differ)"
     ]
-    assert Agreement.objects.get().title == "Broadband for schools"
+    assert PartnershipAgreement.objects.get().title == "Broadband for schools"
 
     result = run_import([changed], dry_run=True, update=True)
     assert result.ok and result.updated == 1
@@ -106,10 +106,10 @@ def test_an_existing_reference_that_differs_is_refused_without_update():
     assert update.reference == "BDT/2018/001" and update.line == 2
     assert ("title", "Broadband for schools", "Another title") in update.changes
     assert ("signed_on", "2018-02-01", "2018-03-01") in update.changes
-    assert Agreement.objects.get().title == "Broadband for schools"
+    assert PartnershipAgreement.objects.get().title == "Broadband for schools"
 
     assert run_import([changed], update=True).updated == 1
-    stored = Agreement.objects.get()
+    stored = PartnershipAgreement.objects.get()
     assert stored.reference == "BDT/2018/001" and stored.title == "Another title"
 
 
@@ -128,7 +128,7 @@ def test_amends_matches_a_reference_whatever_its_case_and_spaces():
     run_import([row(reference="BDT/2018/001")])
     result = run_import([row(reference="ADD-1", agreement_type="addendum", amends="bdt/2018/ 001")])
     assert result.ok, result.errors
-    assert Agreement.objects.get(reference="ADD-1").amends.reference == "BDT/2018/001"
+    assert PartnershipAgreement.objects.get(reference="ADD-1").amends.reference == "BDT/2018/001"
 
 
 @pytest.mark.parametrize(
@@ -156,7 +156,7 @@ def test_amends_matches_a_reference_whatever_its_case_and_spaces():
 def test_impossible_values_are_refused_with_their_line(overrides, expected):
     result = run_import([row(**overrides)])
     assert [str(e) for e in result.errors] == [expected]
-    assert not Agreement.objects.exists()
+    assert not PartnershipAgreement.objects.exists()
 
 
 @pytest.mark.parametrize("code", ["XTS", "XAU", "XDR", "USN"])
@@ -184,10 +184,10 @@ def test_the_command_needs_update_to_overwrite_and_shows_the_diff_on_a_dry_run(t
     call_command("import_agreements", str(path), "--dry-run", "--update", stdout=stdout)
     assert "line 2: BDT/2018/001 would change:" in stdout.getvalue()
     assert "title: 'Broadband for schools' -> 'New title'" in stdout.getvalue()
-    assert Agreement.objects.get().title == "Broadband for schools"
+    assert PartnershipAgreement.objects.get().title == "Broadband for schools"
 
     call_command("import_agreements", str(path), "--update", stdout=io.StringIO())
-    assert Agreement.objects.get().title == "New title"
+    assert PartnershipAgreement.objects.get().title == "New title"
 
 
 def test_today_is_not_the_future():
@@ -199,7 +199,7 @@ def test_the_admin_form_rules_match_the_import():
     from django.core.exceptions import ValidationError
 
     run_import([row(reference="BDT/2018/001")])
-    agreement = Agreement(
+    agreement = PartnershipAgreement(
         reference="bdt / 2018 / 001",
         title="T",
         partner_category="academia",

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from register.demo import load_demo_register
-from register.models import Agreement
+from register.models import PartnershipAgreement
 from register.stats import agreement_stats
 from tests.register.conftest import row, run_import
 
@@ -45,7 +45,7 @@ def _register():
             ),
         ]
     )
-    Agreement.objects.filter(reference__startswith="PUB").update(publishable=True)
+    PartnershipAgreement.objects.filter(reference__startswith="PUB").update(publishable=True)
 
 
 def test_the_page_is_public_and_counts_only_publishable_agreements(client):
@@ -95,12 +95,12 @@ def test_the_csv_download_is_one_figure_per_line(client):
 
 def test_new_agreements_are_not_publishable_unless_marked():
     run_import([row(reference="A")])
-    assert Agreement.objects.get().publishable is False
+    assert PartnershipAgreement.objects.get().publishable is False
 
 
 def test_the_demo_register_is_open_data_with_the_seed_figures():
     load_demo_register()
-    assert not Agreement.objects.filter(publishable=False).exists()
+    assert not PartnershipAgreement.objects.filter(publishable=False).exists()
     assert (
         agreement_stats("region", publishable_only=True).csv_rows()
         == agreement_stats("region").csv_rows()

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from register.models import Agreement, Partner
+from register.models import Partner, PartnershipAgreement
 from tests.factories import make_token
 from tests.register.conftest import row, run_import
 
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def agreement(db):
     run_import([row(reference="P-1")])
-    return Agreement.objects.get(reference="P-1")
+    return PartnershipAgreement.objects.get(reference="P-1")
 
 
 def staff_pages(agreement):

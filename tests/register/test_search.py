@@ -145,9 +145,9 @@ def test_partners_like_share_regions_and_areas(register):
 
 @pytest.mark.postgres
 def test_postgresql_full_text_search_stems_and_ranks(register):
-    from register.models import Agreement
+    from register.models import PartnershipAgreement
 
-    assert Agreement.objects.exclude(search_document=None).count() == 4
+    assert PartnershipAgreement.objects.exclude(search_document=None).count() == 4
     # "regulations" matches "regulation" through the English stemmer (icontains would not).
     assert refs(search(params("q=regulations"))) == ["A"]
     assert refs(search(params("q=diabetes+OR+drill"))) == ["B", "D"]

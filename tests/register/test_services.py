@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 
-from register.models import Agreement, AuditEntry, Partner
+from register.models import AuditEntry, Partner, PartnershipAgreement
 from register.profile import (
     ProfileLine,
     ProfileSection,
@@ -71,7 +71,7 @@ def test_recording_again_updates_the_same_agreement(organisation):
             value=Decimal("45000.00"),
             documents=[("Signed agreement", ContentFile(PDF, "a.pdf"))],
         )
-        assert again.pk == first.pk and Agreement.objects.count() == 1
+        assert again.pk == first.pk and PartnershipAgreement.objects.count() == 1
         assert Partner.objects.count() == 1 and again.documents.count() == 1
         update = AuditEntry.objects.get(agreement=first, action="updated")
         assert update.changes == {"value": ["40000.00", "45000.00"]}
@@ -101,7 +101,7 @@ def test_an_existing_partner_of_the_same_name_gets_linked(organisation):
 def test_bad_input_raises_and_changes_nothing(organisation, overrides):
     with pytest.raises(ValidationError):
         record(organisation, **overrides)
-    assert not Agreement.objects.exists() and not Partner.objects.exists()
+    assert not PartnershipAgreement.objects.exists() and not Partner.objects.exists()
 
 
 def test_other_apps_add_sections_to_the_partner_profile(organisation):

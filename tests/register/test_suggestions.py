@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from register.access import PARTNERSHIP_OFFICERS
-from register.models import Agreement
+from register.models import PartnershipAgreement
 from register.profile import partners_like
 from tests.factories import make_event
 from tests.register.conftest import make_user, row, run_import
@@ -96,7 +96,7 @@ def _register():
             ),
         ]
     )
-    Agreement.objects.filter(reference="O1").update(status="terminated")
+    PartnershipAgreement.objects.filter(reference="O1").update(status="terminated")
 
 
 def test_agreements_matching_region_and_area_together_rank_first():
@@ -124,7 +124,7 @@ def test_recency_and_status_order_partners_with_the_same_kind_of_evidence():
 
 def test_the_limit_and_exclude_are_kept():
     _register()
-    rwanda = Agreement.objects.get(reference="R1").partner_list[0]
+    rwanda = PartnershipAgreement.objects.get(reference="R1").partner_list[0]
     names = [
         s.partner.name
         for s in partners_like(regions=["AFR"], areas=[EE], exclude=[rwanda.pk], limit=2)
