@@ -14,7 +14,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 # WeasyPrint (agreements, invoices, receipts as PDF) needs Pango and HarfBuzz, and a font.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-noto-cjk \
         libjpeg62-turbo libopenjp2-7 zlib1g \
     && rm -rf /var/lib/apt/lists/*
 

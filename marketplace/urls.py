@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import views as cms_views
+from cms.accessibility import accessibility_statement
 from marketplace.core import media, staff_security
 from marketplace.core.health import healthz
 from marketplace.finance import urls as finance_urls
@@ -32,6 +33,7 @@ urlpatterns = [
     path("partnerships/", include("register.urls")),
     path("search/", cms_views.search, name="search"),
     path("language/", cms_views.choose_language, name="choose_language"),
+    path("accessibility/", accessibility_statement, name="accessibility"),
 ]
 
 # Uploaded images and logos are public. A large deployment puts a web server or CDN in front;

@@ -91,6 +91,7 @@ def test_public_and_portal_pages_have_no_serious_accessibility_violation(
         "register": "/partnerships/",
         "charts": "/partnerships/charts/",
         "sign-in": "/accounts/login/",
+        "accessibility": "/accessibility/",
     }
     portal = {
         "account": "/account/",
