@@ -89,6 +89,7 @@ def test_the_api_keeps_the_contract_its_schema_states(live_server, api_world, wh
             "--report-dir",
             str(report),
         ],  # fmt: skip
+        cwd=tmp_path,  # schemathesis keeps its cache (.schemathesis/) in the working directory
         capture_output=True,
         text=True,
         timeout=900,
