@@ -1,11 +1,13 @@
 """API v1 for the catalogue: published events and packages, with live availability."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import generics, serializers
 
-from events.availability import availability_for
+from events.availability import Status, availability_for
+from events.choices import Currency, PackageCategory
 from events.models import EventPage, SponsorshipPackagePage
+from marketplace.core.schema import error_responses
 
 
 class BenefitSerializer(serializers.Serializer):
@@ -16,7 +18,7 @@ class BenefitSerializer(serializers.Serializer):
 
 
 class PackageSerializer(serializers.ModelSerializer):
-    category = serializers.CharField()
+    category = serializers.ChoiceField(choices=PackageCategory.choices)
     price = serializers.DecimalField(max_digits=12, decimal_places=2, coerce_to_string=True)
     currency = serializers.SerializerMethodField()
     available = serializers.SerializerMethodField()
@@ -46,12 +48,16 @@ class PackageSerializer(serializers.ModelSerializer):
     def _availability(self, obj):
         return self.context["availability"][obj.pk]
 
+    @extend_schema_field(serializers.ChoiceField(choices=Currency.choices))
     def get_currency(self, obj) -> str:
         return obj.event.currency
 
     def get_available(self, obj) -> int | None:
         return self._availability(obj).available
 
+    @extend_schema_field(
+        serializers.ChoiceField(choices=[Status.AVAILABLE, Status.SOLD_OUT, Status.CLOSED])
+    )
     def get_status(self, obj) -> str:
         return self._availability(obj).status
 
@@ -113,6 +119,9 @@ def _with_packages(events, context):
     return context
 
 
+@extend_schema_view(
+    get=extend_schema(responses={200: EventSerializer(many=True), **error_responses(400)})
+)
 class EventList(generics.ListAPIView):
     """Published events, soonest first, each with its published packages."""
 
@@ -129,6 +138,14 @@ class EventList(generics.ListAPIView):
         return super().get_serializer(*args, **kwargs)
 
 
+@extend_schema_view(
+    get=extend_schema(
+        responses={
+            200: EventSerializer,
+            **error_responses(404, e404="No published event with this slug"),
+        }
+    )
+)
 class EventDetail(generics.RetrieveAPIView):
     """One published event by slug, with its published packages."""
 
@@ -144,6 +161,14 @@ class EventDetail(generics.RetrieveAPIView):
         return super().get_serializer(*args, **kwargs)
 
 
+@extend_schema_view(
+    get=extend_schema(
+        responses={
+            200: PackageSerializer,
+            **error_responses(404, e404="No published package with this id in a published event"),
+        }
+    )
+)
 class PackageDetail(generics.RetrieveAPIView):
     """One published package by id, with its availability."""
 

@@ -220,19 +220,33 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 
-# Cache: Redis when available (shared by all web workers), else per process memory. The test
-# suite keeps a per-process cache even beside Redis so tests never see each other's keys.
-CACHES = {
-    "default": (
-        {
+# Cache (page cache, rate limits, throttles, locks): one cache shared by every process, never a
+# per-process one, or each gunicorn worker and instance would count rate limits on its own.
+# Redis when REDIS_URL is set (every instance of a scaled-out stack); without it, files under
+# DATA_DIR/cache, which `make run`'s gunicorn workers share on one machine. CACHE_REDIS=false
+# keeps a per-process memory cache instead: the test suite's choice, so tests never see each
+# other's keys.
+if REDIS_URL and env.bool("CACHE_REDIS", default=True):
+    CACHES = {
+        "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "marketplace",
         }
-        if REDIS_URL and env.bool("CACHE_REDIS", default=True)
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
-}
+    }
+elif not env.bool("CACHE_REDIS", default=True):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
+# Sessions live in the database (Django's default engine, said here because scale-out relies
+# on it): every web instance reads the same sessions from PostgreSQL.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # How long a rendered availability figure may be served from cache (the catalogue promises
 # availability is never more than this stale).
 AVAILABILITY_CACHE_SECONDS = env.int("AVAILABILITY_CACHE_SECONDS", default=5)

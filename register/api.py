@@ -6,11 +6,17 @@
 
 import django_filters
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import generics, permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from marketplace.core.schema import error_responses
 from register import fulltext
 from register.access import can_read
 from register.choices import AgreementType, AreaOfAction, Region
@@ -95,7 +101,10 @@ class AgreementFilter(django_filters.FilterSet):
         decimal_places=0,
         help_text=f"Year of signature ({MIN_YEAR}–{MAX_YEAR}).",
     )
+    # The schema of `year` as validated: a whole number in MIN_YEAR..MAX_YEAR.
+    year = extend_schema_field({"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR})(year)
     q = django_filters.CharFilter(method="by_text", help_text="Words in title, objective, partner.")
+    q = extend_schema_field({"type": "string", "pattern": "^[^\\u0000]*$"})(q)  # no NUL
 
     class Meta:
         model = PartnershipAgreement
@@ -112,6 +121,18 @@ class AgreementFilter(django_filters.FilterSet):
         return fulltext.match(queryset, value)
 
 
+READER_REFUSALS = error_responses(
+    400,
+    401,
+    403,
+    e400="Invalid parameters: each with its messages",
+    e403="This account may not read the partnership register",
+)
+
+
+@extend_schema_view(
+    get=extend_schema(responses={200: AgreementSerializer(many=True), **READER_REFUSALS})
+)
 class AgreementList(generics.ListAPIView):
     """Agreements of the register, most recently signed first."""
 
@@ -147,6 +168,31 @@ class StatsQuery(serializers.Serializer):
         return attrs
 
 
+YEAR = {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR}
+NUMBER = {"type": "number", "description": "Agreements, counting a shared one as 1/k"}
+STATS_BODY = {
+    "type": "object",
+    "properties": {
+        "by": {"type": "string", "enum": list(DIMENSIONS)},
+        "columns": {"type": "array", "items": {"type": "string"}},
+        "labels": {"type": "object", "additionalProperties": {"type": "string"}},
+        "rows": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "year": {"type": "integer"},
+                    "values": {"type": "object", "additionalProperties": NUMBER},
+                    "total": {"type": "integer"},
+                },
+                "required": ["year", "values", "total"],
+            },
+        },
+    },
+    "required": ["by", "columns", "labels", "rows"],
+}
+
+
 class StatsView(APIView):
     """Agreements per year by region, area of action, type or partner category: the same
     figures as `manage.py partnership_stats` (shares of 1/k, addenda only under type)."""
@@ -156,10 +202,12 @@ class StatsView(APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter("by", str, enum=list(DIMENSIONS), required=True),
-            OpenApiParameter("from", int, description="First year"),
-            OpenApiParameter("to", int, description="Last year"),
+            OpenApiParameter(
+                "from", YEAR, description=f"First year ({MIN_YEAR}–{MAX_YEAR}), not after `to`"
+            ),
+            OpenApiParameter("to", YEAR, description=f"Last year ({MIN_YEAR}–{MAX_YEAR})"),
         ],
-        responses={200: dict},
+        responses={200: STATS_BODY, **READER_REFUSALS},
     )
     def get(self, request):
         query = StatsQuery(data=request.query_params)

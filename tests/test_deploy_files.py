@@ -7,6 +7,7 @@ import ast
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -113,7 +114,7 @@ def test_each_variable_has_its_own_comment():
 
 def test_compose_runs_the_five_services_with_healthchecks(compose):
     services = compose["services"]
-    assert set(services) == {"db", "redis", "web", "proxy", "worker", "beat"}
+    assert set(services) == {"db", "redis", "migrate", "web", "proxy", "worker", "beat"}
     assert services["db"]["image"] == "postgres:16"
     assert "pg_isready" in " ".join(services["db"]["healthcheck"]["test"])
     assert services["redis"]["image"] == "redis:7"
@@ -134,14 +135,19 @@ def test_compose_runs_the_five_services_with_healthchecks(compose):
 def test_services_start_after_what_they_need_is_healthy(compose):
     services = compose["services"]
     needs = {
-        "web": {"db", "redis"},
-        "worker": {"db", "redis", "web"},
-        "beat": {"db", "redis", "web"},
+        "migrate": {"db", "redis"},
+        "web": {"db", "redis", "migrate"},
+        "worker": {"db", "redis", "migrate"},
+        "beat": {"db", "redis", "migrate"},
     }
     for name, dependencies in needs.items():
         depends_on = services[name]["depends_on"]
         assert set(depends_on) == dependencies, name
-        assert all(d["condition"] == "service_healthy" for d in depends_on.values()), name
+        for dependency, condition in depends_on.items():
+            wanted = (
+                "service_completed_successfully" if dependency == "migrate" else "service_healthy"
+            )
+            assert condition["condition"] == wanted, (name, dependency)
 
 
 def test_data_lives_in_named_volumes(compose):
@@ -159,13 +165,21 @@ def test_data_lives_in_named_volumes(compose):
     assert mounts("beat")[str(Path(schedule).parent)] in volumes
 
 
-def test_web_migrates_before_serving(compose):
-    assert compose["services"]["web"]["command"] == ["web"]
+def test_the_database_is_migrated_once_before_any_app_container_starts(compose):
+    services = compose["services"]
+    assert services["migrate"]["command"] == ["migrate"]
+    assert services["migrate"]["restart"] == "no"
+    assert services["web"]["command"] == ["web"]
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert 'ENTRYPOINT ["docker/entrypoint.sh"]' in dockerfile
     script = (ROOT / "docker" / "entrypoint.sh").read_text()
-    web_branch = script[script.index('= "web" ]') : script.index("fi\n")]
-    assert web_branch.index("manage.py migrate") < web_branch.index("exec gunicorn")
+    migrate_branch = script[script.index('= "migrate" ]') :]
+    migrate_branch = migrate_branch[: migrate_branch.index("fi\n")]
+    assert migrate_branch.index("manage.py migrate") < migrate_branch.index("ensure_roles")
+    web_branch = script[script.index('= "web" ]') :]
+    web_branch = web_branch[: web_branch.index("fi\n")]
+    # Scaled-out web containers never migrate side by side.
+    assert "migrate" not in web_branch and "exec gunicorn" in web_branch
 
 
 def test_required_variables_stop_compose_with_a_message(compose):
@@ -282,3 +296,81 @@ def test_nginx_accepts_its_configuration(tmp_path):
         timeout=30,
     )
     assert checked.returncode == 0, checked.stderr
+
+
+def compose_config(tmp_path) -> dict:
+    """The file as docker-compose itself reads it (`docker-compose config`, variables
+    interpolated from a filled-in .env)."""
+    binary = shutil.which("docker-compose")
+    if binary is None:
+        pytest.skip(
+            "needs docker-compose to validate docker-compose.yml (apt-get install docker-compose)"
+        )
+    shutil.copy(ROOT / "docker-compose.yml", tmp_path)
+    (tmp_path / ".env").write_text(
+        "SECRET_KEY=" + "k" * 20 + "0123456789abcdefghijklmnopqrstuvwxyz\n"
+        "POSTGRES_PASSWORD=secret\nALLOWED_HOSTS=example.org\n"
+    )
+    done = subprocess.run(
+        [binary, "config"], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    return yaml.safe_load(done.stdout)
+
+
+def test_web_and_worker_scale_out_on_one_database_and_redis_with_one_beat(tmp_path):
+    """`docker-compose up --scale web=3 --scale worker=4` works: nothing in those services is
+    per container (no fixed name, no published port, no volume of their own), they share one
+    database and one Redis, and beat is a service of its own, so scaling never doubles it."""
+    services = compose_config(tmp_path)["services"]
+    for name in ("web", "worker"):
+        service = services[name]
+        assert "container_name" not in service and not service.get("ports"), name
+        assert service["environment"]["DATABASE_URL"].startswith("postgres://"), name
+        assert "@db:5432/" in service["environment"]["DATABASE_URL"], name
+        assert service["environment"]["REDIS_URL"] == "redis://redis:6379/0", name
+    # Workers: named after their container (celery@<hostname>), a bounded pool each.
+    worker = services["worker"]["command"]
+    assert "--hostname" not in worker and worker[worker.index("--concurrency") + 1] == "2"
+    assert "beat" not in worker and "-B" not in worker and "--beat" not in worker
+    assert services["beat"]["command"][:4] == ["celery", "-A", "worker", "beat"]
+    # Sessions in PostgreSQL, cache and rate limits in Redis: the settings the web reads.
+    settings_text = (ROOT / "marketplace" / "settings.py").read_text()
+    assert 'SESSION_ENGINE = "django.contrib.sessions.backends.db"' in settings_text
+    assert "django.core.cache.backends.redis.RedisCache" in settings_text
+    # PostgreSQL allows the connections the README's sum asks for.
+    assert services["db"]["command"] == ["postgres", "-c", "max_connections=200"]
+    # The proxy spreads requests over every web container of the service.
+    assert "server web:8000;" in (ROOT / "docker" / "nginx.conf").read_text()
+
+
+def test_the_cache_is_shared_by_every_process_unless_the_suite_asks(tmp_path):
+    """Rate limits and the page cache are counted once for the whole site: Redis when
+    REDIS_URL is set, otherwise files every local process shares; never one per process except
+    when CACHE_REDIS=false (the suite's choice)."""
+    code = (
+        "import json, django; from django.conf import settings; "
+        "print(settings.CACHES['default']['BACKEND'])"
+    )
+    base = {
+        "DJANGO_SETTINGS_MODULE": "marketplace.settings",
+        "DEBUG": "true",
+        "DATA_DIR": str(tmp_path),
+        "PATH": "/usr/bin:/bin",
+    }
+
+    def backend(**env):
+        done = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=ROOT,
+            env={**base, **env},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    assert backend(REDIS_URL="redis://127.0.0.1:6379/0").endswith("RedisCache")
+    assert backend().endswith("FileBasedCache")
+    assert backend(CACHE_REDIS="false").endswith("LocMemCache")

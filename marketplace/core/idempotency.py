@@ -17,7 +17,6 @@ import json
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
@@ -29,6 +28,14 @@ HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 IDEMPOTENCY_WINDOW = datetime.timedelta(hours=24)
 MAX_KEY_LENGTH = 255
+# The key as validated, for the schema: 1 to 255 printable ASCII characters (HTTP strips the
+# spaces around a header's value).
+KEY_SCHEMA = {
+    "type": "string",
+    "minLength": 1,
+    "maxLength": MAX_KEY_LENGTH,
+    "pattern": "^[!-~]([ -~]*[!-~])?$",
+}
 
 
 def _fingerprint(request) -> str:
@@ -80,9 +87,11 @@ def idempotent(handler):
         if key is None or not request.user.is_authenticated:
             return handler(view, request, *args, **kwargs)
         key = key.strip()
-        if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
+        # Printable ASCII only: a header's other bytes reach Django as Latin-1, so a UTF-8 key
+        # would be stored garbled (and clients send keys such as UUIDs anyway).
+        if not key or len(key) > MAX_KEY_LENGTH or not (key.isascii() and key.isprintable()):
             return _refusal(
-                _("The Idempotency-Key header must be 1 to 255 printable characters."),
+                _("The Idempotency-Key header must be 1 to 255 printable ASCII characters."),
                 status.HTTP_400_BAD_REQUEST,
             )
         fingerprint = _fingerprint(request)
@@ -119,7 +128,7 @@ def idempotent(handler):
 
     parameter = OpenApiParameter(
         HEADER,
-        OpenApiTypes.STR,
+        KEY_SCHEMA,
         OpenApiParameter.HEADER,
         required=False,
         description=_(

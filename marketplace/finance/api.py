@@ -8,7 +8,7 @@ a `detail` when the pledge does not await a bank transfer.
 
 from django.conf import settings
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from marketplace.core.idempotency import idempotent
 from marketplace.finance.invoices import request_invoice
-from marketplace.payments.api import payable_pledge, refusal
+from marketplace.payments.api import PAY_REFUSALS, payable_pledge, refusal
 from marketplace.payments.errors import PaymentError
 
 
@@ -34,7 +34,7 @@ class PledgeInvoice(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=None, responses={201: InvoiceSerializer, 409: OpenApiResponse()})
+    @extend_schema(request=None, responses={201: InvoiceSerializer, **PAY_REFUSALS})
     @idempotent
     def post(self, request, reference):
         pledge = payable_pledge(request, reference)

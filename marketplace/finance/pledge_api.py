@@ -48,7 +48,9 @@ class PledgeWithMoneySerializer(pledges_api.PledgeSerializer):
 
 
 @extend_schema_view(
-    get=extend_schema(responses={200: PledgeWithMoneySerializer(many=True)}),
+    get=extend_schema(
+        responses={200: PledgeWithMoneySerializer(many=True), **pledges_api.LIST_REFUSALS}
+    ),
     post=extend_schema(responses={201: PledgeWithMoneySerializer, **pledges_api.CREATE_REFUSALS}),
 )
 class PledgeList(pledges_api.PledgeList):
@@ -56,13 +58,19 @@ class PledgeList(pledges_api.PledgeList):
     serializer_class = PledgeWithMoneySerializer
 
 
-@extend_schema_view(get=extend_schema(responses={200: PledgeWithMoneySerializer}))
+@extend_schema_view(
+    get=extend_schema(responses={200: PledgeWithMoneySerializer, **pledges_api.DETAIL_REFUSALS})
+)
 class PledgeDetail(pledges_api.PledgeDetail):
     __doc__ = pledges_api.PledgeDetail.__doc__
     serializer_class = PledgeWithMoneySerializer
 
 
-@extend_schema_view(post=extend_schema(request=None, responses={200: PledgeWithMoneySerializer}))
+@extend_schema_view(
+    post=extend_schema(
+        request=None, responses={200: PledgeWithMoneySerializer, **pledges_api.CANCEL_REFUSALS}
+    )
+)
 class PledgeCancel(pledges_api.PledgeCancel):
     __doc__ = pledges_api.PledgeCancel.__doc__
     serializer_class = PledgeWithMoneySerializer

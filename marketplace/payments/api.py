@@ -9,13 +9,14 @@ the pledge itself: `GET /api/v1/pledges/<reference>/` (`marketplace/finance/pled
 """
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from marketplace.core.idempotency import idempotent
+from marketplace.core.schema import error_responses
 from marketplace.payments import checkout
 from marketplace.payments.errors import PaymentError
 from marketplace.pledges.models import Pledge
@@ -26,6 +27,23 @@ from sponsors.membership import Action
 class CheckoutSerializer(serializers.Serializer):
     checkout_url = serializers.URLField()
     session_id = serializers.CharField()
+
+
+# The refusals of the payment operations (checkout here, the invoice in finance), for the schema.
+PAY_REFUSALS = error_responses(
+    400,
+    401,
+    403,
+    404,
+    409,
+    422,
+    502,
+    e400="A malformed Idempotency-Key",
+    e403="The member's role may not pay: `detail` names the role needed",
+    e404="No such pledge in this account's organisations",
+    e409="The pledge does not await this kind of payment, or a copy with the same "
+    "Idempotency-Key is still running: `detail`",
+)
 
 
 def payable_pledge(request, reference) -> Pledge:
@@ -50,13 +68,7 @@ class PledgeCheckout(APIView):
 
     @extend_schema(
         request=None,
-        responses={
-            201: CheckoutSerializer,
-            403: OpenApiResponse(description="The member's role may not pay: `detail`"),
-            404: OpenApiResponse(description="No such pledge for this account"),
-            409: OpenApiResponse(description="The pledge does not await a card payment"),
-            502: OpenApiResponse(description="Stripe refused; nothing changed"),
-        },
+        responses={201: CheckoutSerializer, **PAY_REFUSALS},
     )
     @idempotent
     def post(self, request, reference):

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import exceptions, serializers, status
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
@@ -26,6 +26,7 @@ from rest_framework.views import APIView
 
 from marketplace.core.idempotency import idempotent
 from marketplace.core.pagination import BoundedLimitOffsetPagination
+from marketplace.core.schema import error_body, error_responses
 from marketplace.pledges import services
 from marketplace.pledges.errors import NotEnoughLeft, PledgeError
 from marketplace.pledges.models import PaymentMethod, Pledge
@@ -87,7 +88,10 @@ class PledgeRequestSerializer(serializers.Serializer):
         min_value=1, error_messages={"min_value": _("Enter a whole number of at least 1.")}
     )
     payment_method = serializers.ChoiceField(choices=PaymentMethod.choices)
-    accept_terms = serializers.BooleanField()
+    # Must be true (the pledge service refuses anything else with a field error).
+    accept_terms = extend_schema_field({"type": "boolean", "enum": [True]})(
+        serializers.BooleanField()
+    )
 
 
 # The pledge as the pledge app knows it; the API adds its money above (see the module). No
@@ -120,15 +124,57 @@ class PledgeSerializer(serializers.ModelSerializer):
         ]
 
 
-# The refusals of POST /pledges/, for the schema (with the pledge serializer answering 201).
-CREATE_REFUSALS = {
-    400: OpenApiResponse(description="Field errors"),
-    403: OpenApiResponse(
-        description="Onboarding not finished (`detail`, `missing`), or the member's "
-        "role may not pledge (`detail` names the role needed)"
+# The refusals of each operation, for the schema (`marketplace/finance/pledge_api.py` uses them
+# too, with the pledge serializer that carries the money).
+ONBOARDING_OR_ROLE = (
+    "Onboarding not finished (`detail`, `missing`: what is left to do), or the member's role "
+    "may not do this (`detail` names the role needed and who holds it)",
+    {
+        "type": "object",
+        "properties": {
+            "detail": {"type": "string"},
+            "missing": {"type": "array", "items": {"type": "string"}},
+        },
+        "required": ["detail"],
+    },
+)
+# The key's answers (`marketplace.core.idempotency`): 400 for a malformed key, 409 while a copy
+# with the same key is still running, 422 for the key reused with another request.
+IDEMPOTENT_REFUSALS = (400, 409, 422)
+LIST_REFUSALS = error_responses(
+    400, 401, 403, e400="Invalid `limit` or `offset`", e403=ONBOARDING_OR_ROLE
+)
+CREATE_REFUSALS = error_responses(
+    *IDEMPOTENT_REFUSALS,
+    401,
+    403,
+    413,
+    415,
+    e403=ONBOARDING_OR_ROLE,
+    e409=(
+        "Not enough left (`detail`, `available`: how many can still be pledged), or a copy "
+        "with the same Idempotency-Key is still running (`detail`)",
+        {
+            "type": "object",
+            "properties": {
+                "detail": {"type": "string"},
+                "available": {"type": "integer", "minimum": 0},
+            },
+            "required": ["detail"],
+        },
     ),
-    409: OpenApiResponse(description="Not enough left: `detail`, `available`"),
-}
+)
+DETAIL_REFUSALS = error_responses(401, 404, e404="No such pledge in this account's organisations")
+CANCEL_REFUSALS = error_responses(
+    *IDEMPOTENT_REFUSALS,
+    401,
+    403,
+    404,
+    e403=("The member's role may not cancel: `detail` names it", error_body()),
+    e404="No such pledge in this account's organisations",
+    e409="The pledge cannot be cancelled now (paid, or already closed), or a copy with the "
+    "same Idempotency-Key is still running: `detail`",
+)
 
 
 def _missing_response(missing):
@@ -162,8 +208,9 @@ class PledgeList(JSONOnlyAPIView):
 
     permission_classes = [IsAuthenticated]
     serializer_class = PledgeSerializer
+    pagination_class = BoundedLimitOffsetPagination
 
-    @extend_schema(responses={200: PledgeSerializer(many=True)})
+    @extend_schema(responses={200: PledgeSerializer(many=True), **LIST_REFUSALS})
     def get(self, request):
         organisation = active_organisation(request.user, getattr(request, "session", None))
         if organisation is None:
@@ -173,7 +220,7 @@ class PledgeList(JSONOnlyAPIView):
             .select_related("event", "accepted_terms")
             .order_by("-created_at", "-pk")
         )
-        paginator = BoundedLimitOffsetPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(pledges, request, view=self)
         return paginator.get_paginated_response(self.serializer_class(page, many=True).data)
 
@@ -210,7 +257,7 @@ class PledgeDetail(JSONOnlyAPIView):
     permission_classes = [IsAuthenticated]
     serializer_class = PledgeSerializer
 
-    @extend_schema(responses={200: PledgeSerializer})
+    @extend_schema(responses={200: PledgeSerializer, **DETAIL_REFUSALS})
     def get(self, request, reference):
         pledge = get_object_or_404(_members_pledges(request.user), reference=reference)
         return Response(self.serializer_class(pledge).data)
@@ -222,7 +269,7 @@ class PledgeCancel(JSONOnlyAPIView):
     permission_classes = [IsAuthenticated]
     serializer_class = PledgeSerializer
 
-    @extend_schema(request=None, responses={200: PledgeSerializer})
+    @extend_schema(request=None, responses={200: PledgeSerializer, **CANCEL_REFUSALS})
     @idempotent
     def post(self, request, reference):
         pledge = get_object_or_404(_members_pledges(request.user), reference=reference)

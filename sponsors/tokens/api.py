@@ -1,12 +1,13 @@
 """`POST /api/v1/auth/token/`: an account's email and password for a new API token."""
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from marketplace.core.schema import error_body, error_responses
 from marketplace.core.throttling import ClientAddressThrottle
 from sponsors.tokens import services
 
@@ -46,9 +47,18 @@ class ObtainToken(APIView):
         request=TokenRequestSerializer,
         responses={
             200: TokenSerializer,
-            400: OpenApiResponse(description="Field errors, or the pair does not match"),
-            403: OpenApiResponse(description="This account may not hold a token: `detail`"),
-            429: OpenApiResponse(description="Too many attempts (per address or per email)"),
+            **error_responses(
+                400,
+                403,
+                415,
+                429,
+                e400="Field errors, or the pair does not match (`non_field_errors`)",
+                e403=(
+                    "This account may not hold a token: `detail`, and `code` saying why",
+                    error_body(code={"type": "string"}),
+                ),
+                e429="Too many attempts (per address or per email): wait `Retry-After` seconds",
+            ),
         },
     )
     def post(self, request):

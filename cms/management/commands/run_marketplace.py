@@ -1,5 +1,10 @@
 """`make run`: migrate, load the demo, then run the web server, a Celery worker and beat.
 
+The web server is gunicorn with threads (gthread), as in production: WEB_CONCURRENCY processes
+(default 2) of GUNICORN_THREADS threads (default 4) each, so dozens of clients at once are
+queued and answered, never reset. With DEBUG on it reloads its workers when the code changes,
+as Django's development server did.
+
 Ctrl-C (or SIGTERM) stops every process this command started.
 """
 
@@ -22,8 +27,20 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--port", type=int, default=settings.PORT)
         parser.add_argument("--skip-demo", action="store_true", help="Do not run load_demo.")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=int(os.environ.get("WEB_CONCURRENCY") or 2),
+            help="gunicorn worker processes (WEB_CONCURRENCY, default 2).",
+        )
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=int(os.environ.get("GUNICORN_THREADS") or 4),
+            help="Threads per gunicorn worker (GUNICORN_THREADS, default 4).",
+        )
 
-    def handle(self, *args, port, skip_demo, **options):
+    def handle(self, *args, port, skip_demo, workers, threads, **options):
         call_command("migrate", interactive=False, verbosity=0)
         if not skip_demo:
             call_command("load_demo")
@@ -31,7 +48,7 @@ class Command(BaseCommand):
         python = sys.executable
         celery = [python, "-m", "celery", "-A", "worker"]
         commands = {
-            "web": [python, "manage.py", "runserver", f"127.0.0.1:{port}"],
+            "web": gunicorn_command(python, port, workers, threads, reload=settings.DEBUG),
             "worker": celery
             + ["worker", "-Q", "default,documents,mail", "--concurrency", "2", "-l", "INFO"],
             "beat": celery
@@ -66,7 +83,7 @@ class Command(BaseCommand):
             self.stdout.write("Stopping the web server, worker and beat…")
             for name, process in processes.items():
                 if process.poll() is None:
-                    if name == "web":  # the autoreloader's child is in the same group
+                    if name == "web":  # gunicorn's workers are in the master's group
                         os.killpg(process.pid, signal.SIGTERM)
                     else:  # Celery shuts its own pool down warmly on SIGTERM
                         process.terminate()
@@ -102,6 +119,27 @@ class Command(BaseCommand):
             "",
         ]
         self.stdout.write("\n".join(lines))
+
+
+def gunicorn_command(python: str, port: int, workers: int, threads: int, reload: bool) -> list:
+    """gunicorn serving the app on 127.0.0.1:`port`, threaded (gthread) as the image runs it
+    (docker/entrypoint.sh). A request waiting on the database frees its thread's CPU for the
+    others; gunicorn's backlog queues the rest rather than resetting them."""
+    command = [
+        python, "-m", "gunicorn", "marketplace.wsgi:application",
+        "--bind", f"127.0.0.1:{port}",
+        "--workers", str(max(workers, 1)),
+        "--worker-class", "gthread",
+        "--threads", str(max(threads, 1)),
+        "--backlog", "2048",
+        "--timeout", "120",
+        "--graceful-timeout", "5",
+        "--keep-alive", "5",
+        "--access-logfile", "-",
+    ]  # fmt: skip
+    if reload:  # development: new code is served without restarting `make run`
+        command.append("--reload")
+    return command
 
 
 def _stored_demo_password() -> str:
