@@ -200,7 +200,8 @@ def test_check_ledger_passes_then_catches_an_entry_broken_by_hand(
     line = JournalLine.objects.get(entry__invoice=invoice, account="receivable")
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {JournalLine._meta.db_table} SET debit = %s WHERE id = %s", ["9000.00", line.pk]
+            f"UPDATE {JournalLine._meta.db_table} SET debit = %s WHERE id = %s",
+            ["9000.00", line.pk],
         )
     with pytest.raises(SystemExit) as exit_info:
         call_command("check_ledger")
