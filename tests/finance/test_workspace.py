@@ -24,6 +24,7 @@ from marketplace.payments.bank import record_transfer
 from marketplace.payments.models import Flag
 from marketplace.payments.moves import raise_flag
 from tests.factories import make_package, make_sponsor, pledge_for
+from worker.models import MailLog
 
 
 @pytest.fixture
@@ -238,3 +239,22 @@ def test_other_organisations_pledges_stay_apart_in_aging(bank_pledge, sponsor, p
         ("Globex", Decimal("5000.00")),
     ]
     assert totals["CHF"].total == Decimal("15000.00")
+
+
+def test_overdue_reminder_goes_to_the_finance_contact_once_per_window(bank_pledge, sponsor):
+    invoice = request_invoice(bank_pledge, user=sponsor[0])
+    due = invoice.due_date
+    assert aging.remind_overdue(due) == 0  # not yet overdue
+    assert aging.remind_overdue(due + datetime.timedelta(days=1)) == 1
+    assert aging.remind_overdue(due + datetime.timedelta(days=2)) == 0  # same window
+    assert aging.remind_overdue(due + datetime.timedelta(days=31)) == 1  # the next one
+    reminders = MailLog.objects.filter(key__startswith="reminder:invoice-overdue:")
+    assert sorted(reminders.values_list("key", flat=True)) == [
+        f"reminder:invoice-overdue:{invoice.pk}:1",
+        f"reminder:invoice-overdue:{invoice.pk}:31",
+    ]
+    mail = reminders.first()
+    assert mail.to == "accounts@acme.example"
+    assert invoice.number in mail.subject
+    transfer(bank_pledge, "10000", "BANK-LATE")
+    assert aging.remind_overdue(due + datetime.timedelta(days=61)) == 0  # paid: no reminder
