@@ -36,6 +36,7 @@ from datetime import date as Date
 from decimal import Decimal
 
 from django.conf import settings
+from django.db import connections
 from django.db.models import DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -122,21 +123,24 @@ def post(
     date=None,
     document: str = "",
     description: str = "",
-    organisation=None,
+    organisation_id=None,
     pledge=None,
     payment=None,
     refund=None,
     invoice=None,
     credit_note=None,
     actor=None,
+    known_new: bool = False,
 ) -> JournalEntry:
     """Write one journal entry and its lines in the caller's transaction, or return the entry
-    already posted for `source`. Raises `LedgerError` (and writes nothing) when an account is
-    not in the chart, an amount is not positive money, a line is both debit and credit, or the
-    debits do not equal the credits."""
-    existing = JournalEntry.objects.filter(source=source).first()
-    if existing is not None:
-        return existing
+    already posted for `source` (`known_new`: the caller has just checked there is none).
+    Raises `LedgerError` (and writes nothing) when an account is not in the chart, an amount is
+    not positive money, a line is both debit and credit, or the debits do not equal the
+    credits."""
+    if not known_new:
+        existing = JournalEntry.objects.filter(source=source).first()
+        if existing is not None:
+            return existing
     if len(legs) < 2:
         raise LedgerError("An entry needs at least two lines.")
     debits = credits = ZERO
@@ -152,14 +156,14 @@ def post(
     currency = (currency or "").strip().upper()
     if len(currency) != 3:
         raise LedgerError(f"{currency!r} is not a currency code.")
-    entry = JournalEntry.objects.create(
+    entry = JournalEntry(
         source=source,
         kind=kind,
         date=_day(date),
         currency=currency,
         document=document[:100],
         description=str(description)[:255],
-        organisation=organisation,
+        organisation_id=organisation_id,
         pledge=pledge,
         payment=payment,
         refund=refund,
@@ -167,17 +171,50 @@ def post(
         credit_note=credit_note,
         posted_by=actor if actor is not None and actor.is_authenticated else None,
     )
-    JournalLine.objects.bulk_create(
-        JournalLine(
-            entry=entry,
-            account=leg.account,
-            debit=leg.debit,
-            credit=leg.credit,
-            event_id=leg.event_id,
-        )
+    lines = [
+        JournalLine(account=leg.account, debit=leg.debit, credit=leg.credit, event_id=leg.event_id)
         for leg in legs
-    )
+    ]
+    if connections[JournalEntry.objects.db].vendor == "postgresql":
+        _insert_in_one_statement(entry, lines)
+    else:
+        entry.save()
+        for line in lines:
+            line.entry = entry
+        JournalLine.objects.bulk_create(lines)
     return entry
+
+
+def _insert_in_one_statement(entry: JournalEntry, lines: list[JournalLine]) -> None:
+    """PostgreSQL: the entry and its lines in one INSERT ... RETURNING (a data-modifying CTE),
+    so posting costs the money event one round trip instead of two."""
+    entry_fields = [
+        f
+        for f in JournalEntry._meta.concrete_fields
+        if not f.primary_key  # the database numbers it
+    ]
+    line_fields = ["account", "debit", "credit", "event_id"]
+    connection = connections[JournalEntry.objects.db]
+    entry_values = [f.get_db_prep_save(getattr(entry, f.attname), connection) for f in entry_fields]
+    line_rows = ", ".join(["(%s, %s::numeric, %s::numeric, %s::bigint)"] * len(lines))
+    line_values = [
+        value for line in lines for value in (line.account, line.debit, line.credit, line.event_id)
+    ]
+    quote = connection.ops.quote_name
+    sql = (  # only table and column names and placeholders are interpolated
+        f"WITH e AS (INSERT INTO {quote(JournalEntry._meta.db_table)} "  # noqa: S608
+        f"({', '.join(quote(f.column) for f in entry_fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(entry_fields))}) RETURNING id) "
+        f"INSERT INTO {quote(JournalLine._meta.db_table)} "
+        f"(entry_id, {', '.join(quote(c) for c in line_fields)}) "
+        f"SELECT e.id, v.account, v.debit, v.credit, v.event_id FROM e, "
+        f"(VALUES {line_rows}) AS v(account, debit, credit, event_id) RETURNING entry_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, entry_values + line_values)
+        entry.pk = cursor.fetchone()[0]
+    entry._state.adding = False
+    entry._state.db = connection.alias
 
 
 def _pair(debit_account, credit_account, amount, event_id=None) -> list[Leg]:
@@ -206,7 +243,7 @@ def post_invoice(invoice, *, actor=None) -> JournalEntry:
         date=invoice.issued_at,
         document=invoice.number,
         description=f"Invoice {invoice.number}, pledge {pledge.reference}",
-        organisation=invoice.organisation,
+        organisation_id=invoice.organisation_id,
         pledge=pledge,
         invoice=invoice,
         actor=actor,
@@ -226,7 +263,7 @@ def post_credit_note(note, *, actor=None) -> JournalEntry:
         date=note.issued_at,
         document=note.number,
         description=f"Credit note {note.number}, pledge {pledge.reference}",
-        organisation=note.organisation,
+        organisation_id=note.organisation_id,
         pledge=pledge,
         credit_note=note,
         refund=getattr(note, "refund", None) if getattr(note, "refund_id", None) else None,
@@ -238,7 +275,7 @@ def payment_document(payment) -> str:
     return payment.bank_reference or payment.stripe_payment_intent or str(payment.public_id)
 
 
-def post_payment(payment, *, actor=None) -> JournalEntry | None:
+def post_payment(payment, *, pledge=None, actor=None) -> JournalEntry | None:
     """Money received: into the bank (transfer) or Stripe's clearing account (card), off the
     sponsor's receivable. Nothing for a payment not received, or one an allocation of
     unallocated money already posted."""
@@ -249,7 +286,7 @@ def post_payment(payment, *, actor=None) -> JournalEntry | None:
     ).first()
     if already is not None:
         return already
-    pledge = payment.pledge
+    pledge = pledge or payment.pledge
     return post(
         PostingKind.PAYMENT,
         f"payment:{payment.pk}",
@@ -258,10 +295,11 @@ def post_payment(payment, *, actor=None) -> JournalEntry | None:
         date=payment.value_date or payment.succeeded_at,
         document=payment_document(payment),
         description=f"{payment.get_method_display()} for pledge {pledge.reference}",
-        organisation=pledge.organisation,
+        organisation_id=pledge.organisation_id,
         pledge=pledge,
         payment=payment,
         actor=actor,
+        known_new=True,  # checked just above
     )
 
 
@@ -277,7 +315,8 @@ def recognised_revenue(pledge) -> Decimal:
 def post_sale(pledge, *, date=None, actor=None) -> JournalEntry | None:
     """A pledge paid: its revenue is its total. What an invoice has not already booked (a card
     pledge has no invoice) is booked now, as owed and at once paid."""
-    missing = pledge.total - recognised_revenue(pledge)
+    recognised = recognised_revenue(pledge)
+    missing = pledge.total - recognised
     if missing <= 0:
         return None
     return post(
@@ -288,9 +327,10 @@ def post_sale(pledge, *, date=None, actor=None) -> JournalEntry | None:
         date=date,
         document=pledge.reference,
         description=f"Pledge {pledge.reference} paid",
-        organisation=pledge.organisation,
+        organisation_id=pledge.organisation_id,
         pledge=pledge,
         actor=actor,
+        known_new=not recognised,  # nothing booked yet for the pledge: no sale either
     )
 
 
@@ -307,7 +347,7 @@ def post_refund(refund, *, actor=None) -> JournalEntry:
         date=refund.completed_at or refund.created_at,
         document=refund.stripe_refund_id or refund.bank_reference or str(refund.public_id),
         description=f"Refund of {payment_document(payment)}, pledge {pledge.reference}",
-        organisation=pledge.organisation,
+        organisation_id=pledge.organisation_id,
         pledge=pledge,
         payment=payment,
         refund=refund,
@@ -337,7 +377,7 @@ def post_stripe_fee(payment, amount, *, currency=None, date=None, document="", a
         date=date or payment.succeeded_at,
         document=document or payment_document(payment),
         description=f"Stripe fee on {payment_document(payment)}",
-        organisation=pledge.organisation,
+        organisation_id=pledge.organisation_id,
         pledge=pledge,
         payment=payment,
         actor=actor,
@@ -375,7 +415,8 @@ def _plain(
         date=date,
         document=document,
         description=description,
-        organisation=organisation or (pledge.organisation if pledge is not None else None),
+        organisation_id=getattr(organisation, "pk", organisation)
+        or (pledge.organisation_id if pledge is not None else None),
         pledge=pledge,
         payment=payment,
         actor=actor,

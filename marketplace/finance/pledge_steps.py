@@ -22,8 +22,9 @@ def receipt_the_payment(pledge, *, actor=None, **context) -> None:
 def post_the_paid_pledge(pledge, *, actor=None, payment=None, **context) -> None:
     """A paid pledge's revenue is its total: what no invoice booked is booked now (a card
     pledge), and any received payment not yet posted is posted (settlement posts each one as
-    it arrives; this keeps a pledge paid by another path whole)."""
-    post_unposted_payments(pledge, actor=actor)
+    it arrives; this keeps a pledge paid by another path, without its payment, whole)."""
+    if payment is None:
+        post_unposted_payments(pledge, actor=actor)
     ledger.post_sale(pledge, date=payment.succeeded_at if payment else None, actor=actor)
 
 
@@ -31,7 +32,7 @@ def post_the_paid_pledge(pledge, *, actor=None, payment=None, **context) -> None
 def post_the_payment(payment, *, pledge=None, actor=None, **context) -> None:
     """Every payment received is posted when it is recorded: part-payments, over-payments and
     money for a pledge that no longer takes it included (the bank has it either way)."""
-    ledger.post_payment(payment, actor=actor)
+    ledger.post_payment(payment, pledge=pledge, actor=actor)
 
 
 @PAYMENT_BEYOND_PAID.register(10, "issue the receipt")

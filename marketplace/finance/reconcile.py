@@ -25,6 +25,7 @@ from marketplace.pledges.models import Pledge
 from marketplace.pledges.states import PAID_STATES
 
 ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
 
 
 def _entry_totals():
@@ -67,7 +68,8 @@ def disagreements() -> list[str]:
     by_invoice, by_note, by_payment, by_refund = {}, {}, {}, {}
     for row in _entry_totals().iterator(chunk_size=2000):
         name = f"JE-{row['pk']:07d} ({row['source']})"
-        debits, credits = row["debits"] or ZERO, row["credits"] or ZERO
+        debits = (row["debits"] or ZERO).quantize(CENT)
+        credits = (row["credits"] or ZERO).quantize(CENT)
         if row["line_count"] < 2:
             problems.append(f"{name}: {row['line_count']} line(s); an entry needs two or more.")
         if row["bad_lines"]:
@@ -92,6 +94,7 @@ def disagreements() -> list[str]:
             problems.append(f"{label} {number} ({currency} {amount}) has no journal entry.")
             return
         name, (posted_amount, posted_currency) = posted
+        amount = Decimal(amount).quantize(CENT)
         if posted_amount != amount or posted_currency != currency:
             problems.append(
                 f"{label} {number} is {currency} {amount} but {name} posts "
@@ -138,7 +141,7 @@ def _revenue_disagreements() -> list[str]:
         .annotate(c=Sum("credit"), d=Sum("debit"))
         .values_list("entry__pledge_id", "c", "d")
     ):
-        revenue[pledge_id] = (credit or ZERO) - (debit or ZERO)
+        revenue[pledge_id] = ((credit or ZERO) - (debit or ZERO)).quantize(CENT)
     problems = []
     for pk, reference, total, currency in (
         Pledge.objects.filter(status__in=PAID_STATES)
@@ -146,7 +149,7 @@ def _revenue_disagreements() -> list[str]:
         .order_by("pk")
         .iterator(chunk_size=2000)
     ):
-        if revenue[pk] != total:
+        if revenue[pk] != total.quantize(CENT):
             problems.append(
                 f"Pledge {reference} is paid ({currency} {total}) but its revenue in the ledger "
                 f"is {currency} {revenue[pk]}."
@@ -164,5 +167,7 @@ def summary() -> dict:
     return {
         "entries": JournalEntry.objects.count(),
         "lines": JournalLine.objects.count(),
-        "trial_balance": [(r["currency"], r["acct"], r["d"], r["c"]) for r in rows],
+        "trial_balance": [
+            (r["currency"], r["acct"], r["d"].quantize(CENT), r["c"].quantize(CENT)) for r in rows
+        ],
     }

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from marketplace.finance import ledger, reconcile
@@ -17,9 +18,12 @@ from marketplace.finance.invoices import request_invoice
 from marketplace.finance.models import JournalEntry, JournalLine, LedgerImmutable, PostingKind
 from marketplace.payments.bank import record_transfer
 from marketplace.payments.checkout import start_card_payment
+from marketplace.payments.hooks import PAYMENT_RECEIVED
 from marketplace.payments.refunds import refund_payment
+from marketplace.pledges.hooks import PLEDGE_PAID
 from marketplace.pledges.models import Pledge
 from tests.factories import make_package, pledge_for
+from tests.payments import stripe_fake
 from tests.payments.stripe_fake import completed_session, event, post_webhook
 
 D = Decimal
@@ -292,3 +296,32 @@ def test_export_journal_refuses_a_malformed_date(tmp_path):
     with pytest.raises(CommandError, match="--from"):
         call_command("export_journal", str(tmp_path / "j.csv"), "--from", "31/12/2026")
     assert not (tmp_path / "j.csv").exists()
+
+
+def test_posting_a_card_payment_adds_a_handful_of_queries_to_the_webhook(
+    client, event, sponsor, fake_stripe, monkeypatch
+):
+    """The ledger's share of a webhook: its entries and lines, and one check each (no lazy
+    load of the pledge or the organisation)."""
+    package = make_package(
+        event, title="Stand", slug="stand", price="1000.00", capacity=None, max_per_sponsor=10
+    )
+
+    def settle_one(index):
+        pledge = pledge_for(sponsor, package, quantity=1, payment_method="card")
+        payment = start_card_payment(pledge, user=sponsor[0])
+        body = stripe_fake.event("checkout.session.completed", completed_session(payment))
+        with CaptureQueriesContext(connection) as captured:
+            assert post_webhook(client, body).status_code == 200
+        return [q["sql"] for q in captured.captured_queries if "finance_journal" in q["sql"]]
+
+    settle_one(0)  # warm
+    with_ledger = settle_one(1)
+    for hook in (PLEDGE_PAID, PAYMENT_RECEIVED):
+        monkeypatch.setattr(
+            hook, "_steps", [step for step in hook._steps if "ledger" not in step.name]
+        )
+    without = settle_one(2)
+    assert without == []
+    # the payment: a check and one INSERT (entry and lines); the sale: its revenue and one INSERT
+    assert len(with_ledger) == (4 if connection.vendor == "postgresql" else 6), with_ledger
