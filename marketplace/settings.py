@@ -251,6 +251,23 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # availability is never more than this stale).
 AVAILABILITY_CACHE_SECONDS = env.int("AVAILABILITY_CACHE_SECONDS", default=5)
 
+# ---- Finance: the ledger's chart of accounts (marketplace/finance/ledger.py) ----
+# Each account the ledger posts to: its code in the accounting system (written in
+# `export_journal`) and its name. Sponsorship revenue carries the event as its cost object.
+LEDGER_ACCOUNTS = {
+    "receivable": {"code": "1100", "name": "Sponsors receivable"},
+    "bank": {"code": "1020", "name": "Bank"},
+    "stripe_clearing": {"code": "1030", "name": "Stripe clearing"},
+    "unallocated": {"code": "2150", "name": "Unallocated receipts"},
+    "revenue": {"code": "4000", "name": "Sponsorship revenue"},
+    "refunds": {"code": "4090", "name": "Refunds and credit notes"},
+    "fees": {"code": "6810", "name": "Payment processing fees"},
+    "bank_charges": {"code": "6820", "name": "Bank charges"},
+    "write_offs": {"code": "6850", "name": "Bad debts written off"},
+}
+# Overdue invoices: the sponsor's finance contact is reminded once in each window (days past due).
+OVERDUE_REMINDER_WINDOWS = [1, 31, 61, 91]
+
 # ---- Partnership register: open data (IATI export) and large imports ----
 # The reporting organisation written in `manage.py export_iati` (IATI organisation identifier,
 # name and IATI organisation type code; 40 = multilateral).

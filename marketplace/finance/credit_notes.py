@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext as _
 
-from marketplace.finance import numbering, snapshots
+from marketplace.finance import ledger, numbering, snapshots
 from marketplace.finance.models import CreditNote
 from marketplace.finance.pdfs import deliver_after_commit
 
@@ -37,6 +37,6 @@ def issue_credit_note(refund, receipt, *, actor=None) -> CreditNote:
         reason=refund.reason,
         issued_by=actor if actor is not None and actor.is_authenticated else None,
     )
-
+    ledger.post_credit_note(note, actor=actor)
     deliver_after_commit("credit_note", note.pk)
     return note

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from marketplace.finance import numbering, snapshots
+from marketplace.finance import ledger, numbering, snapshots
 from marketplace.finance.models import Invoice
 from marketplace.finance.pdfs import deliver_after_commit
 from marketplace.payments.balance import balance_of, payable_problem
@@ -65,7 +65,7 @@ def issue_invoice(pledge, *, amount, actor=None) -> Invoice:
         bank=snapshots.issuer(),
         issued_by=actor if actor is not None and actor.is_authenticated else None,
     )
-
+    ledger.post_invoice(invoice, actor=actor)
     deliver_after_commit("invoice", invoice.pk)
     return invoice
 

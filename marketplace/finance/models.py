@@ -213,3 +213,182 @@ class FinanceSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("bank details")
+
+
+class LedgerImmutable(Exception):
+    """Someone tried to change or delete a posted journal entry or line."""
+
+
+class JournalQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise LedgerImmutable(_("A posted journal entry cannot be changed."))
+
+    def delete(self):
+        raise LedgerImmutable(_("A posted journal entry cannot be deleted."))
+
+
+class PostingKind(models.TextChoices):
+    INVOICE = "invoice", _("Invoice issued")
+    SALE = "sale", _("Sale recognised on payment")
+    PAYMENT = "payment", _("Payment received")
+    REFUND = "refund", _("Refund paid")
+    CREDIT_NOTE = "credit_note", _("Credit note issued")
+    STRIPE_FEE = "stripe_fee", _("Stripe fee")
+    BANK_CHARGE = "bank_charge", _("Bank charge")
+    WRITE_OFF = "write_off", _("Write-off")
+    UNALLOCATED_RECEIPT = "unallocated_receipt", _("Unallocated money received")
+    ALLOCATION = "allocation", _("Allocation of unallocated money")
+    UNALLOCATED_RETURN = "unallocated_return", _("Unallocated money returned")
+
+
+class JournalEntry(models.Model):
+    """One balanced posting of the double-entry ledger (`marketplace/finance/ledger.py`), written
+    in the transaction of the money event it records and never changed: `save()` on a posted
+    entry, `delete()` and queryset `update()`/`delete()` raise `LedgerImmutable`. A correction
+    is a new entry. `source` is unique, so an event posts once however often its step runs."""
+
+    wagtail_reference_index_ignore = True  # no admin "usage" needed; saves queries
+
+    source = models.CharField(_("source"), max_length=120, unique=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=24, choices=PostingKind.choices, editable=False)
+    date = models.DateField(_("date"), editable=False, db_index=True)
+    currency = models.CharField(_("currency"), max_length=3, editable=False)
+    document = models.CharField(_("document"), max_length=100, blank=True, editable=False)
+    description = models.CharField(_("description"), max_length=255, blank=True, editable=False)
+    organisation = models.ForeignKey(
+        "sponsors.Organisation",
+        verbose_name=_("sponsor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    pledge = models.ForeignKey(
+        "pledges.Pledge",
+        verbose_name=_("pledge"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    payment = models.ForeignKey(
+        "payments.Payment",
+        verbose_name=_("payment"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    refund = models.ForeignKey(
+        "payments.Refund",
+        verbose_name=_("refund"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    invoice = models.ForeignKey(
+        Invoice,
+        verbose_name=_("invoice"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    credit_note = models.ForeignKey(
+        CreditNote,
+        verbose_name=_("credit note"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    posted_at = models.DateTimeField(_("posted at"), default=timezone.now, editable=False)
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("posted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    objects = JournalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("journal entry")
+        verbose_name_plural = _("journal")
+        ordering = ["-date", "-pk"]
+
+    def __str__(self):
+        return f"JE-{self.pk} {self.get_kind_display()} {self.document}".strip()
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise LedgerImmutable(_("A posted journal entry cannot be changed."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise LedgerImmutable(_("A posted journal entry cannot be deleted."))
+
+    @property
+    def number(self) -> str:
+        return f"JE-{self.pk:07d}" if self.pk else ""
+
+
+class JournalLine(models.Model):
+    """A debit or a credit of one account in a journal entry; the entry's event is the cost
+    object of revenue (and of every line that concerns a pledge)."""
+
+    wagtail_reference_index_ignore = True
+
+    entry = models.ForeignKey(
+        JournalEntry, on_delete=models.PROTECT, related_name="lines", editable=False
+    )
+    account = models.CharField(_("account"), max_length=20, editable=False)
+    debit = models.DecimalField(
+        _("debit"), max_digits=14, decimal_places=2, default=0, editable=False
+    )
+    credit = models.DecimalField(
+        _("credit"), max_digits=14, decimal_places=2, default=0, editable=False
+    )
+    event = models.ForeignKey(
+        "events.EventPage",
+        verbose_name=_("event"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+
+    objects = JournalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("journal line")
+        ordering = ["entry_id", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(debit__gt=0, credit=0) | models.Q(debit=0, credit__gt=0)),
+                name="journal_line_one_side_positive",
+            )
+        ]
+        indexes = [models.Index(fields=["account", "entry"], name="journal_line_account")]
+
+    def __str__(self):
+        return f"{self.account} Dr {self.debit} Cr {self.credit}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise LedgerImmutable(_("A posted journal line cannot be changed."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise LedgerImmutable(_("A posted journal line cannot be deleted."))

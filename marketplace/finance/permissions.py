@@ -17,6 +17,7 @@ FINANCE_PERMISSIONS = [
     ("finance", "view_receipt"),
     ("finance", "view_invoice"),
     ("finance", "view_creditnote"),
+    ("finance", "view_journalentry"),
     ("pledges", "view_pledge"),
 ]
 
@@ -25,7 +26,7 @@ FINANCE_PERMISSIONS = [
 @transaction.atomic
 def ensure_finance_permissions() -> Group:
     """Give the "Finance" group the admin and the finance permissions (see payments, record
-    transfers, refund, resolve flags, read receipts, invoices and credit notes)."""
+    transfers, refund, resolve flags, read receipts, invoices, credit notes and the journal)."""
     group, _created = Group.objects.get_or_create(name=FINANCE)
     permissions = [
         Permission.objects.get(content_type__app_label=app, codename=codename)

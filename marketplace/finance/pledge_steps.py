@@ -1,10 +1,14 @@
 """Finance's steps after money moves (declared in `marketplace/pledges/hooks.py` and
-`marketplace/payments/hooks.py`), registered by `FinanceConfig.ready`."""
+`marketplace/payments/hooks.py`), registered by `FinanceConfig.ready`: the documents, and their
+postings to the ledger (`ledger.py`) in the same transaction."""
 
+from marketplace.finance import ledger
 from marketplace.finance.credit_notes import issue_credit_note
 from marketplace.finance.receipts import issue_receipt
 from marketplace.payments.balance import unreceipted_payments
-from marketplace.payments.hooks import PAYMENT_BEYOND_PAID, REFUND_COMPLETED
+from marketplace.payments.hooks import PAYMENT_BEYOND_PAID, PAYMENT_RECEIVED, REFUND_COMPLETED
+from marketplace.payments.models import Payment
+from marketplace.payments.states import RECEIVED_STATES
 from marketplace.pledges.hooks import PLEDGE_PAID
 
 
@@ -12,6 +16,23 @@ from marketplace.pledges.hooks import PLEDGE_PAID
 def receipt_the_payment(pledge, *, actor=None, **context) -> None:
     """The receipt for the money that paid the pledge, in the same transaction."""
     issue_receipt(pledge, unreceipted_payments(pledge), actor=actor)
+
+
+@PLEDGE_PAID.register(40, "post to the ledger")
+def post_the_paid_pledge(pledge, *, actor=None, payment=None, **context) -> None:
+    """A paid pledge's revenue is its total: what no invoice booked is booked now (a card
+    pledge), and any received payment not yet posted is posted (settlement posts each one as
+    it arrives; this keeps a pledge paid by another path, without its payment, whole)."""
+    if payment is None:
+        post_unposted_payments(pledge, actor=actor)
+    ledger.post_sale(pledge, date=payment.succeeded_at if payment else None, actor=actor)
+
+
+@PAYMENT_RECEIVED.register(10, "post the payment to the ledger")
+def post_the_payment(payment, *, pledge=None, actor=None, **context) -> None:
+    """Every payment received is posted when it is recorded: part-payments, over-payments and
+    money for a pledge that no longer takes it included (the bank has it either way)."""
+    ledger.post_payment(payment, pledge=pledge, actor=actor)
 
 
 @PAYMENT_BEYOND_PAID.register(10, "issue the receipt")
@@ -27,3 +48,17 @@ def credit_the_refund(refund, *, payment, actor=None, **context) -> None:
     """A refund of a receipted payment corrects its receipt with a credit note."""
     if payment.receipt_id:
         issue_credit_note(refund, payment.receipt, actor=actor)
+
+
+@REFUND_COMPLETED.register(20, "post the refund to the ledger")
+def post_the_refund(refund, *, payment, actor=None, **context) -> None:
+    """The money given back, out of the account it came in through (the credit note posted
+    itself when it was issued)."""
+    ledger.post_refund(refund, actor=actor)
+
+
+def post_unposted_payments(pledge, *, actor=None) -> None:
+    for payment in Payment.objects.filter(pledge=pledge, status__in=RECEIVED_STATES).exclude(
+        pk__in=ledger.posted_payment_ids(pledge)
+    ):
+        ledger.post_payment(payment, actor=actor)

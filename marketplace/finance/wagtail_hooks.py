@@ -1,4 +1,7 @@
-"""The "Finance" menu of the Wagtail admin: payments, flags, receipts, invoices, credit notes.
+"""The "Finance" menu of the Wagtail admin: the overview (dashboard), receivables aging,
+payments, flags, receipts, invoices, credit notes and the journal; each listing exports what it
+shows as CSV or XLSX (`?export=csv|xlsx`, `exports.py`). The admin's home page shows finance a
+summary panel.
 
 Everything here is read-only but for the actions finance takes through services (record a
 transfer, refund, resolve a flag). Seen by the "Finance" group and superusers, through model
@@ -10,22 +13,79 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.views import generic
+from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 
 from marketplace.core.admin import ReadOnlyViewSet
-from marketplace.finance.models import CreditNote, Invoice, Receipt
+from marketplace.finance import admin_views as finance_views
+from marketplace.finance import dashboard
+from marketplace.finance.models import CreditNote, Invoice, JournalEntry, Receipt
 from marketplace.finance.views import pdf_response
 from marketplace.payments import admin_views
 from marketplace.payments.models import Flag, Payment
 
 
 class FinanceViewSet(ReadOnlyViewSet):
-    """Finance's listings: database search (no search index for money records), 50 a page."""
+    """Finance's listings: database search (no search index for money records), 50 a page,
+    and the listing's export as CSV and XLSX (any `list_export` shows Wagtail's download
+    buttons; the columns are the registered export's)."""
 
     search_backend_name = None
     list_per_page = 50
+    list_export = ["pk"]
+
+
+class LedgerMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(finance_views.VIEW_LEDGER)
+
+
+class LedgerPageViewSet(ViewSet):
+    """A finance page that is not a model listing (overview, aging), in the Finance menu for
+    whoever may read the journal."""
+
+    def get_menu_item(self, order=None):
+        return LedgerMenuItem(
+            label=self.menu_label,
+            url=self.menu_url,
+            name=self.menu_name,
+            icon_name=self.menu_icon,
+            order=order if order is not None else self.menu_order,
+        )
+
+
+class OverviewViewSet(LedgerPageViewSet):
+    name = "finance_overview"
+    url_prefix = "finance/overview"
+    icon = "success"
+    menu_label = _("Overview")
+
+    def get_urlpatterns(self):
+        return [
+            path("", finance_views.OverviewView.as_view(), name="index"),
+            path(
+                "resolve/<int:pk>/",
+                finance_views.ResolveFlagView.as_view(),
+                name="resolve_flag",
+            ),
+        ]
+
+
+class AgingViewSet(LedgerPageViewSet):
+    name = "finance_aging"
+    url_prefix = "finance/aging"
+    icon = "time"
+    menu_label = _("Receivables aging")
+
+    def get_urlpatterns(self):
+        return [
+            path("", finance_views.AgingView.as_view(), name="index"),
+            path("aging.csv", finance_views.AgingCsvView.as_view(), name="csv"),
+        ]
 
 
 class PaymentViewSet(FinanceViewSet):
@@ -34,7 +94,7 @@ class PaymentViewSet(FinanceViewSet):
     url_prefix = "finance/payments"
     icon = "form"
     menu_label = _("Payments")
-    index_view_class = admin_views.PaymentIndexView
+    index_view_class = finance_views.exporting_index(admin_views.PaymentIndexView, "payments")
     inspect_view_class = admin_views.PaymentInspectView
     filterset_class = admin_views.PaymentFilterSet
     list_display = [
@@ -131,10 +191,15 @@ class DocumentViewSet(FinanceViewSet):
     """An issued document: listing, inspect (snapshot and lines) and its PDF."""
 
     kind = ""
+    export_name = ""
     inspect_view_class = DocumentInspectView
     list_filter = ["currency", "year"]
     search_fields = ["number", "pledge__reference", "organisation__display_name"]
     inspect_view_fields = ["number", "issued_at", "pledge", "organisation", "amount", "currency"]
+
+    @property
+    def index_view_class(self):
+        return finance_views.exporting_index(generic.IndexView, self.export_name)
 
     def pdf_view(self, request, pk):
         if not request.user.has_perm(f"finance.view_{self.model._meta.model_name}"):
@@ -149,6 +214,7 @@ class DocumentViewSet(FinanceViewSet):
 class ReceiptViewSet(DocumentViewSet):
     model = Receipt
     kind = "receipt"
+    export_name = "receipts"
     name = "finance_receipts"
     url_prefix = "finance/receipts"
     icon = "doc-full"
@@ -160,6 +226,7 @@ class ReceiptViewSet(DocumentViewSet):
 class InvoiceViewSet(DocumentViewSet):
     model = Invoice
     kind = "invoice"
+    export_name = "invoices"
     name = "finance_invoices"
     url_prefix = "finance/invoices"
     icon = "doc-empty"
@@ -178,6 +245,7 @@ class InvoiceViewSet(DocumentViewSet):
 class CreditNoteViewSet(DocumentViewSet):
     model = CreditNote
     kind = "credit_note"
+    export_name = "credit_notes"
     name = "finance_credit_notes"
     url_prefix = "finance/credit-notes"
     icon = "doc-empty-inverse"
@@ -193,13 +261,70 @@ class CreditNoteViewSet(DocumentViewSet):
     ]
 
 
+class JournalViewSet(FinanceViewSet):
+    """The ledger's entries (newest first), each with its lines; exported as journal lines."""
+
+    model = JournalEntry
+    name = "finance_journal"
+    url_prefix = "finance/journal"
+    icon = "list-ul"
+    menu_label = _("Journal")
+    view_permissions_only = True
+    index_view_class = finance_views.JournalIndexView
+    inspect_view_class = finance_views.JournalInspectView
+    list_display = [
+        Column("number", label=_("Entry"), accessor="number"),
+        "date",
+        "kind",
+        "document",
+        "organisation",
+        "currency",
+        Column("amount", label=_("Amount"), accessor="amount"),
+    ]
+    list_filter = ["kind", "currency", "date"]
+    search_fields = ["document", "source", "pledge__reference"]
+    inspect_view_fields = ["date", "kind", "source", "document", "description", "currency"]
+
+
 class FinanceGroup(ModelViewSetGroup):
     menu_label = _("Finance")
     menu_icon = "success"
     menu_order = 260
-    items = (PaymentViewSet, FlagViewSet, ReceiptViewSet, InvoiceViewSet, CreditNoteViewSet)
+    items = (
+        OverviewViewSet,
+        AgingViewSet,
+        PaymentViewSet,
+        FlagViewSet,
+        ReceiptViewSet,
+        InvoiceViewSet,
+        CreditNoteViewSet,
+        JournalViewSet,
+    )
 
 
 @hooks.register("register_admin_viewset")
 def register_viewsets():
     return FinanceGroup()
+
+
+class FinancePanel(Component):
+    """The admin home page's finance summary: this year's money per currency, overdue
+    invoices and open flags, with links to the overview."""
+
+    name = "finance_summary"
+    order = 90
+    template_name = "finance/admin/home_panel.html"
+
+    def get_context_data(self, parent_context=None):
+        data = dashboard.overview(flag_limit=0)
+        return {
+            "data": data,
+            "overview_url": reverse("finance_overview:index"),
+            "aging_url": reverse("finance_aging:index"),
+        }
+
+
+@hooks.register("construct_homepage_panels")
+def add_finance_panel(request, panels):
+    if request.user.has_perm(finance_views.VIEW_LEDGER):
+        panels.append(FinancePanel())

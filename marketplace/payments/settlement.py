@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from marketplace.payments.balance import balance_of
-from marketplace.payments.hooks import PAYMENT_BEYOND_PAID
+from marketplace.payments.hooks import PAYMENT_BEYOND_PAID, PAYMENT_RECEIVED
 from marketplace.payments.models import FlagKind, Payment
 from marketplace.payments.moves import raise_flag
 from marketplace.pledges.errors import PledgeError
@@ -47,6 +47,8 @@ def settle(pledge: Pledge, *, actor=None, payment: Payment | None = None) -> str
     issued only with the move that needs it, and a late payment never takes slots another
     pledge holds."""
     with transaction.atomic():
+        if payment is not None:
+            PAYMENT_RECEIVED.run(payment, pledge=pledge, actor=actor)
         balance = balance_of(pledge)
         status = pledge.status
         money = f"{pledge.currency} {balance.net:,.2f}"

@@ -7,6 +7,7 @@ step rolls the whole move back (nothing half-done). Higher apps register their s
     PLEDGE_PAID        10 issue the receipt            (finance)
                        20 create the benefit tasks     (fulfilment)
                        30 prepare the agreement        (agreements)
+                       40 post to the ledger           (finance)
     PLEDGE_APPROVED    10 prepare the agreement        (agreements; only under an "on approval"
                                                         policy, for a bank-transfer pledge)
 

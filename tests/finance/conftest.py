@@ -2,5 +2,7 @@
 from tests.payments.conftest import (  # noqa: F401 - shared fixtures
     _payments_settings,
     bank_pledge,
+    card_pledge,
+    fake_stripe,
     sponsor,
 )

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from marketplace.finance.models import Receipt
 from marketplace.payments.bank import record_transfer
-from marketplace.payments.hooks import PAYMENT_BEYOND_PAID, REFUND_COMPLETED
+from marketplace.payments.hooks import PAYMENT_BEYOND_PAID, PAYMENT_RECEIVED, REFUND_COMPLETED
 from marketplace.payments.models import Payment
 from marketplace.pledges.hooks import PLEDGE_APPROVED, PLEDGE_PAID
 from marketplace.pledges.models import Pledge
@@ -21,10 +21,15 @@ def test_what_follows_a_payment_is_one_ordered_list():
         (10, "issue the receipt"),
         (20, "create the benefit tasks"),
         (30, "prepare the agreement"),
+        (40, "post to the ledger"),
     ]
     assert PLEDGE_APPROVED.describe() == [(10, "prepare the agreement")]
+    assert PAYMENT_RECEIVED.describe() == [(10, "post the payment to the ledger")]
     assert PAYMENT_BEYOND_PAID.describe() == [(10, "issue the receipt")]
-    assert REFUND_COMPLETED.describe() == [(10, "issue the credit note")]
+    assert REFUND_COMPLETED.describe() == [
+        (10, "issue the credit note"),
+        (20, "post the refund to the ledger"),
+    ]
 
 
 def test_a_step_cannot_take_an_order_or_a_name_already_taken():
@@ -32,7 +37,7 @@ def test_a_step_cannot_take_an_order_or_a_name_already_taken():
         PLEDGE_PAID.register(20, "something else")(lambda pledge, **context: None)
     with pytest.raises(ValueError):
         PLEDGE_PAID.register(99, "issue the receipt")(lambda pledge, **context: None)
-    assert [order for order, _name in PLEDGE_PAID.describe()] == [10, 20, 30]
+    assert [order for order, _name in PLEDGE_PAID.describe()] == [10, 20, 30, 40]
 
 
 @pytest.fixture
