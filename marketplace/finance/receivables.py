@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.core.audit import StateChange
+from marketplace.core.money import format_money
 
 
 class AdjustmentKind(models.TextChoices):
@@ -65,7 +66,7 @@ class Adjustment(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()}: {self.currency} {self.amount}"
+        return f"{self.get_kind_display()}: {format_money(self.amount, self.currency)}"
 
 
 class UnallocatedStatus(models.TextChoices):
@@ -120,7 +121,7 @@ class UnallocatedTransfer(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.bank_reference} ({self.currency} {self.amount})"
+        return f"{self.bank_reference} ({format_money(self.amount, self.currency)})"
 
     @property
     def allocated_amount(self) -> Decimal:
@@ -146,6 +147,13 @@ class UnallocatedChange(StateChange):
 
     def __str__(self):
         return f"{self.transfer}: {self.from_state or '∅'} → {self.to_state}"
+
+    @property
+    def to_label(self) -> str:
+        try:
+            return str(UnallocatedStatus(self.to_state).label)
+        except ValueError:
+            return self.to_state
 
 
 class Allocation(models.Model):
