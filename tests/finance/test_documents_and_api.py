@@ -24,7 +24,7 @@ def finance_settings(db, tree):
     values.issuer_legal_name = "International Telecommunication Union"
     values.issuer_postal_address = "Place des Nations\n1211 Geneva 20\nSwitzerland"
     values.issuer_tax_status = "Exempt from VAT as an international organisation"
-    values.bank_name = "UBS Switzerland AG"
+    values.bank_name = "UBS AG"
     values.bank_account_holder = "ITU — sponsorship"
     values.bank_iban = "CH93 0076 2011 6238 5295 7"
     values.bank_bic = "UBSWCHZH80A"
@@ -51,7 +51,7 @@ def test_the_invoice_api_gives_the_bank_account_status_and_po_number(
         "iban": "CH93 0076 2011 6238 5295 7",
         "bic": "UBSWCHZH80A",
         "holder": "ITU — sponsorship",
-        "bank": "UBS Switzerland AG",
+        "bank": "UBS AG",
     }
     assert (body["status"], body["po_number"], body["amount"]) == ("open", "PO-88", "10000.00")
     for field in ("number", "currency", "due_date", "payment_reference", "pdf_url"):
