@@ -327,6 +327,11 @@ PAYMENTS_STAND_IN_ENABLED = env.bool("PAYMENTS_STAND_IN", default=DEBUG and not 
 # Issued receipts, invoices and credit notes (PDF): private, served only through views that
 # check who asks, never under MEDIA_URL.
 PRIVATE_DOCUMENTS_ROOT = DATA_DIR / "private"
+# Finance settles a transfer short by at most this much (in the pledge's currency) by booking
+# the difference as bank charges, and writes off a remainder of at most WRITE_OFF_LIMIT
+# (marketplace/finance/unallocated.py).
+BANK_CHARGE_TOLERANCE = env.float("BANK_CHARGE_TOLERANCE", default=50)
+WRITE_OFF_LIMIT = env.float("WRITE_OFF_LIMIT", default=200)
 
 # How many reverse proxies in front of the app append the client's address to X-Forwarded-For.
 # 0 (the default): the client's address is REMOTE_ADDR; with N, the N-th address from the right

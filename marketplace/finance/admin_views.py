@@ -1,170 +1,65 @@
-"""Finance's own admin screens: the overview (dashboard), receivables aging (and its CSV), a
-flag resolved from the overview, the journal, and the exports of the finance listings.
+"""Finance's own admin screens: unallocated money (record, allocate, mark to return), an
+invoice's page with its state and balance, re-issuing it, and settling a small remaining due
+(bank charges, write-off). Each action is a form, then one service (`unallocated.py`,
+`invoices.py`), through `marketplace.core.admin.AdminActionView`; a refusal shows on the form
+and changes nothing."""
 
-Thin: figures come from `dashboard.py` and `aging.py`, exports from `exports.py`. Seen by
-whoever may read the journal (`finance.view_journalentry`: the Finance group, superusers).
-"""
-
-import csv
-import datetime
-
-from django.core.exceptions import PermissionDenied
-from django.db.models import Sum
-from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import View
-from django.views.generic import TemplateView
 from wagtail.admin.views import generic
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.widgets.button import Button
 
-from marketplace.finance import aging, dashboard, exports, ledger
-from marketplace.finance.models import JournalLine
-from marketplace.payments import admin_views as payment_views
+from marketplace.core.money import format_money
+from marketplace.finance import invoices, unallocated
+from marketplace.finance.balance import balance_of
+from marketplace.finance.forms import (
+    AllocateForm,
+    ReasonForm,
+    RecordUnallocatedForm,
+    ReissueInvoiceForm,
+    SettleDueForm,
+)
+from marketplace.finance.models import Invoice, InvoiceStatus, UnallocatedTransfer
+from marketplace.finance.states import UNALLOCATED_MACHINE, InvalidUnallocatedMove
+from marketplace.payments.admin_views import FinanceActionView
+from marketplace.payments.errors import PaymentError
+from marketplace.pledges.states import PAYABLE_STATES
 
-VIEW_LEDGER = "finance.view_journalentry"
-
-
-class LedgerPermissionMixin:
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm(VIEW_LEDGER):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-
-class OverviewView(LedgerPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
-    template_name = "finance/admin/overview.html"
-    page_title = gettext_lazy("Finance overview")
-    header_icon = "success"
-
-    def get_breadcrumbs_items(self):
-        return self.breadcrumbs_items + [{"url": "", "label": _("Finance overview")}]
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        data = dashboard.overview()
-        context.update(
-            data=data,
-            measures=[
-                ("pledged", _("Pledged")),
-                ("invoiced", _("Invoiced")),
-                ("received", _("Received")),
-                ("refunded", _("Refunded")),
-                ("due", _("Due now")),
-            ],
-            chart=dashboard.received_chart(data),
-            can_resolve=self.request.user.has_perm(payment_views.RESOLVE),
-            time_zone=timezone.get_current_timezone_name(),
-        )
-        return context
+RECORD_UNALLOCATED = "finance.record_unallocated"
+ALLOCATE = "finance.allocate_transfer"
+REISSUE = "finance.reissue_invoice"
+BANK_CHARGE = "finance.book_bank_charge"
+WRITE_OFF = "finance.write_off"
 
 
-class ResolveFlagView(payment_views.ResolveFlagView):
-    """Resolve a flag listed on the overview, then back to it."""
-
-    def get_success_url(self):
-        return reverse("finance_overview:index")
+class MoneyActionView(FinanceActionView):
+    domain_errors = (PaymentError, InvalidUnallocatedMove)
 
 
-def as_of_from(request) -> tuple[datetime.date, str]:
-    """The `as_of` of the query string, or today with a sentence saying why it was not used."""
-    raw = (request.GET.get("as_of") or "").strip()
-    if not raw:
-        return timezone.localdate(), ""
-    try:
-        return datetime.date.fromisoformat(raw), ""
-    except ValueError:
-        return timezone.localdate(), _("“%(value)s” is not a date (YYYY-MM-DD); showing today.") % {
-            "value": raw
-        }
+# --- Unallocated money --------------------------------------------------------------------
 
 
-class AgingView(LedgerPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
-    template_name = "finance/admin/aging.html"
-    page_title = gettext_lazy("Receivables aging")
-    header_icon = "time"
+class UnallocatedIndexView(generic.IndexView):
+    def get_edit_url(self, instance):
+        return None
 
-    def get_breadcrumbs_items(self):
-        return self.breadcrumbs_items + [{"url": "", "label": _("Receivables aging")}]
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        as_of, error = as_of_from(self.request)
-        rows, totals = aging.aging(as_of)
-        context.update(
-            as_of=as_of,
-            error=error,
-            rows=rows,
-            totals=list(totals.values()),
-            buckets=[label for _key, label in aging.BUCKETS],
-            items=aging.open_items(as_of),
-        )
-        return context
+    @property
+    def header_more_buttons(self):
+        buttons = list(super().header_more_buttons)
+        if self.request.user.has_perm(RECORD_UNALLOCATED):
+            buttons.append(
+                Button(
+                    _("Record a transfer matching no pledge"),
+                    url=reverse("finance_unallocated:record"),
+                )
+            )
+        return buttons
 
 
-class AgingCsvView(LedgerPermissionMixin, View):
-    def get(self, request, *args, **kwargs):
-        as_of, _error = as_of_from(request)
-        writer = csv.writer(exports._Echo(), lineterminator="\r\n")
-        lines = (
-            writer.writerow([exports.neutralise(str(cell)) for cell in row])
-            for row in aging.csv_rows(as_of)
-        )
-        response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="aging-{as_of}.csv"'
-        response["Cache-Control"] = "private, no-store"
-        return response
-
-
-# --- Listings' exports ----------------------------------------------------------------------
-
-
-class ExportingIndexMixin:
-    """`?export=csv|xlsx` on a finance listing writes the registered export of what the listing
-    shows (its filters and search applied, every page), streamed. `export_name` names it;
-    `export_queryset` may turn the listed rows into the export's (journal entries → lines)."""
-
-    export_name = ""
-
-    def export_queryset(self, queryset):
-        return queryset
-
-    def as_spreadsheet(self, queryset, spreadsheet_format):
-        export = exports.EXPORTS[self.export_name]
-        rows = self.export_queryset(queryset).order_by(*export.ordering)
-        filename = f"{export.name}-{timezone.localdate().isoformat()}"
-        if spreadsheet_format == "xlsx":
-            return exports.xlsx_response(export, rows, filename)
-        return exports.csv_response(export, rows, filename)
-
-
-def exporting_index(base, export_name: str, **attrs):
-    return type(
-        f"{export_name.title().replace('_', '')}IndexView",
-        (ExportingIndexMixin, base),
-        {"export_name": export_name, **attrs},
-    )
-
-
-class JournalIndexView(ExportingIndexMixin, generic.IndexView):
-    export_name = "journal"
-
-    def get_base_queryset(self):
-        return (
-            super()
-            .get_base_queryset()
-            .select_related("organisation", "pledge")
-            .annotate(amount=Sum("lines__debit"))
-        )
-
-    def export_queryset(self, queryset):
-        return JournalLine.objects.filter(entry__in=queryset.values("pk"))
-
-
-class JournalInspectView(generic.InspectView):
-    template_name = "finance/admin/journal_entry.html"
+class UnallocatedInspectView(generic.InspectView):
+    template_name = "finance/admin/unallocated.html"
 
     def get_edit_url(self):
         return None
@@ -174,9 +69,173 @@ class JournalInspectView(generic.InspectView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["entry"] = self.object
-        context["lines"] = [
-            (line, ledger.account_code(line.account), ledger.account_name(line.account))
-            for line in self.object.lines.select_related("event")
-        ]
+        transfer = self.object
+        open_ = UNALLOCATED_MACHINE.allows(transfer.status, "allocated")
+        may = self.request.user.has_perm(ALLOCATE)
+        context.update(
+            transfer=transfer,
+            remaining=transfer.remaining,
+            allocations=transfer.allocations.select_related("pledge", "invoice", "payment"),
+            history=transfer.history.select_related("actor"),
+            can_allocate=may and open_,
+            can_return=may and open_,
+        )
         return context
+
+
+class RecordUnallocatedView(MoneyActionView):
+    permission = RECORD_UNALLOCATED
+    form_class = RecordUnallocatedForm
+    action_label = gettext_lazy("Record a transfer matching no pledge")
+    summary = gettext_lazy(
+        "For money that arrived with a reference no pledge has, or in another currency: it "
+        "waits in the unallocated list until you allocate it or mark it to be returned."
+    )
+
+    def get_success_url(self):
+        if getattr(self, "transfer", None) is not None:
+            return reverse("finance_unallocated:inspect", args=[self.transfer.pk])
+        return reverse("finance_unallocated:index")
+
+    def perform(self, data):
+        self.transfer = unallocated.record_unallocated(actor=self.request.user, **data)
+        return _("Transfer %(reference)s (%(amount)s) is in the unallocated list.") % {
+            "reference": self.transfer.bank_reference,
+            "amount": format_money(self.transfer.amount, self.transfer.currency),
+        }
+
+
+class TransferActionView(MoneyActionView):
+    permission = ALLOCATE
+
+    def load(self, pk):
+        self.transfer = get_object_or_404(UnallocatedTransfer, pk=pk)
+        self.summary = _("%(reference)s from %(payer)s: %(amount)s, %(left)s left to allocate.") % {
+            "reference": self.transfer.bank_reference,
+            "payer": self.transfer.payer_name or "—",
+            "amount": format_money(self.transfer.amount, self.transfer.currency),
+            "left": format_money(self.transfer.remaining, self.transfer.currency),
+        }
+
+    def get_success_url(self):
+        return reverse("finance_unallocated:inspect", args=[self.transfer.pk])
+
+
+class AllocateView(TransferActionView):
+    form_class = AllocateForm
+    action_label = gettext_lazy("Allocate unallocated money")
+
+    def perform(self, data):
+        parts = AllocateForm.parts(data)
+        allocations = unallocated.allocate(self.transfer, parts, actor=self.request.user)
+        return _("Allocated to %(pledges)s.") % {
+            "pledges": ", ".join(a.pledge.reference for a in allocations)
+        }
+
+
+class MarkToReturnView(TransferActionView):
+    form_class = ReasonForm
+    action_label = gettext_lazy("Mark to be returned")
+
+    def perform(self, data):
+        unallocated.mark_to_return(self.transfer, reason=data["reason"], actor=self.request.user)
+        return _("Marked to be returned to the payer.")
+
+
+# --- Invoices -----------------------------------------------------------------------------
+
+
+def invoice_context(invoice, user) -> dict:
+    """An invoice's state and its pledge's balance, and the actions the user may take on it."""
+    balance = balance_of(invoice.pledge)
+    status = invoices.invoice_status(invoice, balance)
+    current = invoices.invoice_of(invoice.pledge)
+    payable = invoice.pledge.status in PAYABLE_STATES and balance.net > 0 and balance.due > 0
+    return {
+        "balance": balance,
+        "status": status,
+        "status_label": InvoiceStatus(status).label,
+        "void_note": getattr(invoice, "void_note", None) if invoice.is_void else None,
+        "replaced_by": getattr(invoice, "replaced_by", None) if invoice.is_void else None,
+        "can_reissue": user.has_perm(REISSUE)
+        and current.pk == invoice.pk
+        and status != InvoiceStatus.VOID,
+        "can_book_bank_charge": user.has_perm(BANK_CHARGE)
+        and payable
+        and balance.due <= unallocated.bank_charge_tolerance(),
+        "can_write_off": user.has_perm(WRITE_OFF)
+        and payable
+        and balance.due <= unallocated.write_off_limit(),
+    }
+
+
+class InvoiceActionView(MoneyActionView):
+    def load(self, pk):
+        self.invoice = get_object_or_404(Invoice.objects.select_related("pledge"), pk=pk)
+        balance = balance_of(self.invoice.pledge)
+        self.summary = _("%(number)s, pledge %(reference)s: %(status)s; still due %(due)s.") % {
+            "number": self.invoice.number,
+            "reference": self.invoice.pledge.reference,
+            "status": InvoiceStatus(invoices.invoice_status(self.invoice, balance)).label,
+            "due": format_money(balance.due, balance.currency),
+        }
+
+    def get_success_url(self):
+        target = getattr(self, "result", None) or self.invoice
+        return reverse("finance_invoices:inspect", args=[target.pk])
+
+
+class ReissueInvoiceView(InvoiceActionView):
+    permission = REISSUE
+    form_class = ReissueInvoiceForm
+    action_label = gettext_lazy("Re-issue the invoice")
+
+    def get_initial(self):
+        return {
+            "billing_address": self.invoice.payer.get("billing_address", ""),
+            "po_number": self.invoice.po_number,
+        }
+
+    def perform(self, data):
+        self.result = invoices.reissue_invoice(self.invoice, actor=self.request.user, **data)
+        return _("%(old)s is void (credit note %(note)s); %(new)s replaces it.") % {
+            "old": self.invoice.number,
+            "note": Invoice.objects.get(pk=self.invoice.pk).void_note.number,
+            "new": self.result.number,
+        }
+
+
+class BookBankChargeView(InvoiceActionView):
+    permission = BANK_CHARGE
+    form_class = SettleDueForm
+    action_label = gettext_lazy("Book the difference as bank charges")
+
+    def perform(self, data):
+        adjustment = unallocated.book_bank_charge(
+            self.invoice.pledge,
+            amount=data["amount"],
+            reason=data["reason"],
+            actor=self.request.user,
+        )
+        return _("%(amount)s booked as bank charges on %(reference)s.") % {
+            "amount": format_money(adjustment.amount, adjustment.currency),
+            "reference": self.invoice.pledge.reference,
+        }
+
+
+class WriteOffView(InvoiceActionView):
+    permission = WRITE_OFF
+    form_class = SettleDueForm
+    action_label = gettext_lazy("Write off the remaining due")
+
+    def perform(self, data):
+        adjustment = unallocated.write_off(
+            self.invoice.pledge,
+            amount=data["amount"],
+            reason=data["reason"],
+            actor=self.request.user,
+        )
+        return _("%(amount)s written off on %(reference)s.") % {
+            "amount": format_money(adjustment.amount, adjustment.currency),
+            "reference": self.invoice.pledge.reference,
+        }

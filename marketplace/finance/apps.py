@@ -11,3 +11,9 @@ class FinanceConfig(AppConfig):
     def ready(self):
         # Registers this app's steps on the pledge and payment hooks (the models must be loaded).
         from marketplace.finance import pledge_steps  # noqa: F401
+
+        # The one balance per pledge, computed here, is what payments read (`set_calculator`).
+        from marketplace.finance.balance import balance_of
+        from marketplace.payments.balance import set_calculator
+
+        set_calculator(balance_of)

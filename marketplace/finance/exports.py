@@ -27,7 +27,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.finance import ledger
-from marketplace.finance.models import CreditNote, Invoice, JournalLine, PostingKind, Receipt
+from marketplace.finance.models import (
+    CreditNote,
+    Invoice,
+    JournalLine,
+    PostingKind,
+    Receipt,
+    UnallocatedStatus,
+    UnallocatedTransfer,
+)
 from marketplace.payments.models import Payment
 from marketplace.payments.states import PaymentStatus
 from marketplace.pledges.models import PaymentMethod
@@ -303,12 +311,34 @@ CREDIT_NOTES = register(
             Column("number", "number"),
             Column("issued_at", "issued_at", DATETIME),
             Column("receipt", "receipt__number"),
+            Column("invoice", "invoice__number"),
             Column("pledge", "pledge__reference"),
             Column("organisation", "organisation__legal_name"),
             Column("event", "pledge__event__title"),
             Column("amount", "amount", AMOUNT),
             Column("currency", "currency"),
             Column("reason", "reason"),
+        ],
+    )
+)
+
+register(
+    Export(
+        name="unallocated",
+        label=_("Unallocated money"),
+        model=UnallocatedTransfer,
+        date_lookup="value_date",
+        ordering=("value_date", "pk"),
+        columns=[
+            Column("value_date", "value_date", DATE),
+            Column("recorded_at", "created_at", DATETIME),
+            Column("bank_reference", "bank_reference"),
+            Column("payer", "payer_name"),
+            Column("reference_quoted", "quoted_reference"),
+            Column("amount", "amount", AMOUNT),
+            Column("currency", "currency"),
+            Column("status", "status", convert=_label(UnallocatedStatus.choices)),
+            Column("note", "note"),
         ],
     )
 )

@@ -37,7 +37,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import connections
-from django.db.models import DecimalField, Q, Sum, Value
+from django.db.models import DecimalField, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -277,13 +277,11 @@ def payment_document(payment) -> str:
 
 def post_payment(payment, *, pledge=None, actor=None) -> JournalEntry | None:
     """Money received: into the bank (transfer) or Stripe's clearing account (card), off the
-    sponsor's receivable. Nothing for a payment not received, or one an allocation of
-    unallocated money already posted."""
+    sponsor's receivable. Nothing for a payment not received or already posted (a payment
+    made of unallocated money posts as any other; `post_allocation` then corrects the bank)."""
     if payment.status not in RECEIVED_STATES:
         return None
-    already = JournalEntry.objects.filter(
-        Q(source=f"payment:{payment.pk}") | Q(payment=payment, kind=PostingKind.ALLOCATION)
-    ).first()
+    already = JournalEntry.objects.filter(source=f"payment:{payment.pk}").first()
     if already is not None:
         return already
     pledge = pledge or payment.pledge
@@ -507,15 +505,16 @@ def post_unallocated_receipt(
 def post_allocation(
     amount, currency, *, source, pledge, date=None, document="", payment=None, actor=None
 ):
-    """Unallocated money applied to a pledge (or its invoice): off the unallocated account,
-    off the sponsor's receivable. When the allocation records a `Payment`, pass it, and post
-    this BEFORE that payment is settled: the payment then posts nothing of its own (its money
-    is already in the bank through the unallocated receipt)."""
+    """Unallocated money applied to a pledge (or its invoice), off the unallocated account.
+    Without a `payment`, straight off the sponsor's receivable. With the `Payment` the
+    allocation recorded — which settlement already posted as money into the bank, off the
+    receivable — post this after it: the money moves from unallocated to that payment
+    (unallocated debit, bank credit), so the bank counts the transfer once, at its receipt."""
     return _plain(
         PostingKind.ALLOCATION,
         source,
         UNALLOCATED,
-        RECEIVABLE,
+        BANK if payment is not None else RECEIVABLE,
         amount,
         currency,
         date=date,
@@ -565,5 +564,5 @@ def balance(account: str, *, currency: str | None = None, pledge=None, as_of=Non
 def posted_payment_ids(pledge):
     """The ids of the pledge's payments the ledger has posted (as a subquery)."""
     return JournalEntry.objects.filter(
-        pledge=pledge, kind__in=[PostingKind.PAYMENT, PostingKind.ALLOCATION], payment__isnull=False
+        pledge=pledge, kind=PostingKind.PAYMENT, payment__isnull=False
     ).values("payment_id")

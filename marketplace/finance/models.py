@@ -100,29 +100,70 @@ class Receipt(IssuedDocument):
         ]
 
 
+class InvoiceStatus(models.TextChoices):
+    """An invoice's state, derived (never stored: the invoice is immutable) from the pledge's
+    balance and the credit note that voids it (`invoices.invoice_status`)."""
+
+    OPEN = "open", _("Open")
+    PARTIALLY_PAID = "partially_paid", _("Partially paid")
+    PAID = "paid", _("Paid")
+    OVERDUE = "overdue", _("Overdue")
+    VOID = "void", _("Void")
+
+
 class Invoice(IssuedDocument):
     """What a sponsor paying by bank transfer is asked to pay: `INV-<year>-<5 digits>`, with
-    the bank details and the pledge reference as the payment reference."""
+    the bank details and the pledge reference as the payment reference. A pledge has one
+    current invoice; re-issuing one (another billing address, a purchase-order number) voids
+    it by a credit note and issues its replacement (`replaces`)."""
 
     due_date = models.DateField(_("due date"), editable=False)
     payment_reference = models.CharField(_("payment reference"), max_length=20, editable=False)
     bank = models.JSONField(_("bank details"), default=dict, editable=False)
+    po_number = models.CharField(
+        _("purchase-order number"), max_length=60, blank=True, editable=False
+    )
+    replaces = models.OneToOneField(
+        "self",
+        verbose_name=_("replaces"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replaced_by",
+        editable=False,
+    )
 
     class Meta(IssuedDocument.Meta):
         verbose_name = _("invoice")
+        permissions = [("reissue_invoice", _("Can re-issue an invoice"))]
         constraints = [
             models.UniqueConstraint(fields=["year", "sequence"], name="invoice_year_sequence"),
-            models.UniqueConstraint(fields=["pledge"], name="one_invoice_per_pledge"),
+            # One first invoice per pledge; every later one replaces a voided one.
+            models.UniqueConstraint(
+                fields=["pledge"],
+                condition=models.Q(replaces__isnull=True),
+                name="one_first_invoice_per_pledge",
+            ),
         ]
+
+    @property
+    def is_void(self) -> bool:
+        try:
+            return self.void_note is not None
+        except CreditNote.DoesNotExist:
+            return False
 
 
 class CreditNote(IssuedDocument):
-    """A refund of receipted money: `CN-<year>-<5 digits>`, referring to the receipt it
-    corrects."""
+    """`CN-<year>-<5 digits>`: either a refund of receipted money, referring to the receipt it
+    corrects (and the refund), or the cancellation of an invoice, referring to the invoice it
+    voids (its lines negated, as pretix's cancellation documents)."""
 
     receipt = models.ForeignKey(
         Receipt,
         verbose_name=_("receipt"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="credit_notes",
         editable=False,
@@ -130,8 +171,19 @@ class CreditNote(IssuedDocument):
     refund = models.OneToOneField(
         "payments.Refund",
         verbose_name=_("refund"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="credit_note",
+        editable=False,
+    )
+    invoice = models.OneToOneField(
+        Invoice,
+        verbose_name=_("voids invoice"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="void_note",
         editable=False,
     )
     reason = models.TextField(_("reason"), blank=True, editable=False)
@@ -139,7 +191,45 @@ class CreditNote(IssuedDocument):
     class Meta(IssuedDocument.Meta):
         verbose_name = _("credit note")
         constraints = [
-            models.UniqueConstraint(fields=["year", "sequence"], name="credit_note_year_sequence")
+            models.UniqueConstraint(fields=["year", "sequence"], name="credit_note_year_sequence"),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(receipt__isnull=False, refund__isnull=False, invoice__isnull=True)
+                    | models.Q(receipt__isnull=True, refund__isnull=True, invoice__isnull=False)
+                ),
+                name="credit_note_corrects_a_receipt_or_voids_an_invoice",
+            ),
+        ]
+
+    @property
+    def corrects(self) -> str:
+        """The number of the document it corrects (receipt) or voids (invoice)."""
+        return self.receipt.number if self.receipt_id else self.invoice.number
+
+
+class PaymentAcknowledgement(IssuedDocument):
+    """`ACK-<year>-<5 digits>`: that part of a pledge's money arrived, what it has received so
+    far and what is still due. Not a receipt: the receipt is issued once the pledge is paid in
+    full, for every payment (README, "Part-payments")."""
+
+    payment = models.OneToOneField(
+        "payments.Payment",
+        verbose_name=_("payment"),
+        on_delete=models.PROTECT,
+        related_name="acknowledgement",
+        editable=False,
+    )
+    received_to_date = models.DecimalField(
+        _("received to date"), max_digits=14, decimal_places=2, editable=False
+    )
+    due_after = models.DecimalField(_("still due"), max_digits=14, decimal_places=2, editable=False)
+
+    class Meta(IssuedDocument.Meta):
+        verbose_name = _("payment acknowledgement")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "sequence"], name="acknowledgement_year_sequence"
+            )
         ]
 
 
@@ -166,13 +256,14 @@ class DocumentKind(models.TextChoices):
     RECEIPT = "receipt", _("Receipt")
     INVOICE = "invoice", _("Invoice")
     CREDIT_NOTE = "credit_note", _("Credit note")
+    ACKNOWLEDGEMENT = "acknowledgement", _("Payment acknowledgement")
 
 
 class Delivery(models.Model):
     """That a document's PDF was emailed (once), to whom and when: the documents task checks it
     so running twice sends once."""
 
-    kind = models.CharField(max_length=12, choices=DocumentKind.choices)
+    kind = models.CharField(max_length=20, choices=DocumentKind.choices)
     number = models.CharField(max_length=20)
     recipients = models.JSONField(default=list)
     sent_at = models.DateTimeField(default=timezone.now)
@@ -189,9 +280,35 @@ class Delivery(models.Model):
 
 @register_setting(icon="doc-full")
 class FinanceSettings(BaseSiteSetting):
-    """The bank account sponsors pay by transfer, printed on invoices (each invoice keeps a copy
-    taken when it is issued). Admin: Settings → Bank details."""
+    """Who issues the finance documents and the bank account sponsors pay by transfer, printed
+    on invoices, receipts, credit notes and acknowledgements (each invoice keeps a copy taken
+    when it is issued). Admin: Settings → Bank details. Blank issuer fields fall back to the
+    site's organisation (`DOCUMENT_ISSUER`)."""
 
+    issuer_legal_name = models.CharField(_("legal name"), max_length=200, blank=True)
+    issuer_postal_address = models.TextField(
+        _("postal address"), blank=True, help_text=_("Street, postcode and town, country.")
+    )
+    issuer_tax_status = models.CharField(
+        _("tax status"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example: exempt from VAT as an international organisation."),
+    )
+    issuer_tax_id = models.CharField(_("tax id"), max_length=60, blank=True)
+    tax_label = models.CharField(
+        _("tax name"), max_length=40, blank=True, help_text=_("For example: VAT.")
+    )
+    tax_rate = models.DecimalField(
+        _("tax rate (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_(
+            "Leave blank when no tax applies; 0 prints a zero-rated line. Prices include it."
+        ),
+    )
     bank_name = models.CharField(_("bank name"), max_length=200, blank=True)
     bank_account_holder = models.CharField(_("account holder"), max_length=200, blank=True)
     bank_iban = models.CharField(_("IBAN"), max_length=34, blank=True)
@@ -199,6 +316,19 @@ class FinanceSettings(BaseSiteSetting):
     bank_address = models.TextField(_("bank address"), blank=True)
 
     panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("issuer_legal_name"),
+                FieldPanel("issuer_postal_address"),
+                FieldPanel("issuer_tax_status"),
+                FieldPanel("issuer_tax_id"),
+            ],
+            heading=_("Issuer of documents"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("tax_label"), FieldPanel("tax_rate")],
+            heading=_("Tax"),
+        ),
         MultiFieldPanel(
             [
                 FieldPanel("bank_name"),
@@ -392,3 +522,15 @@ class JournalLine(models.Model):
 
     def delete(self, *args, **kwargs):
         raise LedgerImmutable(_("A posted journal line cannot be deleted."))
+
+
+# Money received outside the documents (adjustments, unallocated transfers): their own module,
+# loaded with the app's models.
+from marketplace.finance.receivables import (  # noqa: E402, F401
+    Adjustment,
+    AdjustmentKind,
+    Allocation,
+    UnallocatedChange,
+    UnallocatedStatus,
+    UnallocatedTransfer,
+)

@@ -1,4 +1,4 @@
-"""Gap-free document numbers per series and calendar year: RCPT, INV, CN.
+"""Gap-free document numbers per series and calendar year: RCPT, INV, CN, ACK.
 
 `next_number` must run inside the transaction that writes the document. It locks the
 (series, year) row, so concurrent issuers queue one behind the other; when a transaction rolls
@@ -16,6 +16,7 @@ from marketplace.finance.models import Sequence
 RECEIPT = "RCPT"
 INVOICE = "INV"
 CREDIT_NOTE = "CN"
+ACKNOWLEDGEMENT = "ACK"
 DIGITS = 5
 
 

@@ -19,18 +19,30 @@ from django.utils.translation import gettext_lazy as _
 
 from marketplace.core.pdf import render_pdf
 from marketplace.finance.mail import send_with_attachment
-from marketplace.finance.models import CreditNote, Delivery, Invoice, Receipt
-from marketplace.finance.snapshots import issuer
+from marketplace.finance.models import (
+    CreditNote,
+    Delivery,
+    Invoice,
+    PaymentAcknowledgement,
+    Receipt,
+)
+from marketplace.finance.snapshots import issuer, tax_lines
 from marketplace.finance.tasks import deliver_document
 from sponsors import recipients as sponsor_recipients
 from sponsors.models import ContactRole
 from worker import outbox
 
-MODELS = {"receipt": Receipt, "invoice": Invoice, "credit_note": CreditNote}
+MODELS = {
+    "receipt": Receipt,
+    "invoice": Invoice,
+    "credit_note": CreditNote,
+    "acknowledgement": PaymentAcknowledgement,
+}
 SUBJECTS = {
     "receipt": _("Receipt %(number)s for pledge %(reference)s"),
     "invoice": _("Invoice %(number)s for pledge %(reference)s"),
     "credit_note": _("Credit note %(number)s for pledge %(reference)s"),
+    "acknowledgement": _("Payment received for pledge %(reference)s (%(number)s)"),
 }
 INTROS = {
     "receipt": _("Thank you: we received your payment. The receipt is attached."),
@@ -38,12 +50,21 @@ INTROS = {
         "Please pay the attached invoice by bank transfer before its due date, quoting the "
         "payment reference, so we can match your transfer."
     ),
-    "credit_note": _("We refunded part or all of your payment. The credit note is attached."),
+    "credit_note": _("A credit note was issued for your pledge. It is attached."),
+    "acknowledgement": _(
+        "Thank you: we received part of the payment for your pledge. The acknowledgement "
+        "attached says what is still due; the receipt follows once the pledge is paid in full."
+    ),
 }
 
 
 def load(kind: str, pk: int):
     return MODELS[kind].objects.select_related("pledge", "pledge__event", "organisation").get(pk=pk)
+
+
+def current_invoice(pledge):
+    """The pledge's last invoice (whose purchase-order number its other documents quote)."""
+    return Invoice.objects.filter(pledge=pledge).order_by("-year", "-sequence").first()
 
 
 def pdf_path(kind: str, document) -> Path:
@@ -55,14 +76,19 @@ def pdf_path(kind: str, document) -> Path:
 def render(kind: str, document) -> bytes:
     """The document's PDF, rendered now (in the site's default language, as issued)."""
 
+    who = document.bank if kind == "invoice" else issuer()
+    invoice = document if kind == "invoice" else current_invoice(document.pledge)
     context = {
         "document": document,
         "kind": kind,
         "pledge": document.pledge,
-        "issuer": document.bank if kind == "invoice" else issuer(),
+        "issuer": who,
+        "po_number": invoice.po_number if invoice is not None else "",
+        "tax_lines": tax_lines(document.amount, who) if kind != "acknowledgement" else [],
     }
     if kind == "credit_note":
         context["receipt"] = document.receipt
+        context["voided_invoice"] = document.invoice
     with translation.override(settings.LANGUAGE_CODE):
         return render_pdf(f"finance/pdf/{kind}.html", context)
 

@@ -18,6 +18,14 @@ FINANCE_PERMISSIONS = [
     ("finance", "view_invoice"),
     ("finance", "view_creditnote"),
     ("finance", "view_journalentry"),
+    ("finance", "view_paymentacknowledgement"),
+    ("finance", "reissue_invoice"),
+    ("finance", "view_unallocatedtransfer"),
+    ("finance", "record_unallocated"),
+    ("finance", "allocate_transfer"),
+    ("finance", "view_adjustment"),
+    ("finance", "book_bank_charge"),
+    ("finance", "write_off"),
     ("pledges", "view_pledge"),
 ]
 
@@ -26,7 +34,9 @@ FINANCE_PERMISSIONS = [
 @transaction.atomic
 def ensure_finance_permissions() -> Group:
     """Give the "Finance" group the admin and the finance permissions (see payments, record
-    transfers, refund, resolve flags, read receipts, invoices, credit notes and the journal)."""
+    transfers, refund, resolve flags, read receipts, invoices, acknowledgements, credit notes
+    and the journal, re-issue invoices, record and allocate unallocated money, book bank
+    charges, write off)."""
     group, _created = Group.objects.get_or_create(name=FINANCE)
     permissions = [
         Permission.objects.get(content_type__app_label=app, codename=codename)

@@ -2,14 +2,30 @@
 `marketplace/payments/hooks.py`), registered by `FinanceConfig.ready`: the documents, and their
 postings to the ledger (`ledger.py`) in the same transaction."""
 
+from django.utils.translation import gettext_lazy as _
+
 from marketplace.finance import ledger
+from marketplace.finance.acknowledgements import acknowledge_payment
 from marketplace.finance.credit_notes import issue_credit_note
+from marketplace.finance.invoices import void_open_invoice
 from marketplace.finance.receipts import issue_receipt
 from marketplace.payments.balance import unreceipted_payments
-from marketplace.payments.hooks import PAYMENT_BEYOND_PAID, PAYMENT_RECEIVED, REFUND_COMPLETED
+from marketplace.payments.hooks import (
+    PAYMENT_BEYOND_PAID,
+    PAYMENT_PART_RECEIVED,
+    PAYMENT_RECEIVED,
+    REFUND_COMPLETED,
+)
 from marketplace.payments.models import Payment
 from marketplace.payments.states import RECEIVED_STATES
-from marketplace.pledges.hooks import PLEDGE_PAID
+from marketplace.pledges.hooks import PLEDGE_CLOSED, PLEDGE_PAID
+from marketplace.pledges.states import PledgeState
+
+CLOSING_REASONS = {
+    PledgeState.CANCELLED: _("The pledge was cancelled."),
+    PledgeState.EXPIRED: _("The pledge's hold expired unpaid."),
+    PledgeState.REJECTED: _("The pledge was rejected."),
+}
 
 
 @PLEDGE_PAID.register(10, "issue the receipt")
@@ -41,6 +57,19 @@ def receipt_money_beyond_paid(pledge, *, actor=None, **context) -> None:
     payments = unreceipted_payments(pledge)
     if payments:
         issue_receipt(pledge, payments, actor=actor)
+
+
+@PAYMENT_PART_RECEIVED.register(10, "acknowledge the payment")
+def acknowledge_part_payment(pledge, *, payment, actor=None, **context) -> None:
+    """Every amount received is acknowledged; the receipt follows the payment that completes."""
+    acknowledge_payment(pledge, payment, actor=actor)
+
+
+@PLEDGE_CLOSED.register(10, "void the open invoice")
+def void_invoice_of_closed_pledge(pledge, *, to_state, actor=None, **context) -> None:
+    """A pledge cancelled, expired or rejected unpaid owes nothing: its open invoice is voided
+    by a credit note referring to it."""
+    void_open_invoice(pledge, reason=str(CLOSING_REASONS.get(to_state, "")), actor=actor)
 
 
 @REFUND_COMPLETED.register(10, "issue the credit note")

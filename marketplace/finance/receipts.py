@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from marketplace.finance import numbering, snapshots
-from marketplace.finance.models import Receipt
+from marketplace.finance.models import Adjustment, Receipt
 from marketplace.finance.pdfs import deliver_after_commit
 
 
@@ -34,6 +34,18 @@ def issue_receipt(pledge, payments, *, actor=None) -> Receipt:
         ]
     else:
         lines = [line]
+        # What settled the pledge without money (bank charges, a write-off) is shown, so the
+        # lines add up to the amount received.
+        for adjustment in Adjustment.objects.filter(pledge=pledge).order_by("created_at", "pk"):
+            lines.append(
+                {
+                    "description": str(adjustment.get_kind_display()),
+                    "reference": pledge.reference,
+                    "quantity": 1,
+                    "unit_price": snapshots.money(-adjustment.amount),
+                    "amount": snapshots.money(-adjustment.amount),
+                }
+            )
         if amount > pledge.total:
             extra = amount - pledge.total
             lines.append(

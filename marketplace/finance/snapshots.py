@@ -40,19 +40,57 @@ def pledge_line(pledge) -> dict:
 
 
 def issuer() -> dict:
-    """Who issues documents (filled in by DOCUMENT_ISSUER: the site's organisation) and the bank
-    details, from the default site's finance settings."""
+    """Who issues documents and the bank to pay, from the default site's finance settings:
+    legal name, postal address, tax status and tax id (each falling back to the site's
+    organisation, filled in by DOCUMENT_ISSUER), the tax that applies, and the bank details."""
     site = Site.objects.filter(is_default_site=True).first() or Site.objects.first()
-    bank = FinanceSettings.for_site(site) if site else FinanceSettings()
+    values = FinanceSettings.for_site(site) if site else FinanceSettings()
     who = {"organisation_name": "", "contact_email": "", "address": ""}
     DOCUMENT_ISSUER.run(who, site=site)
+    name = values.issuer_legal_name or who["organisation_name"]
     return {
-        "organisation_name": who["organisation_name"],
+        "organisation_name": name,
         "contact_email": who["contact_email"],
-        "address": who["address"],
-        "bank_name": bank.bank_name,
-        "account_holder": bank.bank_account_holder or who["organisation_name"],
-        "iban": bank.bank_iban,
-        "bic": bank.bank_bic,
-        "bank_address": bank.bank_address,
+        "address": values.issuer_postal_address or who["address"],
+        "tax_status": values.issuer_tax_status,
+        "tax_id": values.issuer_tax_id,
+        "tax_label": values.tax_label,
+        "tax_rate": "" if values.tax_rate is None else money(values.tax_rate),
+        "bank_name": values.bank_name,
+        "account_holder": values.bank_account_holder or name,
+        "iban": values.bank_iban,
+        "bic": values.bank_bic,
+        "bank_address": values.bank_address,
     }
+
+
+def tax_lines(amount, issuer_values: dict) -> list[dict]:
+    """The tax included in `amount` when a rate applies (a rate of 0 gives a zero-rated line;
+    no rate, no line): label, rate, net and tax, as strings with two decimals."""
+    rate = issuer_values.get("tax_rate")
+    if rate in (None, ""):
+        return []
+    rate = Decimal(rate)
+    amount = Decimal(amount)
+    tax = (amount * rate / (Decimal("100") + rate)).quantize(Decimal("0.01"))
+    return [
+        {
+            "label": issuer_values.get("tax_label") or "",
+            "rate": rate.normalize() if rate else Decimal("0"),
+            "net": money(amount - tax),
+            "tax": money(tax),
+        }
+    ]
+
+
+def address_lines(address: str, country: str) -> str:
+    """An address with its country printed once: the country is added only when the address
+    does not already end with it."""
+    address = (address or "").strip()
+    country = (country or "").strip()
+    if not country:
+        return address
+    last = address.splitlines()[-1].strip().rstrip(".").casefold() if address else ""
+    if last == country.casefold() or last.endswith(country.casefold()):
+        return address
+    return f"{address}\n{country}" if address else country

@@ -24,7 +24,9 @@ def request_invoice(request, public_id):
     if refused := refusal_to_pay(request, pledge):
         return refused
     try:
-        invoice = issue_on_request(pledge, user=request.user)
+        invoice = issue_on_request(
+            pledge, user=request.user, po_number=request.POST.get("po_number", "")
+        )
     except PaymentError as error:
         messages.error(request, error.message)
     else:

@@ -1,16 +1,21 @@
 """The "Finance" menu of the Wagtail admin: the overview (dashboard), receivables aging,
-payments, flags, receipts, invoices, credit notes and the journal; each listing exports what it
-shows as CSV or XLSX (`?export=csv|xlsx`, `exports.py`). The admin's home page shows finance a
-summary panel.
+payments, flags, unallocated money, invoices, acknowledgements, receipts, credit notes and the
+journal; each listing exports what it shows as CSV or XLSX (`?export=csv|xlsx`, `exports.py`).
+The admin's home page shows finance a summary panel.
 
 Everything here is read-only but for the actions finance takes through services (record a
-transfer, refund, resolve a flag). Seen by the "Finance" group and superusers, through model
-permissions (`marketplace/finance/permissions.py` grants them).
+transfer, refund, resolve a flag; record, allocate or return unallocated money; re-issue an
+invoice, book bank charges, write off a small due). Seen by the "Finance" group and
+superusers, through model permissions (`marketplace/finance/permissions.py` grants them).
+Amounts show with their currency and two decimals, methods and states by their label, times
+to the minute in the site's time zone.
 """
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -22,11 +27,48 @@ from wagtail.admin.viewsets.model import ModelViewSetGroup
 
 from marketplace.core.admin import ReadOnlyViewSet
 from marketplace.finance import admin_views as finance_views
-from marketplace.finance import dashboard
-from marketplace.finance.models import CreditNote, Invoice, JournalEntry, Receipt
+from marketplace.finance import dashboard, workspace_views
+from marketplace.finance.invoices import invoice_status, status_label
+from marketplace.finance.models import (
+    CreditNote,
+    Invoice,
+    JournalEntry,
+    PaymentAcknowledgement,
+    Receipt,
+    UnallocatedTransfer,
+)
+from marketplace.finance.templatetags.finance import amount, method_label
 from marketplace.finance.views import pdf_response
 from marketplace.payments import admin_views
 from marketplace.payments.models import Flag, Payment
+
+
+def money_column(name="amount", label=None, currency="currency"):
+    return Column(
+        name,
+        label=label or _("Amount"),
+        accessor=lambda obj: amount(getattr(obj, name), getattr(obj, currency)),
+    )
+
+
+def when_column(name, label):
+    def when(obj):
+        value = getattr(obj, name)
+        if value is None:
+            return ""
+        return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+
+    return Column(name, label=label, accessor=when)
+
+
+def date_column(name, label):
+    return Column(
+        name,
+        label=label,
+        accessor=lambda obj: (
+            date_format(getattr(obj, name), "DATE_FORMAT") if getattr(obj, name) else ""
+        ),
+    )
 
 
 class FinanceViewSet(ReadOnlyViewSet):
@@ -41,7 +83,7 @@ class FinanceViewSet(ReadOnlyViewSet):
 
 class LedgerMenuItem(MenuItem):
     def is_shown(self, request):
-        return request.user.has_perm(finance_views.VIEW_LEDGER)
+        return request.user.has_perm(workspace_views.VIEW_LEDGER)
 
 
 class LedgerPageViewSet(ViewSet):
@@ -66,10 +108,10 @@ class OverviewViewSet(LedgerPageViewSet):
 
     def get_urlpatterns(self):
         return [
-            path("", finance_views.OverviewView.as_view(), name="index"),
+            path("", workspace_views.OverviewView.as_view(), name="index"),
             path(
                 "resolve/<int:pk>/",
-                finance_views.ResolveFlagView.as_view(),
+                workspace_views.ResolveFlagView.as_view(),
                 name="resolve_flag",
             ),
         ]
@@ -83,8 +125,8 @@ class AgingViewSet(LedgerPageViewSet):
 
     def get_urlpatterns(self):
         return [
-            path("", finance_views.AgingView.as_view(), name="index"),
-            path("aging.csv", finance_views.AgingCsvView.as_view(), name="csv"),
+            path("", workspace_views.AgingView.as_view(), name="index"),
+            path("aging.csv", workspace_views.AgingCsvView.as_view(), name="csv"),
         ]
 
 
@@ -94,20 +136,19 @@ class PaymentViewSet(FinanceViewSet):
     url_prefix = "finance/payments"
     icon = "form"
     menu_label = _("Payments")
-    index_view_class = finance_views.exporting_index(admin_views.PaymentIndexView, "payments")
+    index_view_class = workspace_views.exporting_index(admin_views.PaymentIndexView, "payments")
     inspect_view_class = admin_views.PaymentInspectView
     filterset_class = admin_views.PaymentFilterSet
     list_display = [
         "pledge",
         Column("organisation", label=_("Sponsor"), accessor="pledge.organisation"),
-        "method",
+        Column("method", label=_("Method"), accessor="get_method_display"),
         "attempt",
-        "amount",
-        "currency",
-        "status",
+        money_column(),
+        Column("status", label=_("Status"), accessor="get_status_display"),
         BooleanColumn("flagged", label=_("Flagged"), accessor="flagged"),
         "bank_reference",
-        "created_at",
+        when_column("created_at", _("Created")),
     ]
     search_fields = [
         "pledge__reference",
@@ -149,7 +190,14 @@ class FlagViewSet(FinanceViewSet):
     url_prefix = "finance/flags"
     icon = "warning"
     menu_label = _("Flags")
-    list_display = ["created_at", "kind", "message", "payment", "pledge", "resolved_at"]
+    list_display = [
+        when_column("created_at", _("Raised")),
+        Column("kind", label=_("Kind"), accessor="get_kind_display"),
+        "message",
+        "payment",
+        "pledge",
+        when_column("resolved_at", _("Resolved")),
+    ]
     list_filter = ["kind"]
     search_fields = ["message", "pledge__reference"]
     inspect_view_fields = [
@@ -199,7 +247,7 @@ class DocumentViewSet(FinanceViewSet):
 
     @property
     def index_view_class(self):
-        return finance_views.exporting_index(generic.IndexView, self.export_name)
+        return workspace_views.exporting_index(generic.IndexView, self.export_name)
 
     def pdf_view(self, request, pk):
         if not request.user.has_perm(f"finance.view_{self.model._meta.model_name}"):
@@ -219,8 +267,24 @@ class ReceiptViewSet(DocumentViewSet):
     url_prefix = "finance/receipts"
     icon = "doc-full"
     menu_label = _("Receipts")
-    list_display = ["number", "issued_at", "pledge", "organisation", "amount", "currency", "method"]
+    list_display = [
+        "number",
+        when_column("issued_at", _("Issued")),
+        "pledge",
+        "organisation",
+        money_column(),
+        Column("method", label=_("Method"), accessor=lambda obj: method_label(obj.method)),
+    ]
     list_filter = ["currency", "year", "method"]
+
+
+class InvoiceInspectView(DocumentInspectView):
+    template_name = "finance/admin/invoice.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(finance_views.invoice_context(self.object, self.request.user))
+        return context
 
 
 class InvoiceViewSet(DocumentViewSet):
@@ -231,14 +295,49 @@ class InvoiceViewSet(DocumentViewSet):
     url_prefix = "finance/invoices"
     icon = "doc-empty"
     menu_label = _("Invoices")
+    inspect_view_class = InvoiceInspectView
     list_display = [
         "number",
-        "issued_at",
+        when_column("issued_at", _("Issued")),
         "pledge",
         "organisation",
-        "amount",
-        "currency",
-        "due_date",
+        money_column(),
+        date_column("due_date", _("Due date")),
+        Column("status", label=_("Status"), accessor=lambda obj: status_label(invoice_status(obj))),
+        "po_number",
+    ]
+    search_fields = [*DocumentViewSet.search_fields, "po_number"]
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path(
+                "reissue/<int:pk>/",
+                finance_views.ReissueInvoiceView.as_view(),
+                name="reissue",
+            ),
+            path(
+                "bank-charge/<int:pk>/",
+                finance_views.BookBankChargeView.as_view(),
+                name="bank_charge",
+            ),
+            path("write-off/<int:pk>/", finance_views.WriteOffView.as_view(), name="write_off"),
+        ]
+
+
+class AcknowledgementViewSet(DocumentViewSet):
+    model = PaymentAcknowledgement
+    kind = "acknowledgement"
+    name = "finance_acknowledgements"
+    url_prefix = "finance/acknowledgements"
+    icon = "mail"
+    menu_label = _("Payment acknowledgements")
+    list_display = [
+        "number",
+        when_column("issued_at", _("Issued")),
+        "pledge",
+        "organisation",
+        money_column(),
+        money_column("due_after", _("Still due")),
     ]
 
 
@@ -252,12 +351,11 @@ class CreditNoteViewSet(DocumentViewSet):
     menu_label = _("Credit notes")
     list_display = [
         "number",
-        "issued_at",
-        "receipt",
+        when_column("issued_at", _("Issued")),
+        Column("corrects", label=_("Corrects or cancels"), accessor="corrects"),
         "pledge",
         "organisation",
-        "amount",
-        "currency",
+        money_column(),
     ]
 
 
@@ -270,8 +368,8 @@ class JournalViewSet(FinanceViewSet):
     icon = "list-ul"
     menu_label = _("Journal")
     view_permissions_only = True
-    index_view_class = finance_views.JournalIndexView
-    inspect_view_class = finance_views.JournalInspectView
+    index_view_class = workspace_views.JournalIndexView
+    inspect_view_class = workspace_views.JournalInspectView
     list_display = [
         Column("number", label=_("Entry"), accessor="number"),
         "date",
@@ -286,6 +384,44 @@ class JournalViewSet(FinanceViewSet):
     inspect_view_fields = ["date", "kind", "source", "document", "description", "currency"]
 
 
+class UnallocatedViewSet(FinanceViewSet):
+    model = UnallocatedTransfer
+    name = "finance_unallocated"
+    url_prefix = "finance/unallocated"
+    icon = "help"
+    menu_label = _("Unallocated money")
+    index_view_class = workspace_views.exporting_index(
+        finance_views.UnallocatedIndexView, "unallocated"
+    )
+    inspect_view_class = finance_views.UnallocatedInspectView
+    list_filter = ["status", "currency"]
+    search_fields = ["bank_reference", "payer_name", "quoted_reference"]
+    list_display = [
+        "bank_reference",
+        date_column("value_date", _("Value date")),
+        "payer_name",
+        "quoted_reference",
+        money_column(),
+        money_column("remaining", _("Left to allocate")),
+        Column("status", label=_("Status"), accessor="get_status_display"),
+    ]
+    inspect_view_fields = [
+        "bank_reference",
+        "value_date",
+        "payer_name",
+        "quoted_reference",
+        "note",
+        "created_by",
+    ]
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path("record/", finance_views.RecordUnallocatedView.as_view(), name="record"),
+            path("allocate/<int:pk>/", finance_views.AllocateView.as_view(), name="allocate"),
+            path("return/<int:pk>/", finance_views.MarkToReturnView.as_view(), name="to_return"),
+        ]
+
+
 class FinanceGroup(ModelViewSetGroup):
     menu_label = _("Finance")
     menu_icon = "success"
@@ -295,8 +431,10 @@ class FinanceGroup(ModelViewSetGroup):
         AgingViewSet,
         PaymentViewSet,
         FlagViewSet,
-        ReceiptViewSet,
+        UnallocatedViewSet,
         InvoiceViewSet,
+        AcknowledgementViewSet,
+        ReceiptViewSet,
         CreditNoteViewSet,
         JournalViewSet,
     )
@@ -326,5 +464,5 @@ class FinancePanel(Component):
 
 @hooks.register("construct_homepage_panels")
 def add_finance_panel(request, panels):
-    if request.user.has_perm(finance_views.VIEW_LEDGER):
+    if request.user.has_perm(workspace_views.VIEW_LEDGER):
         panels.append(FinancePanel())

@@ -12,6 +12,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.widgets.button import Button
 
 from marketplace.core.admin import AdminActionView
+from marketplace.core.money import format_money
 from marketplace.payments import bank, refunds
 from marketplace.payments.balance import balance_of
 from marketplace.payments.errors import PaymentError
@@ -149,10 +150,10 @@ class RecordTransferView(FinanceActionView):
         self.payment = payment
         balance = balance_of(pledge)
         if balance.due > 0:
-            state = _("%(due)s is still due.") % {"due": f"{pledge.currency} {balance.due}"}
+            state = _("%(due)s is still due.") % {"due": format_money(balance.due, pledge.currency)}
         elif balance.over > 0:
             state = _("Paid in full, with %(over)s over-paid: flagged for a refund decision.") % {
-                "over": f"{pledge.currency} {balance.over}"
+                "over": format_money(balance.over, pledge.currency)
             }
         else:
             state = _("Paid in full.")
@@ -177,8 +178,8 @@ class RefundView(FinanceActionView):
         ) % {
             "payment": self.payment,
             "method": self.payment.get_method_display(),
-            "amount": f"{self.payment.currency} {self.payment.amount}",
-            "left": f"{self.payment.currency} {self.payment.refundable_amount}",
+            "amount": format_money(self.payment.amount, self.payment.currency),
+            "left": format_money(self.payment.refundable_amount, self.payment.currency),
         }
 
     def get_initial(self):
@@ -193,7 +194,7 @@ class RefundView(FinanceActionView):
         )
         note = getattr(refund, "credit_note", None)
         return _("Refunded %(amount)s.%(note)s") % {
-            "amount": f"{refund.currency} {refund.amount}",
+            "amount": format_money(refund.amount, refund.currency),
             "note": (" " + _("Credit note %(number)s issued.") % {"number": note.number})
             if note
             else "",

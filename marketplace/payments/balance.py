@@ -1,58 +1,39 @@
-"""What a pledge has received, what went back, and what is still due; and whether it can be
-paid now. Read by settlement, the portal, the admin and the API."""
+"""A pledge's balance as payments read it, and whether the pledge can be paid now. Read by
+settlement, checkout, refunds, the webhook and the admin.
 
-from dataclasses import dataclass
-from decimal import Decimal
+The balance itself — invoiced, received, refunded, credited, written off, due, held — is
+computed in one place, by finance (`marketplace/finance/balance.py`), which sees the documents
+and adjustments as well as the payments. Payments sit below finance, so finance registers its
+calculator here at start-up (`set_calculator`, in `FinanceConfig.ready`), the way the pledges
+register the catalogue's availability counter; payments never import finance.
+"""
 
-from django.db.models import Sum
+from collections.abc import Callable
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from marketplace.payments.models import Payment, Refund, RefundStatus
-from marketplace.payments.states import RECEIVED_STATES, PaymentStatus
+from marketplace.payments.models import Payment
+from marketplace.payments.states import PaymentStatus
 from marketplace.pledges.models import WaitlistEntry, WaitlistStatus
 from marketplace.pledges.states import PAID_STATES, PAYABLE_STATES, PledgeState
 
-ZERO = Decimal("0.00")
+# The declared hook: pledge -> its balance (finance's `Balance`: `.due`, `.net`, `.held`,
+# `.outstanding`, ...). Filled by finance.
+_calculator: Callable | None = None
 
 
-@dataclass(frozen=True)
-class Balance:
-    total: Decimal
-    currency: str
-    received: Decimal
-    refunded: Decimal
-
-    @property
-    def net(self) -> Decimal:
-        return self.received - self.refunded
-
-    @property
-    def due(self) -> Decimal:
-        """Still to pay (0 once paid in full)."""
-        return max(self.total - self.net, ZERO)
-
-    @property
-    def over(self) -> Decimal:
-        """Received beyond the total, not given back yet."""
-        return max(self.net - self.total, ZERO)
+def set_calculator(calculator: Callable) -> None:
+    """Register the function that computes a pledge's balance (finance's `balance_of`)."""
+    global _calculator
+    _calculator = calculator
 
 
-def balance_of(pledge) -> Balance:
-    received = Payment.objects.filter(pledge=pledge, status__in=RECEIVED_STATES).aggregate(
-        s=Sum("amount")
-    )["s"]
-    refunded = (
-        Refund.objects.filter(payment__pledge=pledge)
-        .exclude(status=RefundStatus.FAILED)
-        .aggregate(s=Sum("amount"))["s"]
-    )
-    return Balance(
-        total=pledge.total,
-        currency=pledge.currency,
-        received=received or ZERO,
-        refunded=refunded or ZERO,
-    )
+def balance_of(pledge):
+    """The pledge's one balance, as finance computes it."""
+    if _calculator is None:
+        raise RuntimeError("No balance calculator: marketplace.finance is not installed.")
+    return _calculator(pledge)
 
 
 def unreceipted_payments(pledge) -> list[Payment]:

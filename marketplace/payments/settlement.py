@@ -4,10 +4,11 @@ Both the card webhook and a bank transfer recorded by finance end here, inside t
 that recorded the payment, with the pledge locked by the caller (`pledges.moves.lock_pledge`,
 taken once per transaction). `settle` sums what the pledge received, and
 
-* pays a pledge that is held or awaiting payment once the full total is in (partial payments
-  leave it waiting, with the balance shown): `pledges.moves.mark_paid` runs what follows a
-  payment — the receipt, the benefit tasks, the agreement (`marketplace/pledges/hooks.py`,
-  `PLEDGE_PAID`) — in the same transaction;
+* pays a pledge that is held or awaiting payment once the full total is in (less what finance
+  booked as bank charges or wrote off); a part-payment leaves it waiting, with the balance
+  shown, and is acknowledged (`payments/hooks.py`, `PAYMENT_PART_RECEIVED`):
+  `pledges.moves.mark_paid` runs what follows a payment — the receipt, the benefit tasks, the
+  agreement (`marketplace/pledges/hooks.py`, `PLEDGE_PAID`) — in the same transaction;
 * lets a payment that arrives after the hold expired take the slots again — through the
   pledges' own `retake_slots` (package lock and slot check) — if they are still free; otherwise
   the payment is flagged for a refund decision and nothing is oversold;
@@ -21,8 +22,13 @@ import logging
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from marketplace.core.money import format_money
 from marketplace.payments.balance import balance_of
-from marketplace.payments.hooks import PAYMENT_BEYOND_PAID, PAYMENT_RECEIVED
+from marketplace.payments.hooks import (
+    PAYMENT_BEYOND_PAID,
+    PAYMENT_PART_RECEIVED,
+    PAYMENT_RECEIVED,
+)
 from marketplace.payments.models import FlagKind, Payment
 from marketplace.payments.moves import raise_flag
 from marketplace.pledges.errors import PledgeError
@@ -51,10 +57,12 @@ def settle(pledge: Pledge, *, actor=None, payment: Payment | None = None) -> str
             PAYMENT_RECEIVED.run(payment, pledge=pledge, actor=actor)
         balance = balance_of(pledge)
         status = pledge.status
-        money = f"{pledge.currency} {balance.net:,.2f}"
+        money = format_money(balance.net, pledge.currency)
 
         if status in (PledgeState.HELD, PledgeState.AWAITING_PAYMENT):
-            if balance.due > 0:
+            if balance.outstanding > 0:
+                if payment is not None:
+                    PAYMENT_PART_RECEIVED.run(pledge, payment=payment, actor=actor)
                 return Outcome.PARTIAL
             if status == PledgeState.HELD:
                 mark_awaiting_payment(pledge, actor=actor, reason=_("Payment received."))
@@ -68,7 +76,7 @@ def settle(pledge: Pledge, *, actor=None, payment: Payment | None = None) -> str
             return Outcome.PAID
 
         if status == PledgeState.EXPIRED:
-            if balance.due > 0:
+            if balance.outstanding > 0:
                 return _flag(FlagKind.NOT_PAYABLE, pledge, payment, _late_message(pledge))
             try:
                 retake_slots(pledge)
@@ -108,13 +116,16 @@ def settle(pledge: Pledge, *, actor=None, payment: Payment | None = None) -> str
 
 
 def _flag_overpayment(pledge, balance, payment) -> None:
-    if balance.over > 0:
+    if balance.excess > 0:
         _flag(
             FlagKind.OVERPAYMENT,
             pledge,
             payment,
             _("Pledge %(reference)s received %(over)s more than its total: refund the balance?")
-            % {"reference": pledge.reference, "over": f"{pledge.currency} {balance.over}"},
+            % {
+                "reference": pledge.reference,
+                "over": format_money(balance.excess, pledge.currency),
+            },
         )
 
 

@@ -10,13 +10,16 @@ step rolls the whole move back (nothing half-done). Higher apps register their s
                        40 post to the ledger           (finance)
     PLEDGE_APPROVED    10 prepare the agreement        (agreements; only under an "on approval"
                                                         policy, for a bank-transfer pledge)
+    PLEDGE_CLOSED      10 void the open invoice        (finance; cancelled, expired or rejected)
 
 Steps are called as `step(pledge, actor=..., **context)` with the locked pledge; `PLEDGE_PAID`
-adds `payment` (the payment that completed it, or None). Steps that need work done outside the
-request enqueue it through the outbox, in this same transaction.
+adds `payment` (the payment that completed it, or None); `PLEDGE_CLOSED` adds `to_state`.
+Steps that need work done outside the request enqueue it through the outbox, in this same
+transaction.
 """
 
 from marketplace.core.hooks import Steps
 
 PLEDGE_PAID = Steps("pledge paid")
 PLEDGE_APPROVED = Steps("pledge approved")
+PLEDGE_CLOSED = Steps("pledge closed unpaid")

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from marketplace.pledges import mail
 from marketplace.pledges.availability import check_slots, lock_package
 from marketplace.pledges.errors import PledgeError
-from marketplace.pledges.hooks import PLEDGE_APPROVED, PLEDGE_PAID
+from marketplace.pledges.hooks import PLEDGE_APPROVED, PLEDGE_CLOSED, PLEDGE_PAID
 from marketplace.pledges.models import (
     PaymentMethod,
     Pledge,
@@ -36,6 +36,8 @@ from marketplace.pledges.states import (
 from sponsors.models import Membership
 
 EXPIRY_BATCH = 500
+# Moves that end a pledge unpaid: what follows them is `hooks.PLEDGE_CLOSED`.
+CLOSING_STATES = (PledgeState.EXPIRED, PledgeState.CANCELLED, PledgeState.REJECTED)
 
 _UNCHANGED = object()
 
@@ -52,6 +54,8 @@ def apply_move(pledge, to_state, *, actor=None, reason="", expires_at=_UNCHANGED
         also_save = ("expires_at",)
     PLEDGE_MACHINE.move(pledge, to_state, actor=actor, reason=reason, also_save=also_save)
     _sync_waitlist_entry(pledge, to_state)
+    if to_state in CLOSING_STATES:
+        PLEDGE_CLOSED.run(pledge, actor=actor, to_state=to_state)  # e.g. void the open invoice
     if from_state in SLOT_HOLDING_STATES and to_state not in SLOT_HOLDING_STATES:
         # Inside the function: waitlist imports this module (it cancels and moves offers).
         from marketplace.pledges.waitlist import offer_freed_slots

@@ -101,7 +101,7 @@ def test_finance_records_a_partial_then_the_rest_and_sees_the_balance(client, fi
         "bank_reference": "UBS-2026-0001",
     }
     response = client.post("/admin/finance/payments/record-transfer/", form, follow=True)
-    assert "CHF 6000.00 is still due" in response.content.decode()
+    assert "CHF\u00a06,000 is still due" in response.content.decode()
     form.update(amount="6000.00", bank_reference="UBS-2026-0002")
     response = client.post("/admin/finance/payments/record-transfer/", form, follow=True)
     assert "Paid in full" in response.content.decode()

@@ -8,9 +8,14 @@ from django.utils import timezone
 
 from marketplace.finance.models import Receipt
 from marketplace.payments.bank import record_transfer
-from marketplace.payments.hooks import PAYMENT_BEYOND_PAID, PAYMENT_RECEIVED, REFUND_COMPLETED
+from marketplace.payments.hooks import (
+    PAYMENT_BEYOND_PAID,
+    PAYMENT_PART_RECEIVED,
+    PAYMENT_RECEIVED,
+    REFUND_COMPLETED,
+)
 from marketplace.payments.models import Payment
-from marketplace.pledges.hooks import PLEDGE_APPROVED, PLEDGE_PAID
+from marketplace.pledges.hooks import PLEDGE_APPROVED, PLEDGE_CLOSED, PLEDGE_PAID
 from marketplace.pledges.models import Pledge
 from marketplace.pledges.states import PledgeState
 from worker.models import OutboxMessage
@@ -30,6 +35,8 @@ def test_what_follows_a_payment_is_one_ordered_list():
         (10, "issue the credit note"),
         (20, "post the refund to the ledger"),
     ]
+    assert PLEDGE_CLOSED.describe() == [(10, "void the open invoice")]
+    assert PAYMENT_PART_RECEIVED.describe() == [(10, "acknowledge the payment")]
 
 
 def test_a_step_cannot_take_an_order_or_a_name_already_taken():

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import template
 from django.utils.formats import number_format
 
+from marketplace.finance.snapshots import address_lines
 from marketplace.pledges.models import PaymentMethod
 
 register = template.Library()
@@ -28,3 +29,18 @@ def method_label(value: str) -> str:
         except ValueError:
             labels.append(code)
     return ", ".join(labels)
+
+
+@register.filter
+def with_country(payer: dict) -> str:
+    """The payer's billing address with its country printed once."""
+    payer = payer or {}
+    return address_lines(payer.get("billing_address", ""), payer.get("country", ""))
+
+
+@register.filter
+def negated(value):
+    """`-value`, for the total of a credit note that cancels an invoice."""
+    if value in (None, ""):
+        return value
+    return -Decimal(value)

@@ -1,17 +1,50 @@
-"""The pledge page's money parts: what the sponsor can do to pay, its documents, its payments
-and balance. Inclusion tags, so the pledges' view needs no change. They live in finance, the
-app that sees both the payments (below it) and its own documents (invoice, receipts, credit
-notes)."""
+"""The pledge page's money parts: the next step, what the sponsor can do to pay, its
+documents, its payments and balance. Template tags, so the pledges' views need no change and
+never import finance. They live in finance, the app that sees both the payments (below it) and
+its own documents (invoices, acknowledgements, receipts, credit notes), and they all read the
+one balance (`marketplace/finance/balance.py`)."""
 
 from django import template
+from django.utils.translation import gettext as _
 
-from marketplace.finance.models import CreditNote, Invoice, Receipt
+from marketplace.core.money import format_money
+from marketplace.finance.balance import balance_of
+from marketplace.finance.invoices import invoice_of, invoice_status
+from marketplace.finance.models import (
+    CreditNote,
+    Invoice,
+    InvoiceStatus,
+    PaymentAcknowledgement,
+    Receipt,
+)
 from marketplace.payments import gateway
-from marketplace.payments.balance import balance_of, payable_problem
+from marketplace.payments.balance import payable_problem
 from marketplace.payments.models import Payment
 from marketplace.pledges.models import PaymentMethod
+from marketplace.pledges.states import PAYABLE_STATES, PledgeState
 
 register = template.Library()
+
+
+def next_step(pledge, balance) -> str:
+    """What the sponsor should do next, in a sentence, from the pledge's state and balance."""
+    if pledge.status in PAYABLE_STATES and balance.net > 0 and balance.due > 0:
+        return _("Pay the remaining %(due)s before the hold expires.") % {
+            "due": format_money(balance.due, balance.currency)
+        }
+    if pledge.status == PledgeState.REFUNDED:
+        return _("Nothing to do: the pledge was refunded.")
+    if balance.held > 0 and balance.due == 0 and pledge.status not in PAYABLE_STATES:
+        return _("Nothing to do: finance will return the %(held)s received.") % {
+            "held": format_money(balance.held, balance.currency)
+        }
+    return str(pledge.next_step)
+
+
+@register.simple_tag
+def pledge_next_step(pledge) -> str:
+    """`{% pledge_next_step pledge %}`: the next step, read from the one balance."""
+    return next_step(pledge, balance_of(pledge))
 
 
 @register.inclusion_tag("finance/includes/pay_actions.html")
@@ -20,7 +53,9 @@ def pledge_pay_actions(pledge, refusal=""):
     pay: `sponsors.membership`) that message in their place."""
     can_pay = payable_problem(pledge, pledge.payment_method) is None
     balance = balance_of(pledge)
-    invoice = Invoice.objects.filter(pledge=pledge).first()
+    invoice = invoice_of(pledge)
+    if invoice is not None and invoice.is_void:
+        invoice = None
     payable = can_pay and (
         (pledge.payment_method == PaymentMethod.CARD and balance.due > 0)
         or (pledge.payment_method == PaymentMethod.BANK_TRANSFER and invoice is None)
@@ -46,13 +81,30 @@ def pledge_pay_actions(pledge, refusal=""):
 
 @register.inclusion_tag("finance/includes/money_sections.html")
 def pledge_money_sections(pledge):
-    documents = [("invoice", doc) for doc in Invoice.objects.filter(pledge=pledge)]
-    documents += [("receipt", doc) for doc in Receipt.objects.filter(pledge=pledge)]
-    documents += [("credit_note", doc) for doc in CreditNote.objects.filter(pledge=pledge)]
-    documents.sort(key=lambda item: (item[1].issued_at, item[1].number))
+    """The documents (each invoice with its state, each credit note with what it corrects or
+    cancels), the balance and the payments of the pledge."""
+    balance = balance_of(pledge)
+    documents = []
+    for invoice in Invoice.objects.filter(pledge=pledge).select_related("void_note"):
+        status = invoice_status(invoice, balance)
+        documents.append(
+            {
+                "kind": "invoice",
+                "document": invoice,
+                "status": status,
+                "status_label": InvoiceStatus(status).label,
+            }
+        )
+    for queryset, kind in (
+        (PaymentAcknowledgement.objects.all(), "acknowledgement"),
+        (Receipt.objects.all(), "receipt"),
+        (CreditNote.objects.select_related("receipt", "invoice"), "credit_note"),
+    ):
+        documents += [{"kind": kind, "document": doc} for doc in queryset.filter(pledge=pledge)]
+    documents.sort(key=lambda item: (item["document"].issued_at, item["document"].number))
     return {
         "pledge": pledge,
         "documents": documents,
         "payments": Payment.objects.filter(pledge=pledge).order_by("created_at", "pk"),
-        "balance": balance_of(pledge),
+        "balance": balance,
     }

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('events', '0002_organisers_and_review_task'),
-        ('finance', '0004_copy_bank_details_from_site_settings'),
+        ('finance', '0005_invoice_states_and_unallocated'),
         ('payments', '0002_rename_audit_to_change'),
         ('pledges', '0003_rename_audit_to_change'),
         ('sponsors', '0005_screening_and_reservations'),
