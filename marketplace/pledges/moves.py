@@ -3,11 +3,12 @@ pledge. Other apps (payments) call the public moves here; they never set a state
 
 Staff decisions (approve, reject, cancel, extend, expire) are each one transaction that locks
 the pledge row, checks the move against the state machine (`states.PLEDGE_MACHINE`), writes it
-with an audit entry (who, when, from, to, why) and emails the sponsor after commit. Money moves
-(`mark_awaiting_payment`, `mark_paid`, `mark_refunded`, `mark_partially_refunded`) run in the
-caller's transaction on a pledge the caller locked with `lock_pledge`, so the pledge is locked
-once. `mark_paid` and `approve` run the declared steps that follow them (`hooks.py`). Moves that
-free slots offer them to the waiting list after commit.
+with an audit entry (who, when, from, to, why) and queues the sponsor's email (sent after
+commit). Money moves (`mark_awaiting_payment`, `mark_paid`, `mark_refunded`,
+`mark_partially_refunded`) run in the caller's transaction on a pledge the caller locked with
+`lock_pledge`, so the pledge is locked once. `mark_paid` and `approve` run the declared steps
+that follow them (`hooks.py`). Moves that free slots offer them to the waiting list after
+commit.
 """
 
 import datetime
@@ -40,17 +41,17 @@ EXPIRY_BATCH = 500
 _UNCHANGED = object()
 
 
-def apply_move(pledge, to_state, *, actor=None, reason="", expires_at=_UNCHANGED) -> None:
+def apply_move(pledge, to_state, *, actor=None, reason="", expires_at=_UNCHANGED):
     """Apply an allowed move to a locked pledge, log it, keep its waiting-list entry in step and
-    offer freed slots to the waiting list after commit. The pledge app's own primitive: other
-    apps call the named moves below."""
+    offer freed slots to the waiting list after commit; returns the history entry. The pledge
+    app's own primitive: other apps call the named moves below."""
     from_state = pledge.status
     also_save = ()
     if expires_at is not _UNCHANGED:
         PLEDGE_MACHINE.check(from_state, to_state)  # before touching the expiry
         pledge.expires_at = expires_at
         also_save = ("expires_at",)
-    PLEDGE_MACHINE.move(pledge, to_state, actor=actor, reason=reason, also_save=also_save)
+    change = PLEDGE_MACHINE.move(pledge, to_state, actor=actor, reason=reason, also_save=also_save)
     _sync_waitlist_entry(pledge, to_state)
     if from_state in SLOT_HOLDING_STATES and to_state not in SLOT_HOLDING_STATES:
         # Inside the function: waitlist imports this module (it cancels and moves offers).
@@ -58,6 +59,7 @@ def apply_move(pledge, to_state, *, actor=None, reason="", expires_at=_UNCHANGED
 
         package_id = pledge.package_id
         transaction.on_commit(lambda: offer_freed_slots(package_id))
+    return change
 
 
 def _sync_waitlist_entry(pledge, to_state) -> None:
@@ -167,7 +169,7 @@ def approve(pledge: Pledge, *, actor, reason: str = "") -> Pledge:
                 % {"organisation": locked.organisation}
             )
         expires_at = hold_expiry(locked.event, PaymentMethod.BANK_TRANSFER)
-        apply_move(
+        change = apply_move(
             locked,
             PledgeState.AWAITING_PAYMENT,
             actor=actor,
@@ -175,7 +177,7 @@ def approve(pledge: Pledge, *, actor, reason: str = "") -> Pledge:
             expires_at=expires_at,
         )
         PLEDGE_APPROVED.run(locked, actor=actor)  # e.g. the agreement, under its policy
-        mail.notify(locked, "approved", reason)
+        mail.notify(locked, "approved", reason, change=change.pk)
     return locked
 
 
@@ -188,8 +190,8 @@ def reject(pledge: Pledge, *, actor, reason: str) -> Pledge:
     with transaction.atomic():
         locked = lock_pledge(pledge)
         check_impartial(locked, actor)
-        apply_move(locked, PledgeState.REJECTED, actor=actor, reason=reason)
-        mail.notify(locked, "rejected", reason)
+        change = apply_move(locked, PledgeState.REJECTED, actor=actor, reason=reason)
+        mail.notify(locked, "rejected", reason, change=change.pk)
     return locked
 
 
@@ -204,8 +206,8 @@ def cancel(pledge: Pledge, *, actor, reason: str = "", by_sponsor: bool = False)
         default = (
             _("Cancelled by the sponsor.") if by_sponsor else _("Cancelled by the organisers.")
         )
-        apply_move(locked, PledgeState.CANCELLED, actor=actor, reason=reason or default)
-        mail.notify(locked, "cancelled", reason)
+        change = apply_move(locked, PledgeState.CANCELLED, actor=actor, reason=reason or default)
+        mail.notify(locked, "cancelled", reason, change=change.pk)
     return locked
 
 
@@ -228,10 +230,10 @@ def extend_hold(pledge: Pledge, *, actor, until: datetime.datetime, reason: str 
         locked.expires_at = until
         locked.save(update_fields=["expires_at", "updated_at"])
         note = _("Hold extended until %(until)s.") % {"until": until.isoformat(timespec="minutes")}
-        PLEDGE_MACHINE.log(
+        change = PLEDGE_MACHINE.log(
             locked, locked.status, locked.status, actor=actor, reason=f"{note} {reason}".strip()
         )
-        mail.notify(locked, "extended", reason)
+        mail.notify(locked, "extended", reason, change=change.pk)
     return locked
 
 
@@ -255,7 +257,7 @@ def expire_overdue(now=None) -> int:
             )
             if pledge is None:
                 continue
-            apply_move(pledge, PledgeState.EXPIRED, reason=_("The hold expired."))
-            mail.notify(pledge, "expired")
+            change = apply_move(pledge, PledgeState.EXPIRED, reason=_("The hold expired."))
+            mail.notify(pledge, "expired", change=change.pk)
             expired += 1
     return expired
