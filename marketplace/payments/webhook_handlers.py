@@ -130,6 +130,7 @@ def session_completed(session: dict, event_id: str, *, paid: bool | None = None)
         return "flagged: unknown reference"
     pledge = pledge or lock_pledge(payment.pledge)  # once per transaction
     payment = lock_payment(payment.pk)
+    payment.pledge = pledge  # the locked one: not read again
     if payment.status in (PaymentStatus.SUCCEEDED, PaymentStatus.REFUNDED):
         return "ignored: already recorded"
     intent = session.get("payment_intent") or payment.stripe_payment_intent
