@@ -1,5 +1,7 @@
-"""The pledges' periodic tasks (beat): expire overdue holds and offer freed slots to waiting
-lists, and remind sponsors of payments due and holds about to expire.
+"""The pledges' tasks: the emails about a pledge's changes (mail queue, queued by
+`mail.notify_all` in the transaction of the change), and the periodic ones (beat): expire
+overdue holds and offer freed slots to waiting lists, and remind sponsors of payments due and
+holds about to expire.
 
 Thin and safe to run twice. Reminders are sent once per window whatever the number of workers
 or runs: the MailLog key names (reminder, object, window) and is unique (see reminders.py).
