@@ -102,15 +102,17 @@ BATCH_ATTRIBUTE = "outbox_batch"
 @contextlib.contextmanager
 def batch():
     """Collect the messages `enqueue` is asked for in the block and write them in ONE insert
-    when it ends, inside its transaction (the block is atomic: it opens a transaction, or a
-    savepoint in the caller's), then publish them together after commit. Messages enqueued
+    when it ends, inside its transaction (the block is atomic: it opens a transaction, or joins
+    the caller's without a savepoint), then publish them together after commit. Messages enqueued
     in a savepoint that rolled back are left out, as without a batch. Nested batches join the
     outer one."""
     connection = transaction.get_connection()
     if getattr(connection, BATCH_ATTRIBUTE, None) is not None:
         yield
         return
-    with transaction.atomic():
+    # No savepoint of its own: inside a transaction, an error in the block spoils the whole
+    # transaction (as Django's `savepoint=False`), which is what the callers want anyway.
+    with transaction.atomic(savepoint=False):
         pending = []
         setattr(connection, BATCH_ATTRIBUTE, pending)
         try:

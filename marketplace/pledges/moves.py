@@ -79,8 +79,14 @@ def _sync_waitlist_entry(pledge, to_state) -> None:
 
 def lock_pledge(pledge: Pledge) -> Pledge:
     """The pledge, read again under a row lock held until the transaction ends. Everything
-    that moves a pledge or counts money against it takes this lock first, once."""
-    return Pledge.objects.select_for_update().select_related("event").get(pk=pledge.pk)
+    that moves a pledge or counts money against it takes this lock first, once. Only the
+    pledge's row is locked (`of=self`): its event and organisation come with it, unlocked, so
+    payments for pledges of the same event do not queue on the event's row."""
+    return (
+        Pledge.objects.select_for_update(of=("self",))
+        .select_related("event", "organisation")
+        .get(pk=pledge.pk)
+    )
 
 
 def transition(pledge: Pledge, to_state: str, *, actor=None, reason="") -> Pledge:

@@ -224,7 +224,7 @@ def test_a_batch_leaves_out_what_a_rolled_back_savepoint_enqueued(broker, on_com
 
 def test_a_batch_that_raises_writes_nothing(broker, on_commit):
     with on_commit():
-        with pytest.raises(RuntimeError), outbox.batch():
+        with pytest.raises(RuntimeError), transaction.atomic(), outbox.batch():
             outbox.enqueue(APPEND, "/tmp/x", "never", key="never")
             raise RuntimeError("the webhook failed")
     assert not OutboxMessage.objects.exists() and broker.accepted == []
