@@ -182,7 +182,7 @@ def wait_for_refill(port: int, path: str, seconds: float) -> bool:
     return False
 
 
-def run_target(args, name, path, requests, server):
+def run_target(args, name, path, requests, server, cookie=""):
     load = Load(
         "127.0.0.1",
         args.port,
@@ -191,6 +191,7 @@ def run_target(args, name, path, requests, server):
         processes=args.client_processes,
         connections=args.connections,
         max_seconds=args.max_seconds,
+        cookie=cookie,
     )
     try:
         cpu_before = server.cpu_seconds()
@@ -266,6 +267,47 @@ def measure_staleness(args, event_path, package_id, changer, trials, seconds):
     return results, under_load
 
 
+def signed_in_sponsor():
+    """A test client signed in as a new sponsor, and its session cookie for the load."""
+    from changes import SPONSOR_EMAIL, SPONSOR_NAME
+    from django.conf import settings
+    from django.test import Client
+
+    from tests.factories import make_sponsor
+
+    user, _organisation = make_sponsor(
+        SPONSOR_EMAIL.format(secrets.token_hex(4)), name=SPONSOR_NAME
+    )
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    return client, f"{settings.SESSION_COOKIE_NAME}={cookie.value}"
+
+
+def count_queries(event_path, sponsor_client) -> dict:
+    """Queries per request of each target, counted in this process through the test client."""
+    from django.test import Client
+    from queries import HOST, queries_per_request
+
+    anonymous = Client(HTTP_HOST=HOST)
+
+    def sender(client, path):
+        def send(i):
+            assert client.get(path.format(i=i)).status_code == 200
+
+        return send
+
+    return {
+        "minimal view": queries_per_request(sender(anonymous, "/bench/minimal/")),
+        "event page (page cache)": queries_per_request(sender(anonymous, event_path)),
+        # A new query string each time: the page cache misses, the catalogue part is reused.
+        "event page, uncached": queries_per_request(
+            sender(anonymous, event_path + "?nocache=q{i}")
+        ),
+        "event page, signed in": queries_per_request(sender(sponsor_client, event_path)),
+    }
+
+
 def port_is_free(port: int) -> bool:
     with socket.socket() as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -304,6 +346,7 @@ def main(argv=None) -> int:
     print(f"Building an event with {PACKAGES} packages x {BENEFITS} benefits...", flush=True)
     event, watched = build_catalogue()
     event_path = event.url
+    sponsor_client, sponsor_cookie = signed_in_sponsor()
     connections.close_all()
     server = Server(args, ROOT, RESULTS_DIR)
     started = time.time()
@@ -329,6 +372,17 @@ def main(argv=None) -> int:
             server,
         )
         rows.append(uncached)
+        print(f"Event page as a signed-in sponsor ({args.uncached_requests} requests)...")
+        signed_in, _ = run_target(
+            args,
+            "event page, signed in",
+            event_path,
+            args.uncached_requests,
+            server,
+            cookie=sponsor_cookie,
+        )
+        rows.append(signed_in)
+        queries = count_queries(event_path, sponsor_client)
         print(f"Changing availability {args.staleness_trials} times under load...", flush=True)
         changer = availability_changer(event, watched)
         print(f"Each change: {changer.how}.")
@@ -356,6 +410,10 @@ def main(argv=None) -> int:
         f"{args.connections} client connections in {args.client_processes} processes"
     )
     print_table(title, rows, ratio, cpu_ratio, staleness_max, seconds, len(trials))
+    from queries import describe
+
+    for name, figures in queries.items():
+        print(describe(name, figures))
     result = {
         "title": title,
         "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -364,6 +422,7 @@ def main(argv=None) -> int:
         "availability_cache_seconds": seconds,
         "targets": rows,
         "ratio_event_to_minimal": ratio,
+        "queries_per_request": queries,
         "ratio_target": TARGET_RATIO,
         "ratio_by_server_cpu_per_request": cpu_ratio,
         "staleness_change": changer.how,

@@ -34,11 +34,12 @@ class NoResponse(ProtocolError):
 
 
 class Connection:
-    def __init__(self, host: str, port: int, timeout: float = 30.0):
+    def __init__(self, host: str, port: int, timeout: float = 30.0, cookie: str = ""):
         self.address = (host, port)
         self.timeout = timeout
         self.sock = None
         self.host_header = f"{host}:{port}"
+        self.cookie_header = f"Cookie: {cookie}\r\n" if cookie else ""
 
     def close(self) -> None:
         if self.sock is not None:
@@ -50,7 +51,8 @@ class Connection:
         connection the server has meanwhile closed is reopened once."""
         request = (
             f"GET {path} HTTP/1.1\r\nHost: {self.host_header}\r\n"
-            "Accept: text/html\r\nAccept-Language: en\r\nUser-Agent: bench\r\n\r\n"
+            f"Accept: text/html\r\nAccept-Language: en\r\nUser-Agent: bench\r\n"
+            f"{self.cookie_header}\r\n"
         ).encode()
         reused = self.sock is not None
         try:
@@ -110,10 +112,10 @@ class Connection:
         return status, headers, body
 
 
-def _thread_loop(host, port, path, count, deadline, stop, sink, lock):
+def _thread_loop(host, port, path, count, deadline, stop, sink, lock, cookie=""):
     """Send up to `count` requests (or until `deadline` / `stop`), recording each latency.
-    `{i}` in the path becomes a token unique to the request."""
-    connection = Connection(host, port)
+    `{i}` in the path becomes a token unique to the request; `cookie` is sent with each."""
+    connection = Connection(host, port, cookie=cookie)
     prefix = f"{os.getpid()}-{threading.get_ident()}-"
     latencies, statuses, cache, errors, received, in_a_row = [], Counter(), Counter(), 0, 0, 0
     for i in range(count):
@@ -142,7 +144,9 @@ def _thread_loop(host, port, path, count, deadline, stop, sink, lock):
         sink["bytes"] += received
 
 
-def client_process(host, port, path, count, threads, max_seconds, barrier, stop, results):
+def client_process(
+    host, port, path, count, threads, max_seconds, barrier, stop, results, cookie=""
+):
     """One client process: `threads` connections sharing `count` requests. Puts its figures on
     the `results` queue. Ctrl-C is left to the parent, which stops its children itself."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -156,7 +160,8 @@ def client_process(host, port, path, count, threads, max_seconds, barrier, stop,
     cpu_before = resource.getrusage(resource.RUSAGE_SELF)
     workers = [
         threading.Thread(
-            target=_thread_loop, args=(host, port, path, n, deadline, stop, sink, lock)
+            target=_thread_loop,
+            args=(host, port, path, n, deadline, stop, sink, lock, cookie),
         )
         for n in per_thread
     ]
@@ -192,7 +197,9 @@ def percentile(sorted_values: list[float], fraction: float) -> float:
 class Load:
     """Client processes driving one path; `start()` returns once they are sending requests."""
 
-    def __init__(self, host, port, path, *, requests, processes, connections, max_seconds):
+    def __init__(
+        self, host, port, path, *, requests, processes, connections, max_seconds, cookie=""
+    ):
         self.context = multiprocessing.get_context("spawn")
         self.results = self.context.Queue()
         self.stop_event = self.context.Event()
@@ -214,6 +221,7 @@ class Load:
                     self.barrier,
                     self.stop_event,
                     self.results,
+                    cookie,
                 ),
                 daemon=True,
             )

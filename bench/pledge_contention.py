@@ -89,21 +89,16 @@ def build_fixtures(args):
     from allauth.account.models import EmailAddress
     from django.contrib.auth import get_user_model
     from django.utils import timezone
-    from wagtail.models import Page
 
-    from cms.models import HomePage
     from events.choices import PackageCategory
-    from events.models import EventIndexPage, EventPage, SponsorshipPackagePage
+    from events.models import EventPage, SponsorshipPackagePage
     from marketplace.pledges.rules import publish_terms
     from sponsors.models import Clearance, MemberRole, Membership, Organisation
     from sponsors.tokens.services import create_token
+    from tests.factories import site_tree
 
-    index = EventIndexPage.objects.first()
-    if index is None:  # a fresh database: Wagtail's root, a home page, the events index
-        home = HomePage.objects.first() or Page.get_first_root_node().add_child(
-            instance=HomePage(title="Home", slug="bench-home")
-        )
-        index = home.add_child(instance=EventIndexPage(title="Events", slug="events"))
+    # A fresh database gets a home page serving the default site and the events index.
+    _home, index = site_tree()
     stamp = time.strftime("%Y%m%d%H%M%S")
     today = timezone.localdate()
     event = index.add_child(
@@ -136,6 +131,8 @@ def build_fixtures(args):
 
     hot = package("Hot package", 10**7, 10**7)
     many = [package(f"Package {n}", args.capacity, args.capacity) for n in range(args.packages)]
+    # Pledged on only by the in-process query count, so the scenarios' figures stay theirs.
+    counted = package("Counted package", 10**7, 10**7)
 
     tokens = []
     user_model = get_user_model()
@@ -154,7 +151,7 @@ def build_fixtures(args):
         )
         Membership.objects.create(user=user, organisation=organisation, role=MemberRole.ADMIN)
         tokens.append(create_token(user).key)
-    return event, hot, many, tokens
+    return event, hot, many, counted, tokens
 
 
 def remove_fixtures(event, tokens) -> None:
@@ -162,8 +159,11 @@ def remove_fixtures(event, tokens) -> None:
 
     from marketplace.pledges.models import Pledge, WaitlistEntry
     from sponsors.models import Organisation
+    from sponsors.tokens.models import digest_of
 
-    users = get_user_model().objects.filter(auth_token__key__in=tokens)
+    users = get_user_model().objects.filter(
+        api_tokens__digest__in=[digest_of(token) for token in tokens]
+    )
     organisations = Organisation.objects.filter(memberships__user__in=users)
     WaitlistEntry.objects.filter(package__in=event.get_children()).delete()
     Pledge.objects.filter(event=event).delete()
@@ -389,6 +389,22 @@ def pgbench_hot_row(clients: int, seconds: float) -> dict:
     }
 
 
+def pledge_queries(package, token) -> dict:
+    """Queries of one pledge request (`POST /api/v1/pledges/`), counted in this process."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from django.test import Client
+    from queries import HOST, queries_per_request
+
+    client = Client(HTTP_HOST=HOST, HTTP_AUTHORIZATION=f"Token {token}")
+    body = {"package": package.pk, "quantity": 1, "payment_method": "card", "accept_terms": True}
+
+    def send(_i):
+        response = client.post("/api/v1/pledges/", body, content_type="application/json")
+        assert response.status_code == 201, response.content
+
+    return queries_per_request(send)
+
+
 def purge_queued_mail() -> None:
     """Drop the mail tasks the pledges queued: no worker runs during the benchmark."""
     from worker.app import app
@@ -418,7 +434,8 @@ def main(argv=None) -> int:
     from django.db import connection
 
     call_command("migrate", verbosity=0)
-    event, hot, many, tokens = build_fixtures(args)
+    event, hot, many, counted, tokens = build_fixtures(args)
+    queries = pledge_queries(counted, tokens[0])
     connection.close()
     server = Gunicorn(args, Path(os.environ["DATA_DIR"]) / "bench" / "pledge_contention.log")
     try:
@@ -463,6 +480,9 @@ def main(argv=None) -> int:
         f"inserts; pgbench is one UPDATE). CPU ms: gunicorn CPU time per request. Load "
         f"average at the end: {os.getloadavg()[0]:.1f}."
     )
+    from queries import describe
+
+    print(describe("pledge (POST /api/v1/pledges/)", queries))
 
     problems = []
     for name, r in results.items():

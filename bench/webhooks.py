@@ -279,6 +279,26 @@ def post_all(port, jobs, processes, connections) -> dict:
     }
 
 
+QUERY_COUNT_EVENTS = 6  # one warm-up and five counted, on pledges of their own
+
+
+def webhook_queries(rows) -> dict:
+    """Queries of one processed `checkout.session.completed`, counted in this process."""
+    from django.test import Client
+    from queries import HOST, queries_per_request
+
+    client = Client(HTTP_HOST=HOST)
+
+    def send(i):
+        body, header = sign(completed_event(rows[i]))
+        response = client.post(
+            WEBHOOK, body, content_type="application/json", HTTP_STRIPE_SIGNATURE=header
+        )
+        assert response.status_code == 200 and b"paid" in response.content, response.content
+
+    return queries_per_request(send, requests=len(rows) - 1)
+
+
 def purge_queued_tasks() -> dict:
     """Drop the tasks this run queued for its pledges (receipt PDFs, and whatever else follows
     a payment: agreements, benefit tasks): no worker runs during the benchmark, and its
@@ -313,8 +333,10 @@ def main(argv=None) -> int:
     print("Migrating...", flush=True)
     call_command("migrate", interactive=False, verbosity=0)
     print(f"Making {args.events + 1} card pledges with open checkouts...", flush=True)
-    rows = make_pledges(args.events + 1, run)
+    rows = make_pledges(args.events + 1 + QUERY_COUNT_EVENTS, run)
+    counted_rows, rows = rows[-QUERY_COUNT_EVENTS:], rows[:-QUERY_COUNT_EVENTS]
     storm_row, rows = rows[-1], rows[:-1]
+    queries = webhook_queries(counted_rows)
     connections.close_all()
 
     server = Server(args, ROOT, RESULTS_DIR)
@@ -366,6 +388,10 @@ def main(argv=None) -> int:
             f"{row['p99_ms']:>9}  {row['statuses']} {row['outcomes']}"
         )
     print(f"Webhook / baseline throughput: {report['ratio_webhook_to_baseline']}")
+    from queries import describe
+
+    report["queries_per_request"] = queries
+    print(describe("webhook (checkout.session.completed, processed)", queries))
     print(f"Checks: {report['checks']}")
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     out = RESULTS_DIR / f"webhooks-{time.strftime('%Y%m%d-%H%M%S')}.json"

@@ -31,7 +31,8 @@ from wagtail.search import index
 
 from events.availability import availability_for
 from events.blocks import BodyBlock
-from events.choices import CATEGORY_ORDER, BenefitKind, Currency, PackageCategory, Region
+from events.catalogue import FRAGMENT_SECONDS, Catalogue
+from events.choices import BenefitKind, Currency, PackageCategory, Region
 
 EVENTS_PER_PAGE = 12
 
@@ -225,21 +226,10 @@ class EventPage(Page):
         )
 
     def get_context(self, request, *args, **kwargs):
-
         context = super().get_context(request, *args, **kwargs)
-        packages = list(self.live_packages())
-        for package in packages:
-            package.event = self  # the parent is known: no query per package
-        availability = availability_for(packages)
-        groups = {}
-        for package in packages:
-            package.availability = availability[package.pk]
-            groups.setdefault(package.category, []).append(package)
-        context["package_groups"] = [
-            (PackageCategory(category).label, groups[category])
-            for category in sorted(groups, key=CATEGORY_ORDER.__getitem__)
-        ]
-        context["package_count"] = len(packages)
+        # The packages are read only when the cached catalogue part is rendered (catalogue.py).
+        context["catalogue"] = Catalogue(self)
+        context["catalogue_seconds"] = FRAGMENT_SECONDS
         return context
 
 

@@ -23,12 +23,14 @@ so this module needs no task imported: each task declares its queue (`queue_name
 (`WorkerConfig.ready`).
 """
 
+import contextlib
 import logging
 import uuid
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from worker.app import app
@@ -56,25 +58,73 @@ def enqueue(task, *args, key: str | None = None, **kwargs) -> OutboxMessage:
     (ids, strings, numbers). `key` makes the call idempotent: enqueuing a key that is already
     recorded returns the existing row and queues nothing more (keys are kept
     OUTBOX_RETENTION_DAYS after sending). Without a key each call is a new message.
-    A task keyword argument cannot be called `key`."""
+    A task keyword argument cannot be called `key`. Inside `batch()` the row is written with
+    the batch's others, in one statement, when the batch ends."""
     name = getattr(task, "name", task)
     if not isinstance(name, str) or not name:
         raise ValueError("enqueue() needs a task (or a task's registered name).")
     key = key or f"uuid:{uuid.uuid4()}"
-    try:
-        with transaction.atomic():
-            message = OutboxMessage.objects.create(
-                key=key,
-                task_name=name,
-                args=list(args),
-                kwargs=kwargs,
-                task_id=task_id_for(key),
-            )
-    except IntegrityError:
-        return OutboxMessage.objects.get(key=key)
+    message = OutboxMessage(
+        key=key, task_name=name, args=list(args), kwargs=kwargs, task_id=task_id_for(key)
+    )
+    pending = getattr(transaction.get_connection(), BATCH_ATTRIBUTE, None)
+    if pending is not None:
+        # Marked with an on-commit callback of its own: if a savepoint inside the batch rolls
+        # back, Django drops the mark, and the batch leaves the message out.
+        mark = _Mark()
+        transaction.on_commit(mark)
+        pending.append((message, mark))
+        return message
+    _insert([message])
     message_id = message.pk
-    transaction.on_commit(lambda: publish(message_id))
+    transaction.on_commit(lambda: publish_many([message_id], lock=False))
     return message
+
+
+def _insert(messages: list[OutboxMessage]) -> None:
+    """Insert the messages in one statement; a key already recorded keeps its row (whose id
+    the message then carries). No savepoint: a duplicate key is not an error."""
+    OutboxMessage.objects.bulk_create(
+        messages, update_conflicts=True, unique_fields=["key"], update_fields=["key"]
+    )
+
+
+class _Mark:
+    def __call__(self):  # run at commit: nothing to do, its presence is what counts
+        pass
+
+
+# The messages of the batch open on a connection (see `batch`), kept on the connection object
+# (one per thread).
+BATCH_ATTRIBUTE = "outbox_batch"
+
+
+@contextlib.contextmanager
+def batch():
+    """Collect the messages `enqueue` is asked for in the block and write them in ONE insert
+    when it ends, inside its transaction (the block is atomic: it opens a transaction, or joins
+    the caller's without a savepoint), then publish them together after commit. Messages enqueued
+    in a savepoint that rolled back are left out, as without a batch. Nested batches join the
+    outer one."""
+    connection = transaction.get_connection()
+    if getattr(connection, BATCH_ATTRIBUTE, None) is not None:
+        yield
+        return
+    # No savepoint of its own: inside a transaction, an error in the block spoils the whole
+    # transaction (as Django's `savepoint=False`), which is what the callers want anyway.
+    with transaction.atomic(savepoint=False):
+        pending = []
+        setattr(connection, BATCH_ATTRIBUTE, pending)
+        try:
+            yield
+        finally:
+            setattr(connection, BATCH_ATTRIBUTE, None)
+        alive = {id(callback) for _sids, callback, _robust in connection.run_on_commit}
+        messages = [message for message, mark in pending if id(mark) in alive]
+        if messages:
+            _insert(messages)
+            message_ids = [message.pk for message in messages]
+            transaction.on_commit(lambda: publish_many(message_ids, lock=False))
 
 
 def publish(message_id: int) -> bool:
@@ -88,37 +138,61 @@ SENT, FAILED, SKIPPED = "sent", "failed", "skipped"
 
 
 def _publish(message_id: int) -> str:
+    return publish_many([message_id])[message_id]
+
+
+def publish_many(message_ids: list[int], *, lock: bool = True) -> dict[int, str]:
+    """Hand pending messages to the broker in order (or, eagerly, run them): one read and one
+    update for all of them. Returns {id: SENT | FAILED | SKIPPED}; stops at the first broker
+    failure, which is recorded on that row (the rest stay pending for the next flush). Never
+    raises for a broker failure.
+
+    `lock` (flushing) reads the rows under a lock, skipping those a concurrent flush holds.
+    Right after the commit that wrote them (`lock=False`) no flush touches them yet (it leaves
+    messages younger than OUTBOX_FLUSH_MIN_AGE_SECONDS to their commit), so the read and the
+    update each run on their own, without a transaction around them: two statements instead
+    of four. Should a flush still meet one, it is published twice, which at-least-once
+    delivery allows (same task id; tasks are idempotent)."""
+    outcomes = dict.fromkeys(message_ids, SKIPPED)
     if app.conf.task_always_eager:
-        return SENT if _run_eagerly(message_id) else SKIPPED
-    now = timezone.now()
-    with transaction.atomic():
-        # skip_locked: a concurrent flush publishing this row right now is left to it.
-        message = (
-            OutboxMessage.objects.select_for_update(skip_locked=True)
-            .filter(pk=message_id, sent_at__isnull=True)
-            .first()
-        )
-        if message is None:
-            return SKIPPED
-        message.attempts += 1
-        message.last_attempt_at = now
-        try:
-            app.send_task(
-                message.task_name,
-                args=message.args,
-                kwargs=message.kwargs,
-                task_id=message.task_id,
-                retry=True,
-                retry_policy=PUBLISH_RETRY_POLICY,
+        for message_id in message_ids:
+            outcomes[message_id] = SENT if _run_eagerly(message_id) else SKIPPED
+        return outcomes
+    with transaction.atomic() if lock else contextlib.nullcontext():
+        rows = OutboxMessage.objects.filter(pk__in=message_ids, sent_at__isnull=True)
+        if lock:
+            rows = rows.select_for_update(skip_locked=True)
+        messages = {message.pk: message for message in rows}
+        now = timezone.now()
+        sent = []
+        for message_id in message_ids:
+            message = messages.get(message_id)
+            if message is None:
+                continue
+            try:
+                app.send_task(
+                    message.task_name,
+                    args=message.args,
+                    kwargs=message.kwargs,
+                    task_id=message.task_id,
+                    retry=True,
+                    retry_policy=PUBLISH_RETRY_POLICY,
+                )
+            except Exception as exc:  # the broker's many failure types; kept for the next flush
+                message.attempts += 1
+                message.last_attempt_at = now
+                message.last_error = f"{type(exc).__name__}: {exc}"[:MAX_ERROR]
+                message.save(update_fields=["attempts", "last_attempt_at", "last_error"])
+                logger.warning("Outbox: could not publish %s (%s); kept for later", message, exc)
+                outcomes[message_id] = FAILED
+                break
+            sent.append(message_id)
+            outcomes[message_id] = SENT
+        if sent:
+            OutboxMessage.objects.filter(pk__in=sent, sent_at__isnull=True).update(
+                sent_at=timezone.now(), last_attempt_at=now, attempts=F("attempts") + 1
             )
-        except Exception as exc:  # the broker's many failure types; kept for the next flush
-            message.last_error = f"{type(exc).__name__}: {exc}"[:MAX_ERROR]
-            message.save(update_fields=["attempts", "last_attempt_at", "last_error"])
-            logger.warning("Outbox: could not publish %s (%s); kept for later", message, exc)
-            return FAILED
-        message.sent_at = timezone.now()
-        message.save(update_fields=["attempts", "last_attempt_at", "sent_at"])
-    return SENT
+    return outcomes
 
 
 def _run_eagerly(message_id: int) -> bool:

@@ -128,8 +128,10 @@ def session_completed(session: dict, event_id: str, *, paid: bool | None = None)
     payment, pledge = _find_payment(session, event_id)
     if payment is None:
         return "flagged: unknown reference"
-    pledge = pledge or lock_pledge(payment.pledge)  # once per transaction
+    # Once per transaction, by id: reading `payment.pledge` first would read the row twice.
+    pledge = pledge or lock_pledge(Pledge(pk=payment.pledge_id))
     payment = lock_payment(payment.pk)
+    payment.pledge = pledge  # the locked one: not read again
     if payment.status in (PaymentStatus.SUCCEEDED, PaymentStatus.REFUNDED):
         return "ignored: already recorded"
     intent = session.get("payment_intent") or payment.stripe_payment_intent

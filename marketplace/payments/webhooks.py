@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from marketplace.payments.models import WebhookEvent
 from marketplace.payments.standin import stand_in_secret
 from marketplace.payments.webhook_handlers import dispatch
+from worker import outbox
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +74,9 @@ def receive(payload: bytes, header: str | None) -> tuple[int, dict]:
         log.warning("Stripe webhook refused: %s", refusal)
         return 400, {"detail": str(refusal)}
     try:
-        with transaction.atomic():
+        # One transaction; the tasks that follow (receipt PDF, benefit tasks, agreement) are
+        # written to the outbox in one insert at its end and published together after commit.
+        with transaction.atomic(), outbox.batch():
             try:
                 with transaction.atomic():
                     record = WebhookEvent.objects.create(

@@ -12,7 +12,7 @@ pledge, a waiting-list offer, a late payment taking its slots again) locks the p
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
 from events.models import SponsorshipPackagePage
@@ -69,8 +69,13 @@ def allowance_of(organisation_id: int, package, *, available: int | None = None)
 
 
 def check_slots(locked: dict, package_id: int, organisation_id: int, quantity: int) -> None:
-    """Under the package lock: refuse more than the maximum per sponsor or than what is left."""
-    own = held_by(organisation_id, package_id)
+    """Under the package lock: refuse more than the maximum per sponsor or than what is left.
+    One query counts both what the organisation holds and what everyone holds."""
+    counts = Pledge.objects.filter(package_id=package_id, status__in=SLOT_HOLDING_STATES).aggregate(
+        taken=Sum("quantity"),
+        own=Sum("quantity", filter=Q(organisation_id=organisation_id)),
+    )
+    own = counts["own"] or 0
     if own + quantity > locked["max_per_sponsor"]:
         raise PledgeError(
             _(
@@ -82,7 +87,7 @@ def check_slots(locked: dict, package_id: int, organisation_id: int, quantity: i
         )
     if locked["capacity"] is None:
         return
-    available = max(locked["capacity"] - taken_quantities([package_id]).get(package_id, 0), 0)
+    available = max(locked["capacity"] - (counts["taken"] or 0), 0)
     if quantity > available:
         if available == 0:
             message = _("Sold out: none of this package is left.")

@@ -1,16 +1,28 @@
-"""Emails about pledges, sent after the transaction that caused them commits.
+"""Emails about pledges, rendered and logged by the mail queue, never in the request.
 
-Each message has a plain-text and an HTML part rendered from `pledges/email/message.*`; the
-subject and opening sentence of each kind are here, translatable. Messages go through the mail
-log and the mail queue (`worker.mail.send_templated_mail`); callers only ever call `notify`.
+Callers only ever call `notify` (or `notify_all`), inside the transaction that moved the
+pledge: it writes ONE outbox row naming the pledge, the kinds of message, the history entry
+they are about, the reason and the language, and nothing else — no query for recipients, no
+template rendered. After commit the `mail` queue's `send_pledge_mail` task (`tasks.py`) calls
+`send_notifications`, which renders each message from `pledges/email/message.*` (a plain-text
+and an HTML part; the subject and opening sentence of each kind are here, translatable), in
+the language of the request that caused it, with the pledge in the state of that history
+entry, logs it and hands it to the mail queue (`worker.mail.send_templated_mail`). The same
+change is emailed once however often either runs: the outbox key and the mail log's key both
+name (pledge, kind, history entry).
 """
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.pledges.models import Pledge
+# The task imports this module back (it calls `send_notifications`): each imports the other as
+# a module, so either may load first.
+from marketplace.pledges import tasks
+from marketplace.pledges.models import Pledge, PledgeChange
 from sponsors.recipients import team
+from worker import outbox
 from worker.mail import send_templated_mail
 
 SPONSOR_MESSAGES = {
@@ -61,14 +73,51 @@ ORGANISER_MESSAGES = {
 }
 
 
-def notify(pledge, kind: str, reason: str = ""):
+def notify(pledge, kind: str, reason: str = "", *, change: int | None = None):
     """Email the pledging organisation's members (or, for organiser kinds, the event's
-    organiser) about the pledge's latest change. The message is logged in the current
-    transaction and sent by the mail queue once it commits; nothing is sent if it rolls back,
-    and the same change is never emailed twice. Returns the MailLog, or None without
-    recipients."""
+    organiser) about the pledge's latest change: see `notify_all`."""
+    return notify_all(pledge, [kind], reason, change=change)
 
-    pledge = Pledge.objects.select_related("organisation", "event").get(pk=pledge.pk)
+
+def notify_all(pledge, kinds, reason: str = "", *, change: int | None = None):
+    """Queue the emails of `kinds` about one change of the pledge: one outbox row in the current
+    transaction (rolled back, nothing is sent), sent by the mail queue after commit.
+    `change` is the history entry the emails are about (the pledge's latest when omitted).
+    The same change is never emailed twice. Returns the OutboxMessage."""
+    if change is None:
+        change = pledge.history.order_by("-pk").values_list("pk", flat=True).first()
+    kinds = list(kinds)
+    return outbox.enqueue(
+        tasks.send_pledge_mail,
+        pledge.pk,
+        kinds,
+        change,
+        str(reason or ""),
+        translation.get_language() or settings.LANGUAGE_CODE,
+        key=f"pledge-mail:{pledge.pk}:{'+'.join(kinds)}:{change}" if change else None,
+    )
+
+
+def send_notifications(pledge_id: int, kinds, change: int | None, reason="", language=None):
+    """Render, log and queue each email of `kinds` about history entry `change` (the mail
+    task's work). Returns the MailLogs (none for a kind without recipients, or a pledge
+    that is gone)."""
+    pledge = Pledge.objects.select_related("organisation", "event").filter(pk=pledge_id).first()
+    if pledge is None:
+        return []
+    if change is not None:
+        # The email describes the pledge as the change left it, however late the queue runs.
+        state = PledgeChange.objects.filter(pk=change).values_list("to_state", flat=True).first()
+        pledge.status = state or pledge.status
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return [
+            log
+            for kind in kinds
+            if (log := _send(pledge, kind, reason, change, language)) is not None
+        ]
+
+
+def _send(pledge, kind: str, reason: str, change: int | None, language):
     if kind in ORGANISER_MESSAGES:
         subject, intro = ORGANISER_MESSAGES[kind]
         recipients = [pledge.event.organiser_email]
@@ -88,11 +137,11 @@ def notify(pledge, kind: str, reason: str = ""):
         "link": link,
     }
     # Each change is a new history entry, so (kind, entry) names one email.
-    change = pledge.history.order_by("-pk").values_list("pk", flat=True).first()
     return send_templated_mail(
         "pledges/email/message",
         context,
         recipients,
         pledge=pledge,
         key=f"pledge:{pledge.pk}:{kind}:{change}" if change else None,
+        language=language,
     )

@@ -3,11 +3,12 @@ pledge. Other apps (payments) call the public moves here; they never set a state
 
 Staff decisions (approve, reject, cancel, extend, expire) are each one transaction that locks
 the pledge row, checks the move against the state machine (`states.PLEDGE_MACHINE`), writes it
-with an audit entry (who, when, from, to, why) and emails the sponsor after commit. Money moves
-(`mark_awaiting_payment`, `mark_paid`, `mark_refunded`, `mark_partially_refunded`) run in the
-caller's transaction on a pledge the caller locked with `lock_pledge`, so the pledge is locked
-once. `mark_paid` and `approve` run the declared steps that follow them (`hooks.py`). Moves that
-free slots offer them to the waiting list after commit.
+with an audit entry (who, when, from, to, why) and queues the sponsor's email (sent after
+commit). Money moves (`mark_awaiting_payment`, `mark_paid`, `mark_refunded`,
+`mark_partially_refunded`) run in the caller's transaction on a pledge the caller locked with
+`lock_pledge`, so the pledge is locked once. `mark_paid` and `approve` run the declared steps
+that follow them (`hooks.py`). Moves that free slots offer them to the waiting list after
+commit.
 """
 
 import datetime
@@ -42,17 +43,17 @@ CLOSING_STATES = (PledgeState.EXPIRED, PledgeState.CANCELLED, PledgeState.REJECT
 _UNCHANGED = object()
 
 
-def apply_move(pledge, to_state, *, actor=None, reason="", expires_at=_UNCHANGED) -> None:
+def apply_move(pledge, to_state, *, actor=None, reason="", expires_at=_UNCHANGED):
     """Apply an allowed move to a locked pledge, log it, keep its waiting-list entry in step and
-    offer freed slots to the waiting list after commit. The pledge app's own primitive: other
-    apps call the named moves below."""
+    offer freed slots to the waiting list after commit; returns the history entry. The pledge
+    app's own primitive: other apps call the named moves below."""
     from_state = pledge.status
     also_save = ()
     if expires_at is not _UNCHANGED:
         PLEDGE_MACHINE.check(from_state, to_state)  # before touching the expiry
         pledge.expires_at = expires_at
         also_save = ("expires_at",)
-    PLEDGE_MACHINE.move(pledge, to_state, actor=actor, reason=reason, also_save=also_save)
+    change = PLEDGE_MACHINE.move(pledge, to_state, actor=actor, reason=reason, also_save=also_save)
     _sync_waitlist_entry(pledge, to_state)
     if to_state in CLOSING_STATES:
         PLEDGE_CLOSED.run(pledge, actor=actor, to_state=to_state)  # e.g. void the open invoice
@@ -62,6 +63,7 @@ def apply_move(pledge, to_state, *, actor=None, reason="", expires_at=_UNCHANGED
 
         package_id = pledge.package_id
         transaction.on_commit(lambda: offer_freed_slots(package_id))
+    return change
 
 
 def _sync_waitlist_entry(pledge, to_state) -> None:
@@ -81,8 +83,14 @@ def _sync_waitlist_entry(pledge, to_state) -> None:
 
 def lock_pledge(pledge: Pledge) -> Pledge:
     """The pledge, read again under a row lock held until the transaction ends. Everything
-    that moves a pledge or counts money against it takes this lock first, once."""
-    return Pledge.objects.select_for_update().select_related("event").get(pk=pledge.pk)
+    that moves a pledge or counts money against it takes this lock first, once. Only the
+    pledge's row is locked (`of=self`): its event and organisation come with it, unlocked, so
+    payments for pledges of the same event do not queue on the event's row."""
+    return (
+        Pledge.objects.select_for_update(of=("self",))
+        .select_related("event", "organisation")
+        .get(pk=pledge.pk)
+    )
 
 
 def transition(pledge: Pledge, to_state: str, *, actor=None, reason="") -> Pledge:
@@ -171,7 +179,7 @@ def approve(pledge: Pledge, *, actor, reason: str = "") -> Pledge:
                 % {"organisation": locked.organisation}
             )
         expires_at = hold_expiry(locked.event, PaymentMethod.BANK_TRANSFER)
-        apply_move(
+        change = apply_move(
             locked,
             PledgeState.AWAITING_PAYMENT,
             actor=actor,
@@ -179,7 +187,7 @@ def approve(pledge: Pledge, *, actor, reason: str = "") -> Pledge:
             expires_at=expires_at,
         )
         PLEDGE_APPROVED.run(locked, actor=actor)  # e.g. the agreement, under its policy
-        mail.notify(locked, "approved", reason)
+        mail.notify(locked, "approved", reason, change=change.pk)
     return locked
 
 
@@ -192,8 +200,8 @@ def reject(pledge: Pledge, *, actor, reason: str) -> Pledge:
     with transaction.atomic():
         locked = lock_pledge(pledge)
         check_impartial(locked, actor)
-        apply_move(locked, PledgeState.REJECTED, actor=actor, reason=reason)
-        mail.notify(locked, "rejected", reason)
+        change = apply_move(locked, PledgeState.REJECTED, actor=actor, reason=reason)
+        mail.notify(locked, "rejected", reason, change=change.pk)
     return locked
 
 
@@ -208,8 +216,8 @@ def cancel(pledge: Pledge, *, actor, reason: str = "", by_sponsor: bool = False)
         default = (
             _("Cancelled by the sponsor.") if by_sponsor else _("Cancelled by the organisers.")
         )
-        apply_move(locked, PledgeState.CANCELLED, actor=actor, reason=reason or default)
-        mail.notify(locked, "cancelled", reason)
+        change = apply_move(locked, PledgeState.CANCELLED, actor=actor, reason=reason or default)
+        mail.notify(locked, "cancelled", reason, change=change.pk)
     return locked
 
 
@@ -232,10 +240,10 @@ def extend_hold(pledge: Pledge, *, actor, until: datetime.datetime, reason: str 
         locked.expires_at = until
         locked.save(update_fields=["expires_at", "updated_at"])
         note = _("Hold extended until %(until)s.") % {"until": until.isoformat(timespec="minutes")}
-        PLEDGE_MACHINE.log(
+        change = PLEDGE_MACHINE.log(
             locked, locked.status, locked.status, actor=actor, reason=f"{note} {reason}".strip()
         )
-        mail.notify(locked, "extended", reason)
+        mail.notify(locked, "extended", reason, change=change.pk)
     return locked
 
 
@@ -259,7 +267,7 @@ def expire_overdue(now=None) -> int:
             )
             if pledge is None:
                 continue
-            apply_move(pledge, PledgeState.EXPIRED, reason=_("The hold expired."))
-            mail.notify(pledge, "expired")
+            change = apply_move(pledge, PledgeState.EXPIRED, reason=_("The hold expired."))
+            mail.notify(pledge, "expired", change=change.pk)
             expired += 1
     return expired

@@ -140,41 +140,58 @@ def create_pledge(
         terms_version=terms_version,
     )
     event = package.event
-    with transaction.atomic():
-        # The form's token is locked before the package, so a second submission of the same
-        # form waits here and then finds it used, rather than being told "sold out".
-        claimed = None if form_token is None else claim_form_token(form_token, user, package.pk)
-        locked = lock_package(package.pk)
-        check_slots(locked, package.pk, organisation.pk, quantity)
-        pledge = write_pledge(
-            package=package,
-            event=event,
-            organisation=organisation,
-            user=user,
-            quantity=quantity,
-            payment_method=payment_method,
-            terms=terms,
-            expires_at=hold_expiry(event, payment_method),
-        )
-        if claimed is not None:
-            use_form_token(claimed, pledge)
-        PLEDGE_MACHINE.log(pledge, "", PledgeState.HELD, actor=user, reason=_("Pledged."))
-        if package.requires_approval:
-            apply_move(
-                pledge,
-                PledgeState.AWAITING_APPROVAL,
-                actor=user,
-                reason=_("The package requires the organisers' approval."),
-                expires_at=deadline_end(event),
-            )
-    # Mail is logged and queued once the package lock is released: the lock is held only for
-    # the check and the write, so pledges of a busy package wait as little as possible.
-    if package.requires_approval:
-        mail.notify(pledge, "awaiting_approval")
-        mail.notify(pledge, "needs_approval")
-    else:
-        mail.notify(pledge, "held")
+    # Everything that needs no lock is prepared before the package is locked: the snapshot,
+    # the expiry, the reference. Under the lock: one count, the inserts, the commit.
+    pledge = new_pledge(
+        package=package,
+        event=event,
+        organisation=organisation,
+        user=user,
+        quantity=quantity,
+        payment_method=payment_method,
+        terms=terms,
+        expires_at=hold_expiry(event, payment_method),
+    )
+    for attempt in range(REFERENCE_ATTEMPTS):
+        pledge.pk, pledge.status, pledge.reference = None, PledgeState.HELD, new_reference()
+        try:
+            with transaction.atomic():
+                _hold_and_write(pledge, package, user, organisation, quantity, form_token)
+            break
+        except IntegrityError:
+            # A reference clash (rare: 10⁶ references a year) rolls the whole attempt back and
+            # it is tried again with a new one; a savepoint per insert would cost every pledge
+            # two more round trips under the lock.
+            clash = Pledge.objects.filter(reference=pledge.reference).exists()
+            if not clash or attempt == REFERENCE_ATTEMPTS - 1:
+                raise
     return pledge
+
+
+def _hold_and_write(pledge, package, user, organisation, quantity, form_token) -> None:
+    """Inside the transaction: lock the package, re-count, insert the pledge and its history
+    entry, and queue its emails (one outbox row)."""
+    # The form's token is locked before the package, so a second submission of the same form
+    # waits here and then finds it used, rather than being told "sold out".
+    claimed = None if form_token is None else claim_form_token(form_token, user, package.pk)
+    locked = lock_package(package.pk)
+    check_slots(locked, package.pk, organisation.pk, quantity)
+    pledge.save(force_insert=True)
+    if claimed is not None:
+        use_form_token(claimed, pledge)
+    change = PLEDGE_MACHINE.log(pledge, "", PledgeState.HELD, actor=user, reason=_("Pledged."))
+    kinds = ["held"]
+    if package.requires_approval:
+        change = apply_move(
+            pledge,
+            PledgeState.AWAITING_APPROVAL,
+            actor=user,
+            reason=_("The package requires the organisers' approval."),
+            expires_at=deadline_end(pledge.event),
+        )
+        kinds = ["awaiting_approval", "needs_approval"]
+    # One outbox row: the mail queue renders, logs and sends the emails after commit.
+    mail.notify_all(pledge, kinds, change=change.pk)
 
 
 def snapshot_benefits(package: SponsorshipPackagePage, event: EventPage) -> list[dict]:
@@ -190,10 +207,12 @@ def snapshot_benefits(package: SponsorshipPackagePage, event: EventPage) -> list
     ]
 
 
-def write_pledge(
+def new_pledge(
     *, package, event, organisation, user, quantity, payment_method, terms, expires_at
 ) -> Pledge:
-    pledge = Pledge(
+    """The pledge of `quantity` units of `package`, not saved yet: price, currency, total and
+    benefits snapshotted now."""
+    return Pledge(
         organisation=organisation,
         created_by=user,
         event=event,
@@ -210,6 +229,11 @@ def write_pledge(
         status=PledgeState.HELD,
         expires_at=expires_at,
     )
+
+
+def save_with_reference(pledge: Pledge) -> Pledge:
+    """Insert `pledge` with a new random reference, retrying on the rare clash (in a savepoint,
+    so a clash does not abort the caller's transaction)."""
     for attempt in range(REFERENCE_ATTEMPTS):
         pledge.reference = new_reference()
         try:
@@ -221,3 +245,8 @@ def write_pledge(
             if not clash or attempt == REFERENCE_ATTEMPTS - 1:
                 raise
     raise AssertionError("unreachable")
+
+
+def write_pledge(**fields) -> Pledge:
+    """Make and insert a pledge (see `new_pledge` for the fields), in the caller's transaction."""
+    return save_with_reference(new_pledge(**fields))

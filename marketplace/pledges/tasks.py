@@ -1,5 +1,7 @@
-"""The pledges' periodic tasks (beat): expire overdue holds and offer freed slots to waiting
-lists, and remind sponsors of payments due and holds about to expire.
+"""The pledges' tasks: the emails about a pledge's changes (mail queue, queued by
+`mail.notify_all` in the transaction of the change), and the periodic ones (beat): expire
+overdue holds and offer freed slots to waiting lists, and remind sponsors of payments due and
+holds about to expire.
 
 Thin and safe to run twice. Reminders are sent once per window whatever the number of workers
 or runs: the MailLog key names (reminder, object, window) and is unique (see reminders.py).
@@ -8,7 +10,7 @@ or runs: the MailLog key names (reminder, object, window) and is unique (see rem
 from celery import shared_task
 from celery.schedules import crontab
 
-from marketplace.pledges import reminders, services, waitlist
+from marketplace.pledges import mail, reminders, services, waitlist
 from worker.app import app
 from worker.base import BaseTask
 
@@ -33,3 +35,11 @@ def remind_payments() -> dict:
 app.add_periodic_task(crontab(), expire_overdue_holds.s(), name="expire-overdue-pledge-holds")
 # Every minute: a card hold's window is 10 minutes.
 app.add_periodic_task(crontab(), remind_payments.s(), name="remind-payments")
+
+
+@shared_task(base=BaseTask, queue_name="mail")
+def send_pledge_mail(pledge_id: int, kinds: list, change: int | None, reason="", language=None):
+    """Render, log and queue the emails about one change of a pledge (`mail.notify_all` queued
+    it in the transaction that made the change). Safe to run twice: the mail log's key names
+    (pledge, kind, change), so a second run sends nothing more."""
+    mail.send_notifications(pledge_id, kinds, change, reason, language)

@@ -189,3 +189,53 @@ def test_a_failed_task_is_re_enqueued_once_with_its_arguments(tmp_path, on_commi
     with pytest.raises(AlreadyRetried):
         retry_failed_task(failed)
     assert OutboxMessage.objects.count() == 1
+
+
+def test_a_batch_writes_its_messages_in_one_insert_at_its_end(broker):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries, transaction.atomic():
+        with outbox.batch():
+            outbox.enqueue(APPEND, "/tmp/x", "receipt", key="receipt:1")
+            outbox.enqueue(APPEND, "/tmp/x", "tasks", key="fulfilment:1")
+            assert not OutboxMessage.objects.exists()  # nothing written before the batch ends
+            inserts_before_end = [q for q in queries if q["sql"].startswith("INSERT")]
+    inserts = [q for q in queries if q["sql"].startswith('INSERT INTO "worker_outboxmessage"')]
+    assert inserts_before_end == [] and len(inserts) == 1
+    assert sorted(OutboxMessage.objects.values_list("key", flat=True)) == [
+        "fulfilment:1",
+        "receipt:1",
+    ]
+
+
+def test_a_batch_leaves_out_what_a_rolled_back_savepoint_enqueued(broker, on_commit):
+    with on_commit():
+        with outbox.batch():
+            outbox.enqueue(APPEND, "/tmp/x", "kept", key="kept")
+            with pytest.raises(RuntimeError), transaction.atomic():
+                outbox.enqueue(APPEND, "/tmp/x", "dropped", key="dropped")
+                raise RuntimeError("this step failed and was caught")
+            outbox.enqueue(APPEND, "/tmp/x", "kept too", key="kept-too")
+    assert sorted(OutboxMessage.objects.values_list("key", flat=True)) == ["kept", "kept-too"]
+    assert [args[1] for _, args, _, _ in broker.accepted] == ["kept", "kept too"]
+    assert OutboxMessage.objects.filter(sent_at__isnull=True).count() == 0
+
+
+def test_a_batch_that_raises_writes_nothing(broker, on_commit):
+    with on_commit():
+        with pytest.raises(RuntimeError), transaction.atomic(), outbox.batch():
+            outbox.enqueue(APPEND, "/tmp/x", "never", key="never")
+            raise RuntimeError("the webhook failed")
+    assert not OutboxMessage.objects.exists() and broker.accepted == []
+
+
+def test_a_batch_keeps_one_row_per_key(broker, on_commit):
+    with on_commit():
+        outbox.enqueue(APPEND, "/tmp/x", "first", key="agreement:9")
+    with on_commit():
+        with outbox.batch():
+            outbox.enqueue(APPEND, "/tmp/x", "again", key="agreement:9")
+            outbox.enqueue(APPEND, "/tmp/x", "new", key="receipt:9")
+    assert OutboxMessage.objects.count() == 2
+    assert [args[1] for _, args, _, _ in broker.accepted] == ["first", "new"]
