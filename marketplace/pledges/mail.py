@@ -17,9 +17,6 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-# The task imports this module back (it calls `send_notifications`): each imports the other as
-# a module, so either may load first.
-from marketplace.pledges import tasks
 from marketplace.pledges.models import Pledge, PledgeChange
 from sponsors.recipients import team
 from worker import outbox
@@ -87,6 +84,11 @@ def notify_all(pledge, kinds, reason: str = "", *, change: int | None = None):
     if change is None:
         change = pledge.history.order_by("-pk").values_list("pk", flat=True).first()
     kinds = list(kinds)
+    # Imported here, not at the top: the tasks module imports the pledge services, which import
+    # the moves, which import this module — at the top it would close that loop while the
+    # moves are half loaded.
+    from marketplace.pledges import tasks
+
     return outbox.enqueue(
         tasks.send_pledge_mail,
         pledge.pk,
