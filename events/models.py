@@ -152,7 +152,9 @@ class EventPage(Page):
         ),
         MultiFieldPanel(
             [
-                FieldRowPanel([FieldPanel("sponsorship_deadline"), FieldPanel("sponsorship_target")]),
+                FieldRowPanel(
+                    [FieldPanel("sponsorship_deadline"), FieldPanel("sponsorship_target")]
+                ),
                 FieldRowPanel(
                     [FieldPanel("card_hold_minutes"), FieldPanel("bank_transfer_hold_days")]
                 ),

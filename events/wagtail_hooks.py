@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from wagtail import hooks
 from wagtail.models import Page
 
-from events import scope
+from events import dashboard, scope
+from events.editorial import APPROVERS
 from events.models import EventOrganiser, EventPage
 
 
@@ -106,3 +107,11 @@ def refuse_bulk_actions_out_of_scope(request, action_type, objects, action_class
     if action_type == "publish" and not request.user.is_superuser:
         if any(page.get_workflow() is not None for page in pages):
             raise PermissionDenied
+
+
+@hooks.register("construct_homepage_panels")
+def add_dashboard_panels(request, panels):
+    """Approvers: the catalogue pages waiting for their review."""
+    user = request.user
+    if user.is_superuser or user.groups.filter(name=APPROVERS).exists():
+        panels.append(dashboard.packages_awaiting_decision(user))

@@ -28,7 +28,7 @@ from events import scope
 from events.models import EventPage
 from marketplace.core.admin import AdminActionView
 from marketplace.core.request_limits import upload_limits
-from marketplace.fulfilment import files, reminders, services
+from marketplace.fulfilment import dashboard, files, reminders, services
 from marketplace.fulfilment.assets import MAX_FILE_BYTES
 from marketplace.fulfilment.forms import (
     UNASSIGNED,
@@ -59,7 +59,9 @@ class PermissionMixin:
 def task_in_scope(request, pk) -> BenefitTask:
     """The task, if its event is the user's (404 otherwise)."""
     return scope.get_in_scope_or_404(
-        BenefitTask.objects.select_related("organisation", "pledge", "event", "assignee"), request.user, pk=pk
+        BenefitTask.objects.select_related("organisation", "pledge", "event", "assignee"),
+        request.user,
+        pk=pk,
     )
 
 
@@ -127,6 +129,8 @@ def filtered_tasks(tasks, form: BoardFilterForm, today=None):
         tasks = tasks.filter(due_date__lte=data["due_to"])
     if data.get("overdue"):
         tasks = tasks.overdue(today)
+    if data.get("missing"):
+        tasks = tasks.filter(dashboard.missing_condition())
     return tasks.select_related("organisation", "pledge", "event", "assignee").order_by(
         "due_date", "pk"
     )

@@ -122,6 +122,7 @@ class BoardFilterForm(forms.Form):
         label=_("Due until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    missing = forms.BooleanField(label=_("Sponsor material missing"), required=False)
 
     def __init__(self, *args, events, staff, with_event=True, **kwargs):
         super().__init__(*args, **kwargs)

@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from marketplace.fulfilment import admin_views
+from events.dashboard import is_organiser
+from marketplace.fulfilment import admin_views, dashboard
 
 admin_urlpatterns = [
     path("", admin_views.EventsView.as_view(), name="index"),
@@ -39,3 +40,11 @@ def register_menu_item():
     return FulfilmentMenuItem(
         _("Fulfilment"), reverse("fulfilment_admin:index"), icon_name="tasks", order=260
     )
+
+
+@hooks.register("construct_homepage_panels")
+def add_dashboard_panels(request, panels):
+    """Organisers: sponsor material missing, tasks due and overdue (their events only)."""
+    user = request.user
+    if is_organiser(user) and user.has_perm(admin_views.VIEW_PERMISSION):
+        panels += [dashboard.assets_missing(user), dashboard.tasks_due(user)]

@@ -14,9 +14,10 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from events import scope
+from events.dashboard import is_organiser
 from events.templatetags.money import money
 from marketplace.core.admin import ReadOnlyViewSet
-from marketplace.pledges import admin_views
+from marketplace.pledges import admin_views, dashboard
 from marketplace.pledges.models import EventTerms, Pledge, WaitlistEntry
 from marketplace.pledges.rules import publish_terms
 
@@ -203,3 +204,13 @@ class SponsorshipGroup(ModelViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_viewsets():
     return SponsorshipGroup()
+
+
+@hooks.register("construct_homepage_panels")
+def add_dashboard_panels(request, panels):
+    """Approvers: pledges awaiting a decision. Organisers: raised against target, holds ending."""
+    user = request.user
+    if user.has_perm(admin_views.DECIDE_PERMISSION):
+        panels.append(dashboard.pledges_awaiting_decision(user))
+    if is_organiser(user):
+        panels += [dashboard.sponsorship_raised(user), dashboard.holds_ending(user)]

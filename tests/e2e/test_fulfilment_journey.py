@@ -148,9 +148,7 @@ def test_sponsor_signs_uploads_a_logo_organiser_delivers_it_and_it_shows_on_the_
         row.get_by_role("button", name=re.compile("^Start")).click()
         page.wait_for_load_state()
         card = page.locator(f"[data-column='in_progress'] li[data-task='{logo_task.pk}']")
-        card.get_by_role(
-            "link", name=re.compile("^Mark delivered")
-        ).click()
+        card.get_by_role("link", name=re.compile("^Mark delivered")).click()
         page.wait_for_url(f"**/admin/fulfilment/task/{logo_task.pk}/deliver/**")
         page.get_by_label("Link").fill(live_server.url + event.url)
         page.get_by_label("Note").fill("On the event page's sponsor wall.")
