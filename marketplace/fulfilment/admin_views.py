@@ -331,9 +331,9 @@ class BulkView(PermissionMixin, View):
             .filter(pk__in=ids)
             .select_related("organisation", "event")
         )
-        form = BulkAction(
-            request.POST, staff=services.board_staff(), task_ids=[t.pk for t in tasks]
-        )
+        data = request.POST.copy()  # ticked tasks outside the reader's events are left out
+        data.setlist("task", [str(task.pk) for task in tasks])
+        form = BulkAction(data, staff=services.board_staff(), task_ids=[t.pk for t in tasks])
         if not form.is_valid():
             for errors in form.errors.values():
                 for error in errors:
