@@ -126,6 +126,14 @@ class EventPage(Page):
         validators=[MinValueValidator(1)],
         help_text=_("How long a bank-transfer pledge holds its slots, never past the deadline."),
     )
+    sponsor_wall_headings = models.BooleanField(
+        _("category headings on the sponsor wall"),
+        default=True,
+        help_text=_(
+            "The wall lists sponsors by their package's tier rank. Ticked, each tier is "
+            "headed by its package category; unticked, the tiers follow one another unheaded."
+        ),
+    )
     sponsorship_target = models.DecimalField(
         _("sponsorship target"),
         max_digits=14,
@@ -158,6 +166,7 @@ class EventPage(Page):
                 FieldRowPanel(
                     [FieldPanel("card_hold_minutes"), FieldPanel("bank_transfer_hold_days")]
                 ),
+                FieldPanel("sponsor_wall_headings"),
                 FieldRowPanel([FieldPanel("organiser_name"), FieldPanel("organiser_email")]),
             ],
             heading=_("Sponsorship"),

@@ -10,4 +10,4 @@ class AgreementsConfig(AppConfig):
 
     def ready(self):
         # Registers this app's steps on the pledge and payment hooks (the models must be loaded).
-        from marketplace.agreements import pledge_steps  # noqa: F401
+        from marketplace.agreements import cloning, pledge_steps  # noqa: F401

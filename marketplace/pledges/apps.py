@@ -13,3 +13,5 @@ class PledgesConfig(AppConfig):
         from marketplace.pledges.availability import taken_quantities
 
         set_counter(taken_quantities)
+        # Registers the pledges' step on the catalogue's "event cloned" hook.
+        from marketplace.pledges import cloning  # noqa: F401
