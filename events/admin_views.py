@@ -12,8 +12,8 @@ from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.urls import reverse
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy, ngettext
 
 from events import scope
 from events.cloning import clone_event
@@ -80,6 +80,15 @@ class CloneEventView(AdminActionView):
     def get_page_subtitle(self):
         return self.event.title
 
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [
+            {
+                "url": reverse("wagtailadmin_explore", args=[self.event.pk]),
+                "label": self.event.title,
+            },
+            {"url": "", "label": self.action_label},
+        ]
+
     def get_initial(self):
         return {
             "acronym": next_acronym(self.event.acronym),
@@ -109,13 +118,17 @@ class CloneEventView(AdminActionView):
         except ValidationError as error:
             field, messages = next(iter(error.message_dict.items()))
             raise CloneRefused(" ".join(messages), field=field) from error
-        return _(
+        count = self.copy.get_children().count()
+        return ngettext(
+            "%(acronym)s created as a draft with %(count)s package, dates from %(start)s: "
+            "review the pages, then submit them for review.",
             "%(acronym)s created as a draft with %(count)s packages, dates from %(start)s: "
-            "review the pages, then submit them for review."
+            "review the pages, then submit them for review.",
+            count,
         ) % {
             "acronym": self.copy.acronym,
-            "count": self.copy.get_children().count(),
-            "start": self.copy.start_date.isoformat(),
+            "count": count,
+            "start": date_format(self.copy.start_date, "DATE_FORMAT"),
         }
 
     def get_success_url(self):

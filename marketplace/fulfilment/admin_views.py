@@ -208,7 +208,10 @@ class BoardView(PermissionMixin, WagtailAdminTemplateMixin, TemplateView):
             page_obj=page,
             total=sum(counts.values()),
             can_act=can_act,
-            bulk_form=BulkAction(staff=staff, task_ids=shown) if can_act else None,
+            # Its own ids: the filters above have an "assignee" field too.
+            bulk_form=BulkAction(staff=staff, task_ids=shown, auto_id="id_bulk_%s")
+            if can_act
+            else None,
             here=self.request.get_full_path(),
             **kwargs,
         )

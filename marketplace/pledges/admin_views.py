@@ -105,6 +105,14 @@ def available_actions(pledge) -> list[tuple[str, str]]:
     return actions
 
 
+def _as_date(value) -> datetime.date | None:
+    """A snapshot's ISO date (benefits are frozen as JSON), for formatting; None if absent."""
+    try:
+        return datetime.date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
 class PledgeInspectView(scope.ScopedInspectMixin, generic.InspectView):
     """A pledge's whole story (`marketplace/pledges/story.py`): its facts, the sections the
     apps above contribute, one timeline and the mail sent; only the actions allowed now."""
@@ -149,7 +157,7 @@ class PledgeInspectView(scope.ScopedInspectMixin, generic.InspectView):
             organisation_url=reverse(
                 "sponsor_organisations:inspect", args=[pledge.organisation_id]
             ),
-            benefits=pledge.benefit_rows,
+            benefits=[{**row, "due": _as_date(row.get("due_date"))} for row in pledge.benefit_rows],
             actions=self.decisions(),
             **pledge_story(pledge, self.request.user),
         )
