@@ -17,8 +17,8 @@ from events import scope
 from events.dashboard import is_organiser
 from events.templatetags.money import money
 from marketplace.core.admin import ReadOnlyViewSet
-from marketplace.pledges import admin_views, dashboard
-from marketplace.pledges.models import EventTerms, Pledge, WaitlistEntry
+from marketplace.pledges import admin_views, dashboard, message_views
+from marketplace.pledges.models import EventTerms, Pledge, SponsorMessage, WaitlistEntry
 from marketplace.pledges.rules import publish_terms
 
 
@@ -194,11 +194,39 @@ class EventTermsViewSet(ModelViewSet):
     panels = [FieldPanel("event"), FieldPanel("text")]
 
 
+class SponsorMessageViewSet(PledgesViewSet):
+    """Messages change by being sent ("Write to sponsors"), never in a form."""
+
+    model = SponsorMessage
+    name = "sponsor_messages"
+    url_prefix = "sponsor-messages"
+    icon = "mail"
+    menu_label = _("Messages to sponsors")
+    index_view_class = message_views.SponsorMessageIndexView
+    inspect_view_class = message_views.SponsorMessageInspectView
+    list_display = [
+        "subject",
+        Column("event", label=_("Event"), accessor="event.acronym", sort_key="event__acronym"),
+        Column("package", label=_("Package"), accessor="package.title"),
+        "recipients",
+        "sent_by",
+        "sent_at",
+    ]
+    list_filter = ["event"]
+    search_fields = ["subject", "body"]
+    search_backend_name = None
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path("write/", message_views.WriteToSponsorsView.as_view(), name="write"),
+        ]
+
+
 class SponsorshipGroup(ModelViewSetGroup):
     menu_label = _("Sponsorship")
     menu_icon = "form"
     menu_order = 250
-    items = (PledgeViewSet, WaitlistViewSet, EventTermsViewSet)
+    items = (PledgeViewSet, WaitlistViewSet, EventTermsViewSet, SponsorMessageViewSet)
 
 
 @hooks.register("register_admin_viewset")
