@@ -87,6 +87,16 @@ def test_the_approver_clears_the_queue_from_the_dashboard(live_server, settings,
         timeline = page.locator("[data-section='timeline']").inner_text()
         assert "Awaiting approval → Awaiting payment" in timeline and "Amadou Diallo" in timeline
 
+        # The sponsor's page tells the same story across its pledges.
+        page.locator("dl.pledge-facts").get_by_role("link", name="Orbit Networks").click()
+        page.wait_for_url(f"**/admin/organisations/inspect/{sponsor[1].pk}/")
+        assert page.get_by_role("heading", name="Pledges", exact=True).is_visible()
+        assert pledge.reference in page.locator("[data-section='pledges']").inner_text()
+        assert "Awaiting payment" in page.locator("[data-section='timeline']").inner_text()
+        page.set_viewport_size({"width": 1280, "height": 2400})
+        screenshot(page, "staff-03a-organisation-story")
+        page.set_viewport_size({"width": 1280, "height": 900})
+
         page.goto(live_server.url + "/admin/")
         panel = page.locator("[data-panel='pledges-awaiting-decision']")
         assert panel.locator("[data-count]").inner_text() == "0"
@@ -196,6 +206,19 @@ def test_the_organiser_works_the_board_and_clones_gsr_26_into_gsr_27(
         page.wait_for_url(re.compile(r".*/admin/pages/\d+/$"))
         assert "GSR-27 created as a draft with 1 package" in page.locator(".messages").inner_text()
         screenshot(page, "staff-08-cloned")
+
+        # A word to the event's paid sponsors, logged per recipient.
+        page.goto(live_server.url + "/admin/sponsor-messages/write/")
+        page.get_by_label("Event").select_option(label="GSR-26 — Global Symposium for Regulators")
+        page.get_by_label("Sponsors who have paid").check()
+        page.get_by_label("Subject").fill("Stand set-up")
+        page.get_by_label("Message").fill("Stands open at 8:00 on the first day.")
+        screenshot(page, "staff-09-write-to-sponsors")
+        page.get_by_role("button", name="Write to sponsors").click()
+        page.wait_for_url(re.compile(r".*/admin/sponsor-messages/inspect/\d+/$"))
+        assert "Message sent to 1 address at 1 sponsor." in page.locator(".messages").inner_text()
+        assert "maya@orbit.example" in page.locator("table.listing").inner_text()
+        screenshot(page, "staff-10-message-sent")
 
     copy = EventPage.objects.get(acronym="GSR-27")
     assert not copy.live and copy.start_date == start
