@@ -19,7 +19,8 @@ organisation's, across its pledges). Each step is called as `step(pledges, user=
 pledges the reader may see (one for a pledge's page) and returns a
 `marketplace.core.story.StorySection` — its rows, the actions the reader may take now and its
 audit entries for the page's one timeline — or None when the reader may not see it. A step
-runs a fixed number of queries whatever the number of pledges, payments or tasks:
+runs a fixed number of queries whatever the number of payments, documents, versions or tasks
+(the balance is read per pledge; an organisation's page shows at most 25 of them):
 
     PLEDGE_STORY       10 balance and documents        (finance)
                        20 payments and refunds         (payments)
