@@ -127,6 +127,26 @@ class EventPage(Page):
         validators=[MinValueValidator(1)],
         help_text=_("How long a bank-transfer pledge holds its slots, never past the deadline."),
     )
+    sponsor_wall_headings = models.BooleanField(
+        _("category headings on the sponsor wall"),
+        default=True,
+        help_text=_(
+            "The wall lists sponsors by their package's tier rank. Ticked, each tier is "
+            "headed by its package category; unticked, the tiers follow one another unheaded."
+        ),
+    )
+    sponsorship_target = models.DecimalField(
+        _("sponsorship target"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"), message=_("The target must be positive."))],
+        help_text=_(
+            "How much sponsorship the event aims to raise, in its currency. Organisers see "
+            "what is raised against it on their dashboard. Leave blank for no target."
+        ),
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("acronym"),
@@ -141,10 +161,13 @@ class EventPage(Page):
         ),
         MultiFieldPanel(
             [
-                FieldPanel("sponsorship_deadline"),
+                FieldRowPanel(
+                    [FieldPanel("sponsorship_deadline"), FieldPanel("sponsorship_target")]
+                ),
                 FieldRowPanel(
                     [FieldPanel("card_hold_minutes"), FieldPanel("bank_transfer_hold_days")]
                 ),
+                FieldPanel("sponsor_wall_headings"),
                 FieldRowPanel([FieldPanel("organiser_name"), FieldPanel("organiser_email")]),
             ],
             heading=_("Sponsorship"),
@@ -289,6 +312,15 @@ class SponsorshipPackagePage(Page):
     """Something a sponsor can pledge: a tier, a coffee break, a fellowship..."""
 
     category = models.CharField(_("category"), max_length=20, choices=PackageCategory.choices)
+    tier_rank = models.PositiveSmallIntegerField(
+        _("tier rank"),
+        default=100,
+        validators=[MinValueValidator(1, message=_("The tier rank must be at least 1."))],
+        help_text=_(
+            "Where this package's sponsors appear on the sponsor wall: 1 first (the headline "
+            "tier), then 2, and so on. Packages of the same rank form one tier."
+        ),
+    )
     price = models.DecimalField(
         _("price"),
         max_digits=12,
@@ -325,7 +357,7 @@ class SponsorshipPackagePage(Page):
     )
 
     content_panels = Page.content_panels + [
-        FieldRowPanel([FieldPanel("category"), FieldPanel("price")]),
+        FieldRowPanel([FieldPanel("category"), FieldPanel("tier_rank"), FieldPanel("price")]),
         FieldRowPanel(
             [FieldPanel("capacity"), FieldPanel("max_per_sponsor"), FieldPanel("requires_approval")]
         ),

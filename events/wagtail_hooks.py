@@ -10,11 +10,15 @@ their own package unreviewed.
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from wagtail import hooks
+from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.models import Page
 
-from events import scope
+from events import dashboard, scope
+from events.admin_views import CloneEventView
+from events.editorial import APPROVERS
 from events.models import EventOrganiser, EventPage
 
 
@@ -106,3 +110,32 @@ def refuse_bulk_actions_out_of_scope(request, action_type, objects, action_class
     if action_type == "publish" and not request.user.is_superuser:
         if any(page.get_workflow() is not None for page in pages):
             raise PermissionDenied
+
+
+@hooks.register("construct_homepage_panels")
+def add_dashboard_panels(request, panels):
+    """Approvers: the catalogue pages waiting for their review."""
+    user = request.user
+    if user.is_superuser or user.groups.filter(name=APPROVERS).exists():
+        panels.append(dashboard.packages_awaiting_decision(user))
+
+
+@hooks.register("register_admin_urls")
+def register_clone_url():
+    return [path("events/clone/<int:event_id>/", CloneEventView.as_view(), name="clone_event")]
+
+
+@hooks.register("register_page_header_buttons")
+def clone_event_button(page, user, next_url=None, view_name=None):
+    """ "Clone the catalogue" on an event the user works on and may add pages beside."""
+    if page.specific_class is not EventPage or not scope.can_act_on_event(user, page.pk):
+        return
+    if not page.get_parent().permissions_for_user(user).can_add_subpage():
+        return
+    yield PageMenuItem(
+        _("Clone the catalogue"),
+        url=reverse("clone_event", args=[page.pk]),
+        icon_name="copy",
+        priority=35,
+        page=page,
+    )

@@ -9,5 +9,6 @@ class RegisterConfig(AppConfig):
 
     def ready(self):
         # Executed sponsorship agreements are entered in the register (a declared step of the
-        # agreements app); imported here because models must be loaded first.
-        from register import sponsorships  # noqa: F401
+        # agreements app), and the register's section is added to an organisation's admin page
+        # (a sponsors hook); imported here because models must be loaded first.
+        from register import sponsorships, story  # noqa: F401

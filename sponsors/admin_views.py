@@ -21,6 +21,8 @@ from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from events import scope
+from marketplace.core.story import TimelineEntry, merged_timeline
+from sponsors.hooks import ORGANISATION_STORY
 from sponsors.models import (
     APPROVED_CLEARANCES,
     Clearance,
@@ -123,8 +125,29 @@ class OrganisationInspectView(scope.ScopedInspectMixin, generic.InspectView):
             ).count(),
             can_review_screening=self.request.user.has_perm(REVIEW_SCREENING_PERMISSION),
             mail_pledges=self.mail_pledges(),
+            **self.story(),
         )
         return context
+
+    def story(self) -> dict:
+        """The sections the apps above add (`sponsors.hooks.ORGANISATION_STORY`: its pledges
+        with their money, agreements and tasks; the register's agreements) and one timeline of
+        their audit entries with the due-diligence decisions."""
+        sections = ORGANISATION_STORY.collect(self.object, user=self.request.user)
+        decisions = [
+            TimelineEntry(
+                at=decision.decided_at,
+                subject=_("Due diligence"),
+                to_label=decision.get_decision_display(),
+                actor=decision.decided_by,
+                reason=decision.reason,
+            )
+            for decision in self.object.clearance_decisions.select_related("decided_by")
+        ]
+        return {
+            "sections": sections,
+            "timeline": merged_timeline(decisions, *(section.timeline for section in sections)),
+        }
 
     def mail_pledges(self):
         """None when the user sees all the organisation's mail; otherwise its pledges to the

@@ -2,13 +2,16 @@
 
 from django.contrib.auth.models import Permission
 from django.db import models
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from marketplace.core.dashboard import PANEL_ROWS, CountPanel, PanelRow
 from sponsors.admin_views import (
     DecideClearanceView,
     OrganisationEditView,
@@ -17,7 +20,13 @@ from sponsors.admin_views import (
     OrganisationPermissionPolicy,
     ReviewScreeningMatchView,
 )
-from sponsors.models import Clearance, Organisation, SanctionsEntry, ScreeningMatch
+from sponsors.models import (
+    Clearance,
+    Organisation,
+    SanctionsEntry,
+    ScreeningMatch,
+    ScreeningOutcome,
+)
 
 
 class OrganisationViewSet(ModelViewSet):
@@ -228,4 +237,47 @@ def register_decide_clearance_permission():
             "view_screeningmatch",
             "view_sanctionsentry",
         ],
+    )
+
+
+@hooks.register("construct_homepage_panels")
+def add_dashboard_panels(request, panels):
+    """Approvers: the organisations whose due diligence waits for a decision."""
+    if request.user.has_perm("sponsors.decide_clearance"):
+        panels.append(organisations_awaiting_clearance(request.user))
+
+
+def organisations_awaiting_clearance(user) -> CountPanel:
+    pending = Organisation.objects.filter(clearance=Clearance.PENDING)
+    count = pending.count()
+    flagged = set(
+        ScreeningMatch.objects.filter(
+            organisation__in=pending.order_by("created_at", "pk")[:PANEL_ROWS].values("pk"),
+            outcome=ScreeningOutcome.OPEN,
+        ).values_list("organisation_id", flat=True)
+    )
+    rows = [
+        PanelRow(
+            label=organisation.display_name,
+            url=reverse("sponsor_organisations:inspect", args=[organisation.pk]),
+            detail=gettext("possible sanctions match to review")
+            if organisation.pk in flagged
+            else gettext("registered %(date)s")
+            % {"date": date_format(organisation.created_at, "DATE_FORMAT")},
+            urgent=organisation.pk in flagged,
+        )
+        for organisation in pending.order_by("created_at", "pk")[:PANEL_ROWS]
+    ]
+    return CountPanel(
+        name="organisations-awaiting-clearance",
+        heading=gettext("Organisations awaiting clearance"),
+        count=count,
+        rows=rows,
+        listing_url=reverse("sponsor_organisations:index") + f"?clearance={Clearance.PENDING}",
+        listing_label=gettext("All organisations pending review"),
+        empty_text=gettext(
+            "No organisation waits for due diligence. Sponsors who register will appear "
+            "here until an approver clears or declines them."
+        ),
+        order=120,
     )

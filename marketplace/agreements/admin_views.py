@@ -68,17 +68,19 @@ class AgreementIndexView(scope.ScopedIndexMixin, generic.IndexView):
         return reverse("agreements_admin:inspect", args=[instance.pk])
 
 
-def available_actions(agreement, user) -> list[tuple[str, str]]:
-    """(url name, label) of the actions the agreement's state and the user's rights allow."""
+def available_actions(agreement, user, newest: bool | None = None) -> list[tuple[str, str]]:
+    """(url name, label) of the actions the agreement's state and the user's rights allow.
+    `newest`: whether it is its pledge's latest version, when the caller knows (else queried)."""
     actions = []
     if agreement.status == AgreementState.SIGNED_BY_SPONSOR and user.has_perm(
         COUNTERSIGN_PERMISSION
     ):
         actions.append(("countersign", _("Countersign")))
     if user.has_perm(REISSUE_PERMISSION):
-        newest = not Agreement.objects.filter(
-            pledge_id=agreement.pledge_id, version__gt=agreement.version
-        ).exists()
+        if newest is None:
+            newest = not Agreement.objects.filter(
+                pledge_id=agreement.pledge_id, version__gt=agreement.version
+            ).exists()
         if newest and agreement.status in (*REPLACEABLE_STATES, AgreementState.VOID):
             actions.append(("new_version", _("Issue a new version")))
         if agreement.status in REPLACEABLE_STATES:

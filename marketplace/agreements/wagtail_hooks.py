@@ -7,6 +7,9 @@ Organisers and approvers get these permissions from `setup.ensure_agreement_perm
 (`events/scope.py`)."""
 
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column, TitleColumn
@@ -19,10 +22,12 @@ from marketplace.agreements import admin_views
 from marketplace.agreements.models import (
     Agreement,
     AgreementPolicy,
+    AgreementState,
     PackageClause,
     StandardClause,
 )
 from marketplace.core.admin import ReadOnlyViewSet
+from marketplace.core.dashboard import PANEL_ROWS, CountPanel, PanelRow
 
 
 def _inspect_url(agreement) -> str:
@@ -139,3 +144,43 @@ class AgreementsGroup(ModelViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_viewsets():
     return AgreementsGroup()
+
+
+@hooks.register("construct_homepage_panels")
+def add_dashboard_panels(request, panels):
+    """Approvers: agreements the sponsor signed, waiting for the countersignature."""
+    if request.user.has_perm(admin_views.COUNTERSIGN_PERMISSION):
+        panels.append(agreements_to_countersign(request.user))
+
+
+def agreements_to_countersign(user) -> CountPanel:
+    agreements = scope.scope_queryset(
+        Agreement.objects.filter(status=AgreementState.SIGNED_BY_SPONSOR),
+        user,
+        "pledge__event",
+    ).select_related("pledge", "pledge__organisation")
+    count = agreements.count()
+    rows = [
+        PanelRow(
+            label=f"{agreement.label} — {agreement.pledge.organisation.display_name}",
+            url=_inspect_url(agreement),
+            detail=gettext("signed by the sponsor %(date)s")
+            % {"date": date_format(timezone.localtime(agreement.sponsor_signed_at), "DATE_FORMAT")}
+            if agreement.sponsor_signed_at
+            else "",
+        )
+        for agreement in agreements.order_by("sponsor_signed_at", "pk")[:PANEL_ROWS]
+    ]
+    return CountPanel(
+        name="agreements-to-countersign",
+        heading=gettext("Agreements to countersign"),
+        count=count,
+        rows=rows,
+        listing_url=reverse("agreements_admin:index")
+        + f"?status={AgreementState.SIGNED_BY_SPONSOR}",
+        listing_label=gettext("All agreements signed by the sponsor"),
+        empty_text=gettext(
+            "Nothing to countersign. Agreements will appear here once their sponsor has signed."
+        ),
+        order=130,
+    )

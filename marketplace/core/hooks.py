@@ -58,5 +58,11 @@ class Steps:
         for step in list(self._steps):
             step.handler(*args, **kwargs)
 
+    def collect(self, *args, **kwargs) -> list:
+        """Run every step in order and return what each returned, leaving out None: for
+        hooks whose steps contribute something (the sections of a pledge's story)."""
+        results = (step.handler(*args, **kwargs) for step in list(self._steps))
+        return [result for result in results if result is not None]
+
     def describe(self) -> list[tuple[int, str]]:
         return [(step.order, step.name) for step in self._steps]

@@ -9,8 +9,9 @@ class FinanceConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # Registers this app's steps on the pledge and payment hooks (the models must be loaded).
-        from marketplace.finance import pledge_steps  # noqa: F401
+        # Registers this app's steps on the pledge and payment hooks and its section of a
+        # pledge's story (the models must be loaded).
+        from marketplace.finance import pledge_steps, story  # noqa: F401
 
         # The one balance per pledge, computed here, is what payments read (`set_calculator`).
         from marketplace.finance.balance import balance_of

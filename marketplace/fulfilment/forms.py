@@ -97,9 +97,15 @@ class WaiveForm(forms.Form):
     )
 
 
-class BoardFilterForm(forms.Form):
-    """The fulfilment board's filters (GET). Empty means all."""
+UNASSIGNED = "none"
 
+
+class BoardFilterForm(forms.Form):
+    """The fulfilment board's filters (GET). Empty means all. `events` are the events the
+    reader may see (offered on the all-events board), `staff` the people tasks go to."""
+
+    event = forms.ModelChoiceField(label=_("Event"), required=False, queryset=None)
+    assignee = forms.ChoiceField(label=_("Assignee"), required=False)
     state = forms.ChoiceField(
         label=_("State"), required=False, choices=[("", _("All"))] + TaskState.choices
     )
@@ -116,6 +122,18 @@ class BoardFilterForm(forms.Form):
         label=_("Due until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    missing = forms.BooleanField(label=_("Sponsor material missing"), required=False)
+
+    def __init__(self, *args, events, staff, with_event=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["event"].queryset = events
+        self.fields["event"].empty_label = _("All")
+        if not with_event:
+            del self.fields["event"]
+        self.staff = {str(user.pk): user for user in staff}
+        self.fields["assignee"].choices = [("", _("Anyone")), (UNASSIGNED, _("Unassigned"))] + [
+            (pk, user.get_full_name() or user.email) for pk, user in self.staff.items()
+        ]
 
     def clean(self):
         cleaned = super().clean()
@@ -123,3 +141,58 @@ class BoardFilterForm(forms.Form):
         if start and end and end < start:
             self.add_error("due_to", _("The end of the range is before its start."))
         return cleaned
+
+
+class BulkAction(forms.Form):
+    """The board's bulk action on the ticked tasks: assign them, start them or remind their
+    sponsors. Which tasks may be touched is decided by the view (the reader's scope)."""
+
+    ASSIGN, START, REMIND = "assign", "start", "remind"
+    action = forms.ChoiceField(
+        label=_("With the selected tasks"),
+        choices=[
+            (ASSIGN, _("Assign to…")),
+            (START, _("Start")),
+            (REMIND, _("Remind the sponsor")),
+        ],
+    )
+    assignee = forms.ChoiceField(label=_("Assignee"), required=False)
+    task = forms.TypedMultipleChoiceField(
+        label=_("Tasks"),
+        coerce=int,
+        error_messages={"required": _("Tick at least one task first.")},
+    )
+
+    def __init__(self, *args, staff, task_ids, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.staff = {str(user.pk): user for user in staff}
+        self.fields["assignee"].choices = [("", "—"), (UNASSIGNED, _("Nobody (unassign)"))] + [
+            (pk, user.get_full_name() or user.email) for pk, user in self.staff.items()
+        ]
+        self.fields["task"].choices = [(str(pk), str(pk)) for pk in task_ids]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") == self.ASSIGN and not cleaned.get("assignee"):
+            self.add_error("assignee", _("Choose who the tasks go to."))
+        return cleaned
+
+    @property
+    def chosen_assignee(self):
+        value = self.cleaned_data.get("assignee")
+        return None if value in ("", UNASSIGNED) else self.staff[value]
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ChoiceField(label=_("Assignee"), required=False)
+
+    def __init__(self, *args, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.staff = {str(user.pk): user for user in staff}
+        self.fields["assignee"].choices = [(UNASSIGNED, _("Nobody (unassign)"))] + [
+            (pk, user.get_full_name() or user.email) for pk, user in self.staff.items()
+        ]
+
+    @property
+    def chosen_assignee(self):
+        return self.staff.get(self.cleaned_data.get("assignee"))

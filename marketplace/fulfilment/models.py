@@ -113,6 +113,15 @@ class BenefitTask(models.Model):
     state = models.CharField(
         _("state"), max_length=20, choices=TaskState.choices, default=TaskState.TO_DO
     )
+    # The staff member who delivers it (assigned on the board; see `services.assign`).
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_benefit_tasks",
+    )
 
     asset_logo = models.FileField(_("logo"), upload_to=logo_path, blank=True, max_length=255)
     asset_file = models.FileField(

@@ -7,6 +7,9 @@ whatever the number of workers or runs (the MailLog key names the window and is 
 * **tasks overdue** — a daily digest to the event's organiser address listing the event's open
   tasks past their due date. One per (event, day).
 
+* **remind sponsor** — staff's button on the board: the same asset request for one task, now,
+  at most once per (task, day), written on the task's history.
+
 The post-event report is in `report.py`.
 """
 
@@ -14,12 +17,14 @@ import datetime
 from collections import defaultdict
 
 from django.conf import settings
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from marketplace.fulfilment.kinds import kinds_needing_asset
 from marketplace.fulfilment.models import BenefitTask
-from marketplace.fulfilment.states import OPEN_STATES
+from marketplace.fulfilment.states import OPEN_STATES, TASK_MACHINE, FulfilmentError
 from marketplace.pledges.states import PAID_STATES
 from sponsors import recipients as sponsor_recipients
 from sponsors.models import ContactRole
@@ -144,3 +149,61 @@ def send_overdue_digests(today: datetime.date | None = None) -> int:
         )
         sent += 1
     return sent
+
+
+def remind_key(task, today: datetime.date) -> str:
+    return f"fulfilment:remind-sponsor:{task.pk}:{today}"
+
+
+def remind_sponsor(task, *, actor, today: datetime.date | None = None) -> MailLog:
+    """Send the sponsor the asset request for one task now (staff's "Remind sponsor"), at most
+    once per task and day, and log it on the task's history. Raises FulfilmentError, sending
+    nothing, for a closed task, one that needs no asset or has it, a sponsor without anyone
+    to write to, or a second reminder the same day."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        locked = (
+            BenefitTask.objects.select_for_update()
+            .select_related("pledge", "pledge__organisation", "pledge__event")
+            .get(pk=task.pk)
+        )
+        if not locked.is_open:
+            raise FulfilmentError(_("This benefit is closed: there is nothing to ask for."))
+        if not locked.needs_asset:
+            raise FulfilmentError(_("This benefit needs nothing from the sponsor."))
+        if locked.has_asset:
+            raise FulfilmentError(_("The sponsor has already supplied this asset."))
+        key = remind_key(locked, today)
+        if MailLog.objects.filter(key=key).exists():
+            raise FulfilmentError(
+                _("The sponsor was already reminded about this benefit today; try tomorrow.")
+            )
+        pledge = locked.pledge
+        recipients = sponsor_recipients.team_and_contact(pledge.organisation, ContactRole.MARKETING)
+        if not recipients:
+            raise FulfilmentError(_("The sponsor has no one to write to."))
+        log = send_templated_mail(
+            "fulfilment/email/assets_missing",
+            {
+                "pledge": pledge,
+                "tasks": [locked],
+                "due_date": locked.due_date,
+                "days_left": max((locked.due_date - today).days, 0),
+                "links": {
+                    locked.pk: settings.SITE_URL
+                    + reverse("fulfilment:task", args=[locked.public_id])
+                },
+            },
+            recipients,
+            pledge=pledge,
+            key=key,
+        )
+        TASK_MACHINE.log(
+            locked,
+            locked.state,
+            locked.state,
+            actor=actor,
+            reason=_("Sponsor reminded to supply the asset (%(to)s).")
+            % {"to": ", ".join(recipients)},
+        )
+    return log

@@ -5,8 +5,11 @@ the rules, writes the change and its audit entry.
 
 import datetime
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -240,3 +243,60 @@ def _delete(fieldfiles) -> None:
 def describe(task) -> str:
     """A short label for messages: "Logo on website — Acme (due 2026-05-01)"."""
     return f"{task.title} — {task.organisation.display_name} ({task.due_date})"
+
+
+def assign(task, *, assignee, actor) -> BenefitTask:
+    """Give the task to `assignee` (a staff user who may work benefit tasks, or None to leave
+    it unassigned), logged with the state unchanged. Raises FulfilmentError, changing nothing,
+    for someone who may not work the board, or a closed task."""
+    if assignee is not None and not _may_work_board(assignee):
+        raise FulfilmentError(
+            _("%(person)s cannot work benefit tasks: choose a staff member of the event's team.")
+            % {"person": assignee.get_full_name() or assignee.email},
+            field="assignee",
+        )
+    with transaction.atomic():
+        locked = _lock(task)
+        if not locked.is_open:
+            raise FulfilmentError(
+                _("This benefit is %(state)s: it can no longer be assigned.")
+                % {"state": locked.state_label.lower()}
+            )
+        if locked.assignee_id == getattr(assignee, "pk", None):
+            return locked
+        locked.assignee = assignee
+        locked.save(update_fields=["assignee", "updated_at"])
+        if assignee is None:
+            message = _("Unassigned.")
+        else:
+            message = _("Assigned to %(person)s.") % {
+                "person": assignee.get_full_name() or assignee.email
+            }
+        _log(locked, locked.state, locked.state, actor, message)
+    return locked
+
+
+WORK_PERMISSION = ("fulfilment", "deliver_benefittask")
+
+
+def _may_work_board(user) -> bool:
+    return user.is_active and user.has_perm(".".join(WORK_PERMISSION))
+
+
+def board_staff():
+    """The people benefit tasks can be assigned to: active users who may work the board
+    (through a group, their own permissions, or as superusers), by name."""
+    app, codename = WORK_PERMISSION
+    permission = Q(content_type__app_label=app, codename=codename)
+    granted = Permission.objects.filter(permission)
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(
+            Q(is_superuser=True)
+            | Q(groups__permissions__in=granted)
+            | Q(user_permissions__in=granted)
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "email")
+    )

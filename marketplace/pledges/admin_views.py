@@ -7,6 +7,7 @@ is a 404); deciding needs `pledges.decide_pledge`, which approvers hold and orga
 import datetime
 
 import django_filters
+from django.contrib.admin.utils import unquote
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +24,7 @@ from marketplace.pledges.errors import PledgeError
 from marketplace.pledges.forms import ExtendHoldForm, OptionalReasonForm, ReasonForm
 from marketplace.pledges.models import Pledge
 from marketplace.pledges.states import EXPIRING_STATES, InvalidTransition, PledgeState
+from marketplace.pledges.story import pledge_story
 from sponsors.models import Organisation
 
 DECIDE_PERMISSION = "pledges.decide_pledge"
@@ -103,8 +105,29 @@ def available_actions(pledge) -> list[tuple[str, str]]:
     return actions
 
 
+def _as_date(value) -> datetime.date | None:
+    """A snapshot's ISO date (benefits are frozen as JSON), for formatting; None if absent."""
+    try:
+        return datetime.date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
 class PledgeInspectView(scope.ScopedInspectMixin, generic.InspectView):
+    """A pledge's whole story (`marketplace/pledges/story.py`): its facts, the sections the
+    apps above contribute, one timeline and the mail sent; only the actions allowed now."""
+
     template_name = "pledges/admin/inspect.html"
+
+    def get_object(self, queryset=None):
+        return scope.get_in_scope_or_404(
+            Pledge.objects.select_related("organisation", "event", "created_by", "accepted_terms"),
+            self.request.user,
+            pk=unquote(str(self.pk)),
+        )
+
+    def get_fields(self):
+        return []  # the template lays the pledge's facts out itself, formatted
 
     def get_edit_url(self):
         return None
@@ -112,26 +135,31 @@ class PledgeInspectView(scope.ScopedInspectMixin, generic.InspectView):
     def get_delete_url(self):
         return None
 
-    @property
-    def header_more_buttons(self):
+    def decisions(self) -> list[tuple[str, str]]:
         if not self.request.user.has_perm(DECIDE_PERMISSION):
             return []
         return [
-            Button(label, url=reverse(f"pledges_admin:{name}", args=[self.object.pk]), priority=i)
-            for i, (name, label) in enumerate(available_actions(self.object))
+            (reverse(f"pledges_admin:{name}", args=[self.object.pk]), label)
+            for name, label in available_actions(self.object)
+        ]
+
+    @property
+    def header_more_buttons(self):
+        return [
+            Button(label, url=url, priority=i) for i, (url, label) in enumerate(self.decisions())
         ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["history"] = self.object.history.select_related("actor")
-        context["benefits"] = self.object.benefit_rows
-        context["actions"] = (
-            [
-                (reverse(f"pledges_admin:{name}", args=[self.object.pk]), label)
-                for name, label in available_actions(self.object)
-            ]
-            if self.request.user.has_perm(DECIDE_PERMISSION)
-            else []
+        pledge = self.object
+        context.update(
+            pledge=pledge,
+            organisation_url=reverse(
+                "sponsor_organisations:inspect", args=[pledge.organisation_id]
+            ),
+            benefits=[{**row, "due": _as_date(row.get("due_date"))} for row in pledge.benefit_rows],
+            actions=self.decisions(),
+            **pledge_story(pledge, self.request.user),
         )
         return context
 

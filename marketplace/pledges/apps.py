@@ -13,3 +13,6 @@ class PledgesConfig(AppConfig):
         from marketplace.pledges.availability import taken_quantities
 
         set_counter(taken_quantities)
+        # Registers the pledges' step on the catalogue's "event cloned" hook and their section
+        # of an organisation's admin page (a sponsors hook).
+        from marketplace.pledges import cloning, story  # noqa: F401

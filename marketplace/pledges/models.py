@@ -309,3 +309,55 @@ class PledgeFormToken(models.Model):
 
     def __str__(self):
         return f"{self.user_id}/{self.package_id}: {'used' if self.used_at else 'open'}"
+
+
+class SponsorAudience(models.TextChoices):
+    PAID = "paid", _("Sponsors who have paid")
+    ALL = "all", _("Every sponsor with a pledge in progress or paid")
+
+
+class SponsorMessage(models.Model):
+    """A message an organiser sent to the sponsors of an event (or of one of its packages):
+    what was written, by whom, when, to whom. Each recipient's email is in the mail log (key
+    `sponsor-message:<id>:<address>`), rendered in that person's language when known."""
+
+    event = models.ForeignKey(
+        "events.EventPage", verbose_name=_("event"), on_delete=models.PROTECT, related_name="+"
+    )
+    package = models.ForeignKey(
+        "events.SponsorshipPackagePage",
+        verbose_name=_("package"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Leave empty to write to the sponsors of every package of the event."),
+    )
+    audience = models.CharField(
+        _("to"), max_length=10, choices=SponsorAudience.choices, default=SponsorAudience.PAID
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("message"), help_text=_("Plain text; blank lines start a paragraph."))
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    organisations = models.PositiveIntegerField(_("organisations"), default=0)
+    recipients = models.PositiveIntegerField(_("recipients"), default=0)
+
+    class Meta:
+        verbose_name = _("message to sponsors")
+        verbose_name_plural = _("messages to sponsors")
+        ordering = ["-sent_at", "-pk"]
+        permissions = [("message_sponsors", _("Can write to the sponsors of an event"))]
+
+    def __str__(self):
+        return self.subject
+
+    @property
+    def mail_key_prefix(self) -> str:
+        return f"sponsor-message:{self.pk}:"

@@ -10,13 +10,15 @@ from marketplace.pledges.models import EventTerms
 from marketplace.pledges.rules import publish_terms
 
 # (app label, codename) granted to organisers and approvers: see pledges (of their own events,
-# for organisers: see `events/scope.py`) and edit event terms.
+# for organisers: see `events/scope.py`), edit event terms and write to the events' sponsors.
 ORGANISER_PERMISSIONS = [
     ("pledges", "view_pledge"),
     ("pledges", "view_waitlistentry"),
     ("pledges", "add_eventterms"),
     ("pledges", "change_eventterms"),
     ("pledges", "view_eventterms"),
+    ("pledges", "view_sponsormessage"),
+    ("pledges", "message_sponsors"),
 ]
 # Deciding a pledge (approve, reject, extend, cancel) is the approvers' alone: separated duties.
 APPROVER_PERMISSIONS = [("pledges", "decide_pledge")]

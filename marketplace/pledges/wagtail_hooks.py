@@ -14,10 +14,11 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from events import scope
+from events.dashboard import is_organiser
 from events.templatetags.money import money
 from marketplace.core.admin import ReadOnlyViewSet
-from marketplace.pledges import admin_views
-from marketplace.pledges.models import EventTerms, Pledge, WaitlistEntry
+from marketplace.pledges import admin_views, dashboard, message_views
+from marketplace.pledges.models import EventTerms, Pledge, SponsorMessage, WaitlistEntry
 from marketplace.pledges.rules import publish_terms
 
 
@@ -193,13 +194,51 @@ class EventTermsViewSet(ModelViewSet):
     panels = [FieldPanel("event"), FieldPanel("text")]
 
 
+class SponsorMessageViewSet(PledgesViewSet):
+    """Messages change by being sent ("Write to sponsors"), never in a form."""
+
+    model = SponsorMessage
+    name = "sponsor_messages"
+    url_prefix = "sponsor-messages"
+    icon = "mail"
+    menu_label = _("Messages to sponsors")
+    index_view_class = message_views.SponsorMessageIndexView
+    inspect_view_class = message_views.SponsorMessageInspectView
+    list_display = [
+        "subject",
+        Column("event", label=_("Event"), accessor="event.acronym", sort_key="event__acronym"),
+        Column("package", label=_("Package"), accessor="package.title"),
+        "recipients",
+        "sent_by",
+        "sent_at",
+    ]
+    list_filter = ["event"]
+    search_fields = ["subject", "body"]
+    search_backend_name = None
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path("write/", message_views.WriteToSponsorsView.as_view(), name="write"),
+        ]
+
+
 class SponsorshipGroup(ModelViewSetGroup):
     menu_label = _("Sponsorship")
     menu_icon = "form"
     menu_order = 250
-    items = (PledgeViewSet, WaitlistViewSet, EventTermsViewSet)
+    items = (PledgeViewSet, WaitlistViewSet, EventTermsViewSet, SponsorMessageViewSet)
 
 
 @hooks.register("register_admin_viewset")
 def register_viewsets():
     return SponsorshipGroup()
+
+
+@hooks.register("construct_homepage_panels")
+def add_dashboard_panels(request, panels):
+    """Approvers: pledges awaiting a decision. Organisers: raised against target, holds ending."""
+    user = request.user
+    if user.has_perm(admin_views.DECIDE_PERMISSION):
+        panels.append(dashboard.pledges_awaiting_decision(user))
+    if is_organiser(user):
+        panels += [dashboard.sponsorship_raised(user), dashboard.holds_ending(user)]

@@ -142,15 +142,13 @@ def test_sponsor_signs_uploads_a_logo_organiser_delivers_it_and_it_shows_on_the_
         page.goto(live_server.url + "/admin/fulfilment/")
         page.get_by_role("link", name="Global Symposium for Regulators").click()
         page.wait_for_url(f"**/admin/fulfilment/event/{event.pk}/")
-        row = page.locator(f"tr[data-task='{logo_task.pk}']")
-        assert "Logo supplied" in row.inner_text() and "To do" in row.inner_text()
+        row = page.locator(f"[data-column='to_do'] li[data-task='{logo_task.pk}']")
+        assert "Logo received" in row.inner_text()
         screenshot(page, "fulfilment-06-board")
         row.get_by_role("button", name=re.compile("^Start")).click()
         page.wait_for_load_state()
-        assert "In progress" in page.locator(f"tr[data-task='{logo_task.pk}']").inner_text()
-        page.locator(f"tr[data-task='{logo_task.pk}']").get_by_role(
-            "link", name=re.compile("^Mark delivered")
-        ).click()
+        card = page.locator(f"[data-column='in_progress'] li[data-task='{logo_task.pk}']")
+        card.get_by_role("link", name=re.compile("^Mark delivered")).click()
         page.wait_for_url(f"**/admin/fulfilment/task/{logo_task.pk}/deliver/**")
         page.get_by_label("Link").fill(live_server.url + event.url)
         page.get_by_label("Note").fill("On the event page's sponsor wall.")
@@ -161,7 +159,7 @@ def test_sponsor_signs_uploads_a_logo_organiser_delivers_it_and_it_shows_on_the_
         assert (
             "Delivered: Logo on website — Orbit Networks" in page.locator(".messages").inner_text()
         )
-        assert "Delivered" in page.locator(f"tr[data-task='{logo_task.pk}']").inner_text()
+        assert page.locator(f"[data-column='delivered'] li[data-task='{logo_task.pk}']").count()
         page.context.clear_cookies()
 
         # --- Anyone sees the logo on the event page -----------------------------------------

@@ -19,7 +19,7 @@ from tests.fulfilment.images import jpeg, png
 
 
 def _rows(html):
-    return re.findall(r'<tr data-task="(\d+)"', html)
+    return re.findall(r'<li class="task-card[^"]*" data-task="(\d+)"', html)
 
 
 def _board(client, event, **params):
@@ -70,7 +70,7 @@ def test_overdue_tasks_are_marked_in_words_and_filterable(client, paid, organise
         html = _board(client, event)
         overdue_only = _board(client, event, overdue="on")
     assert "Overdue by 2 days" in html
-    assert re.search(rf'<tr data-task="{logo.pk}" class="task-overdue">', html)
+    assert re.search(rf'<li class="task-card task-overdue" data-task="{logo.pk}">', html)
     assert _rows(overdue_only) == [str(logo.pk)]
 
 
@@ -80,7 +80,10 @@ def test_the_board_is_paginated(client, organiser, event, package, monkeypatch):
     monkeypatch.setattr(admin_views, "TASKS_PER_PAGE", 4)
     paid_pledge_with_tasks(make_sponsor(name="One"), package)  # 6 tasks
     client.force_login(organiser)
-    first, second = _board(client, event), _board(client, event, page=2)
+    overview = _board(client, event)  # each column shows its first cards, then a link
+    assert len(_rows(overview)) == 4 and "2 more — show this column alone" in overview
+    first = _board(client, event, state="to_do")
+    second = _board(client, event, state="to_do", page=2)
     assert len(_rows(first)) == 4 and len(_rows(second)) == 2
     assert "Page 1 of 2" in first and "Page 2 of 2" in second
     assert not set(_rows(first)) & set(_rows(second))

@@ -104,3 +104,24 @@ def test_anonymous_visitors_see_a_new_logo_once_the_page_cache_expires(
         assert "sponsor-wall" not in client.get(event.url).content.decode()  # cached copy
     with time_machine.travel(start + datetime.timedelta(seconds=6), tick=False):
         assert "sponsor-wall" in client.get(event.url).content.decode()
+
+
+def test_the_wall_is_ordered_by_tier_rank_with_optional_category_headings(
+    event, package, dinner, organiser
+):
+    # The dinner is made the top tier: its sponsor now comes before the headline package's.
+    dinner.tier_rank = 1
+    dinner.save_revision().publish()
+    package.tier_rank = 2
+    package.save_revision().publish()
+    deliver_logo(make_sponsor(name="Orbit"), dinner, organiser)
+    deliver_logo(make_sponsor(name="Acme"), package, organiser)
+    assert [(label, [s.name for s in sponsors]) for label, sponsors in sponsor_wall(event)] == [
+        ("Social event", ["Orbit"]),
+        ("Headline tier", ["Acme"]),
+    ]
+    event.sponsor_wall_headings = False
+    assert [(label, [s.name for s in sponsors]) for label, sponsors in sponsor_wall(event)] == [
+        ("", ["Orbit"]),
+        ("", ["Acme"]),
+    ]

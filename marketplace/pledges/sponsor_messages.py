@@ -1,0 +1,115 @@
+"""Organisers write to the sponsors of an event, or of one of its packages.
+
+`send_sponsor_message` records the message (`SponsorMessage`: who, when, what, to how many)
+and logs one email per address through the mail log, in the same transaction: each sponsor
+organisation's team and primary contact, an address once however many organisations it
+belongs to. Each email's frame (greeting, footer, link) is in the recipient's language when
+known — the language a member chose in their account settings — else the site's; the text is
+sent as the organiser wrote it. The mail key names the message and the address: one email per
+address and message, and the message's page lists them from the mail log.
+"""
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from wagtail.users.models import UserProfile
+
+from events import scope
+from marketplace.pledges.models import Pledge, SponsorAudience, SponsorMessage
+from marketplace.pledges.states import EXPIRING_STATES, PAID_STATES
+from sponsors.models import ContactRole, Organisation
+from sponsors.recipients import team_and_contact
+from worker.mail import send_templated_mail
+
+AUDIENCE_STATES = {
+    SponsorAudience.PAID: PAID_STATES,
+    SponsorAudience.ALL: (*PAID_STATES, *EXPIRING_STATES),
+}
+
+
+class SponsorMessageError(Exception):
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.message, self.field = str(message), field
+
+
+def sponsor_organisations(event, package=None, audience=SponsorAudience.PAID):
+    """The organisations with a pledge in the audience's states for `event` (or `package`)."""
+    pledges = Pledge.objects.filter(event=event, status__in=AUDIENCE_STATES[audience])
+    if package is not None:
+        pledges = pledges.filter(package=package)
+    return Organisation.objects.filter(pk__in=pledges.values("organisation_id")).order_by(
+        "display_name", "pk"
+    )
+
+
+def known_languages(addresses) -> dict[str, str]:
+    """{address in lower case: language} for the people who chose a language (one query)."""
+    available = {code for code, _name in settings.LANGUAGES}
+    profiles = UserProfile.objects.filter(user__email__in=addresses).exclude(preferred_language="")
+    return {
+        profile.user.email.lower(): profile.preferred_language
+        for profile in profiles.select_related("user")
+        if profile.preferred_language in available
+    }
+
+
+def send_sponsor_message(
+    *, event, package=None, audience=SponsorAudience.PAID, subject: str, body: str, actor
+) -> SponsorMessage:
+    """Record the message and log one email per recipient (see the module's doc). Raises
+    SponsorMessageError, writing and sending nothing, for an event outside the actor's scope,
+    a package of another event, an empty subject or text, or nobody to write to."""
+    subject, body = (subject or "").strip(), (body or "").strip()
+    if not scope.can_act_on_event(actor, event):
+        raise SponsorMessageError(_("You do not organise this event."), field="event")
+    if package is not None and package.get_parent().pk != event.pk:
+        raise SponsorMessageError(
+            _("%(package)s is not a package of %(event)s.")
+            % {"package": package.title, "event": event.title},
+            field="package",
+        )
+    if not subject:
+        raise SponsorMessageError(_("Write a subject."), field="subject")
+    if not body:
+        raise SponsorMessageError(_("Write the message."), field="body")
+    organisations = list(sponsor_organisations(event, package, audience))
+    addresses = {}
+    for organisation in organisations:
+        for address in team_and_contact(organisation, ContactRole.PRIMARY):
+            addresses.setdefault(address.lower(), (address, organisation))
+    if not addresses:
+        raise SponsorMessageError(
+            _("No sponsor to write to: nobody has a pledge of this kind for %(what)s yet.")
+            % {"what": package.title if package else event.title}
+        )
+    languages = known_languages([address for address, _org in addresses.values()])
+    with transaction.atomic():
+        message = SponsorMessage.objects.create(
+            event=event,
+            package=package,
+            audience=audience,
+            subject=subject,
+            body=body,
+            sent_by=actor,
+            organisations=len({org.pk for _address, org in addresses.values()}),
+            recipients=len(addresses),
+        )
+        portal = settings.SITE_URL + reverse("sponsors:dashboard")
+        for key, (address, organisation) in sorted(addresses.items()):
+            send_templated_mail(
+                "pledges/email/sponsor_message",
+                {
+                    "message": message,
+                    "event": event,
+                    "package": package,
+                    "organisation": organisation,
+                    "link": portal,
+                },
+                address,
+                organisation=organisation,
+                key=f"{message.mail_key_prefix}{key}",
+                language=languages.get(key, settings.LANGUAGE_CODE),
+            )
+    return message
