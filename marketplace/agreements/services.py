@@ -15,6 +15,7 @@ import logging
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from marketplace.agreements import mail, rendering, tasks
 from marketplace.agreements.errors import AgreementError
@@ -74,7 +75,7 @@ def issue_agreement(pledge_id: int, version: int = 1) -> Agreement | None:
         apply_move(
             agreement,
             AgreementState.SENT,
-            reason=_("Emailed to the sponsor's signatory for signature."),
+            reason=gettext_lazy("Emailed to the sponsor's signatory for signature."),
             also_save=stored,
         )
         mail.send(

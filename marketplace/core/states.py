@@ -25,7 +25,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.apps import apps
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
+from django.utils.functional import Promise
 
 from marketplace.core.audit import StateChange
 
@@ -94,5 +96,16 @@ class StateMachine:
             actor=actor if signed_in else None,
             from_state=from_state or "",
             to_state=to_state,
-            reason=str(reason),
+            reason=stored_reason(reason),
         )
+
+
+def stored_reason(reason) -> str:
+    """A reason as the audit log keeps it. The code's own reasons come as lazy translations
+    (`gettext_lazy("Pledged.")`) and are stored in the site's language, whoever's request made
+    the change, so the log reads in one language and each page translates the entry for its
+    reader (`{% translate entry.reason %}`); a reason someone typed is kept as typed."""
+    if isinstance(reason, Promise):
+        with translation.override(settings.LANGUAGE_CODE):
+            return str(reason)
+    return str(reason or "")

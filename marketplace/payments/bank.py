@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from marketplace.payments.errors import PaymentError
 from marketplace.payments.models import Payment
@@ -83,6 +84,8 @@ def record_transfer(
             created_by=actor,
         )
         log_payment(payment, "", PaymentStatus.CREATED, actor, _("Bank transfer recorded."))
-        move_payment(payment, PaymentStatus.SUCCEEDED, actor=actor, reason=_("Received."))
+        move_payment(
+            payment, PaymentStatus.SUCCEEDED, actor=actor, reason=gettext_lazy("Received.")
+        )
         outcome = settle(locked, actor=actor, payment=payment)
     return payment, outcome

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from marketplace.payments.balance import balance_of, payable_problem
@@ -123,13 +123,13 @@ def start_card_payment(pledge: Pledge, *, user) -> Payment:
             payment,
             PaymentStatus.PENDING,
             actor=user,
-            reason=_("Checkout opened."),
+            reason=gettext_lazy("Checkout opened."),
             stripe_session_id=session.id,
             checkout_url=session.url,
             session_expires_at=session.expires_at,
         )
         if locked.status == PledgeState.HELD:
-            mark_awaiting_payment(locked, actor=user, reason=_("Card payment started."))
+            mark_awaiting_payment(locked, actor=user, reason=gettext_lazy("Card payment started."))
     return payment
 
 

@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from marketplace.payments.balance import balance_of
 from marketplace.payments.errors import PaymentError
@@ -138,7 +139,7 @@ def record_outside_refund(payment: Payment, amount: Decimal, *, event_id: str) -
         payment=payment,
         amount=amount,
         currency=payment.currency,
-        reason=_("Refunded in Stripe."),
+        reason=gettext_lazy("Refunded in Stripe."),
         source=RefundSource.STRIPE,
     )
     complete_refund(refund)

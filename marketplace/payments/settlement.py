@@ -21,6 +21,7 @@ import logging
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from marketplace.core.money import format_money
 from marketplace.payments.balance import balance_of
@@ -65,7 +66,7 @@ def settle(pledge: Pledge, *, actor=None, payment: Payment | None = None) -> str
                     PAYMENT_PART_RECEIVED.run(pledge, payment=payment, actor=actor)
                 return Outcome.PARTIAL
             if status == PledgeState.HELD:
-                mark_awaiting_payment(pledge, actor=actor, reason=_("Payment received."))
+                mark_awaiting_payment(pledge, actor=actor, reason=gettext_lazy("Payment received."))
             mark_paid(
                 pledge,
                 actor=actor,

@@ -8,6 +8,7 @@ short outcome that is stored with the event.
 
 from django.db.models import Max
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from marketplace.payments import stripe_gateway
 from marketplace.payments.balance import balance_of
@@ -66,7 +67,9 @@ def _find_payment(session: dict, event_id: str) -> tuple[Payment | None, Pledge 
         currency=pledge.currency,
         stripe_session_id=session.get("id"),
     )
-    move_payment(payment, PaymentStatus.PENDING, reason=_("Session known from Stripe's event."))
+    move_payment(
+        payment, PaymentStatus.PENDING, reason=gettext_lazy("Session known from Stripe's event.")
+    )
     return payment, pledge
 
 
@@ -146,7 +149,9 @@ def session_completed(session: dict, event_id: str, *, paid: bool | None = None)
     is_paid = session.get("payment_status") == "paid" if paid is None else paid
     if not is_paid:
         if payment.status == PaymentStatus.CREATED:
-            move_payment(payment, PaymentStatus.PENDING, reason=_("Awaiting the payment."))
+            move_payment(
+                payment, PaymentStatus.PENDING, reason=gettext_lazy("Awaiting the payment.")
+            )
         return "pending: awaiting an asynchronous payment"
     move_payment(
         payment,

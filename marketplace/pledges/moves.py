@@ -16,6 +16,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from marketplace.pledges import mail
 from marketplace.pledges.availability import check_slots, lock_package
@@ -267,7 +268,9 @@ def expire_overdue(now=None) -> int:
             )
             if pledge is None:
                 continue
-            change = apply_move(pledge, PledgeState.EXPIRED, reason=_("The hold expired."))
+            change = apply_move(
+                pledge, PledgeState.EXPIRED, reason=gettext_lazy("The hold expired.")
+            )
             mail.notify(pledge, "expired", change=change.pk)
             expired += 1
     return expired

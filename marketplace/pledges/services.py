@@ -9,6 +9,7 @@ waiting list in `waitlist.py`.
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from events.models import EventPage, SponsorshipPackagePage
 from marketplace.pledges import mail
@@ -179,14 +180,16 @@ def _hold_and_write(pledge, package, user, organisation, quantity, form_token) -
     pledge.save(force_insert=True)
     if claimed is not None:
         use_form_token(claimed, pledge)
-    change = PLEDGE_MACHINE.log(pledge, "", PledgeState.HELD, actor=user, reason=_("Pledged."))
+    change = PLEDGE_MACHINE.log(
+        pledge, "", PledgeState.HELD, actor=user, reason=gettext_lazy("Pledged.")
+    )
     kinds = ["held"]
     if package.requires_approval:
         change = apply_move(
             pledge,
             PledgeState.AWAITING_APPROVAL,
             actor=user,
-            reason=_("The package requires the organisers' approval."),
+            reason=gettext_lazy("The package requires the organisers' approval."),
             expires_at=deadline_end(pledge.event),
         )
         kinds = ["awaiting_approval", "needs_approval"]

@@ -11,6 +11,7 @@ import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from events.models import SponsorshipPackagePage
 from marketplace.pledges import mail
@@ -62,7 +63,7 @@ def join_waitlist(
 def leave_waitlist(entry: WaitlistEntry, *, actor) -> WaitlistEntry:
     """Take the organisation out of line; an open offer is cancelled and its slots freed."""
     if entry.status == WaitlistStatus.OFFERED and entry.offer_id:
-        cancel(entry.offer, actor=actor, reason=_("Offer declined."), by_sponsor=True)
+        cancel(entry.offer, actor=actor, reason=gettext_lazy("Offer declined."), by_sponsor=True)
         entry.refresh_from_db()
         return entry
     updated = WaitlistEntry.objects.filter(pk=entry.pk, status=WaitlistStatus.WAITING).update(
@@ -125,7 +126,7 @@ def offer_freed_slots(package_id: int) -> list:
                 expires_at=min(now + datetime.timedelta(hours=OFFER_HOURS), deadline_end(event)),
             )
             PLEDGE_MACHINE.log(
-                pledge, "", PledgeState.HELD, reason=_("Offered from the waiting list.")
+                pledge, "", PledgeState.HELD, reason=gettext_lazy("Offered from the waiting list.")
             )
             entry.status = WaitlistStatus.OFFERED
             entry.offered_at = now
@@ -171,7 +172,7 @@ def accept_offer(pledge, *, actor):
                 locked,
                 PledgeState.AWAITING_APPROVAL,
                 actor=actor,
-                reason=_("Waiting-list offer accepted."),
+                reason=gettext_lazy("Waiting-list offer accepted."),
                 expires_at=deadline_end(locked.event),
             )
             mail.notify(locked, "needs_approval")
@@ -180,6 +181,6 @@ def accept_offer(pledge, *, actor):
                 locked,
                 PledgeState.AWAITING_PAYMENT,
                 actor=actor,
-                reason=_("Waiting-list offer accepted."),
+                reason=gettext_lazy("Waiting-list offer accepted."),
             )
     return locked

@@ -36,6 +36,10 @@ msgid "%(n)s day"
 msgid_plural "%(n)s days"
 msgstr[0] "%(n)s день"
 msgstr[1] "%(n)s дня"
+
+#, python-format
+msgid "Copy %(event)s"
+msgstr "Скопировать %(event)s и %(counter)s пакетов"
 """
 
 
@@ -48,6 +52,8 @@ def test_the_checker_reports_untranslated_fuzzy_and_missing_plural_forms(tmp_pat
         ("fuzzy", "Receipt"),
         # Russian needs three forms: the missing third one is an untranslated form.
         ("untranslated", "%(n)s day"),
+        # A placeholder the msgid lacks: Babel (make messages) would refuse to compile.
+        ("placeholders: unknown named placeholder 'counter'", "Copy %(event)s"),
     }
 
 
@@ -137,3 +143,20 @@ def test_no_template_spells_a_long_or_short_date_pattern():
         )
     ]
     assert offenders == []
+
+
+def test_the_audit_log_keeps_the_codes_reasons_in_one_language_and_pages_translate_them():
+    from django.template import Context, Template
+    from django.utils.translation import gettext_lazy
+
+    from marketplace.core.states import stored_reason
+
+    with translation.override("fr"):  # a French sponsor's request makes the change
+        assert stored_reason(gettext_lazy("Pledged.")) == "Pledged."
+        assert stored_reason("Budget moved to 2027") == "Budget moved to 2027"  # typed: as is
+        assert stored_reason(None) == ""
+        shown = Template("{% load i18n %}{% if r %}{% translate r %}{% endif %}")
+        assert shown.render(Context({"r": "Pledged."})) == translation.gettext("Pledged.")
+        assert translation.gettext("Pledged.") != "Pledged."
+        assert shown.render(Context({"r": "Budget moved to 2027"})) == "Budget moved to 2027"
+        assert shown.render(Context({"r": ""})) == ""  # never the catalogue's header
