@@ -9,5 +9,6 @@ class FinanceConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # Registers this app's steps on the pledge and payment hooks (the models must be loaded).
-        from marketplace.finance import pledge_steps  # noqa: F401
+        # Registers this app's steps on the pledge and payment hooks and its part of the
+        # sponsor's to-do list (the models must be loaded).
+        from marketplace.finance import pledge_steps, todo  # noqa: F401

@@ -6,11 +6,16 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from marketplace.fulfilment import admin_views
+from marketplace.fulfilment import admin_delegates, admin_views
 
 admin_urlpatterns = [
     path("", admin_views.EventsView.as_view(), name="index"),
     path("event/<int:event_id>/", admin_views.BoardView.as_view(), name="board"),
+    path(
+        "event/<int:event_id>/delegates.csv",
+        admin_delegates.DelegatesCsvView.as_view(),
+        name="delegates_csv",
+    ),
     path("task/<int:pk>/", admin_views.TaskView.as_view(), name="task"),
     path("task/<int:pk>/start/", admin_views.StartView.as_view(), name="start"),
     path("task/<int:pk>/deliver/", admin_views.DeliverView.as_view(), name="deliver"),

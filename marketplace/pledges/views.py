@@ -24,6 +24,7 @@ from marketplace.pledges.models import (
     WaitlistEntry,
     WaitlistStatus,
 )
+from marketplace.pledges.todo import todo_by_pledge
 from sponsors.membership import Action, active_organisation, can, onboarding_missing, refusal
 from sponsors.portal import refusal_unless
 
@@ -52,13 +53,17 @@ def pledge_list(request):
             ).select_related("package", "offer")
         )
     page = Paginator(pledges, PLEDGES_PER_PAGE).get_page(request.GET.get("page"))
+    on_page = list(page.object_list)
+    todo = todo_by_pledge(on_page)
+    for pledge in on_page:
+        pledge.todo = [item for item in todo.get(pledge.pk, []) if not item.waiting]
     return render(
         request,
         "pledges/pledge_list.html",
         {
             "organisation": organisation,
             "page_obj": page,
-            "pledges": page.object_list,
+            "pledges": on_page,
             "waitlist_entries": entries,
             "missing": onboarding_missing(request.user, organisation),
         },
