@@ -4,7 +4,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.urls import reverse
 
 from sponsors.membership import organisations_of
-from sponsors.portal import is_sponsor_account
+from sponsors.portal import is_sponsor_account, remember_return
 from worker.redaction import tag_message
 
 
@@ -22,6 +22,12 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_signup_redirect_url(self, request):
         return self.get_login_redirect_url(request)
+
+    def save_user(self, request, user, form, commit=True):
+        """A sign-up that started from a package ("Sign up to pledge", `?next=`) remembers it,
+        so onboarding returns there after the email is confirmed (`portal.remember_return`)."""
+        remember_return(request, request.POST.get("next") or request.GET.get("next") or "")
+        return super().save_user(request, user, form, commit=commit)
 
     def render_mail(self, template_prefix, email, context, headers=None):
         """allauth's mail, tagged with its template and secrets so the mail log stores it

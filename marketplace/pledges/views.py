@@ -26,7 +26,7 @@ from marketplace.pledges.models import (
 )
 from marketplace.pledges.todo import todo_by_pledge
 from sponsors.membership import Action, active_organisation, can, onboarding_missing, refusal
-from sponsors.portal import refusal_unless
+from sponsors.portal import refusal_unless, remember_return
 
 PLEDGES_PER_PAGE = 20
 
@@ -169,10 +169,17 @@ def _pledge_or_wait(request, package_id, *, joining_waitlist):
     organisation = active_organisation(request.user, request.session)
     missing = onboarding_missing(request.user, organisation)
     if missing:
+        remember_return(request, request.path)  # onboarding comes back here
         return render(
             request,
             "pledges/onboarding_needed.html",
-            {"package": package, "event": event, "missing": missing},
+            {
+                "package": package,
+                "event": event,
+                "missing": missing,
+                "needs_organisation": organisation is None,
+                "back_here": request.path,
+            },
             status=403,
         )
     if refused := refusal_unless(request, organisation, Action.PLEDGE, back_url=package.url):
