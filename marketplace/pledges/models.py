@@ -6,6 +6,7 @@ audit log of every state move (`PledgeChange`). Rules live in `services.py`, the
 `states.py`, the moves themselves in `moves.py`.
 """
 
+import datetime
 import secrets
 import uuid
 
@@ -162,7 +163,12 @@ class Pledge(models.Model):
                 label = BenefitKind(benefit.get("kind")).label
             except ValueError:
                 label = benefit.get("kind", "")
-            rows.append({**benefit, "kind_label": label})
+            due = benefit.get("due_date")
+            try:
+                due = datetime.date.fromisoformat(due) if isinstance(due, str) else due
+            except ValueError:
+                pass  # shown as stored
+            rows.append({**benefit, "kind_label": label, "due": due})
         return rows
 
     @property
