@@ -11,4 +11,4 @@ class AgreementsConfig(AppConfig):
     def ready(self):
         # Registers this app's steps on the pledge and payment hooks and its part of the
         # sponsor's to-do list (the models must be loaded).
-        from marketplace.agreements import pledge_steps, todo  # noqa: F401
+        from marketplace.agreements import documents, pledge_steps, todo  # noqa: F401

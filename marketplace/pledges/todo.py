@@ -74,7 +74,7 @@ class ToDo:
         return (self.waiting, self.rank, day, self.text)
 
 
-class ToDoProviders(Steps):
+class Providers(Steps):
     """`Steps` whose handlers return items: `collect(pledges)` joins what every provider
     returns, in the providers' order."""
 
@@ -85,7 +85,7 @@ class ToDoProviders(Steps):
         return items
 
 
-SPONSOR_TODO = ToDoProviders("sponsor to-do")
+SPONSOR_TODO = Providers("sponsor to-do")
 
 
 def todo_by_pledge(pledges) -> dict[int, list[ToDo]]:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from events.availability import availability_for
 from marketplace.pledges import services, submission, waitlist
+from marketplace.pledges.documents import documents_of
 from marketplace.pledges.errors import OnboardingIncomplete, PledgeError
 from marketplace.pledges.forms import PledgeForm
 from marketplace.pledges.models import (
@@ -67,6 +68,26 @@ def pledge_list(request):
             "waitlist_entries": entries,
             "missing": onboarding_missing(request.user, organisation),
         },
+    )
+
+
+DOCUMENTS_PER_PAGE = 25
+
+
+@login_required
+def documents(request):
+    """Every receipt, invoice, credit note and agreement of the organisation acted for, newest
+    first, with its download (`documents.py`). Every member reads them."""
+    organisation = active_organisation(request.user, request.session)
+    if organisation is None:
+        return redirect("sponsors:onboarding")
+    page = Paginator(documents_of(organisation), DOCUMENTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "pledges/documents.html",
+        {"organisation": organisation, "page_obj": page, "documents": page.object_list},
     )
 
 

@@ -62,3 +62,32 @@ def test_loading_the_demo_again_adds_no_pledge(demo):
     after = (Pledge.objects.count(), BenefitTask.objects.count(), Agreement.objects.count())
     assert after == before
     assert "Demo pledges created" not in out.getvalue()
+
+
+def test_the_documents_page_lists_every_document_with_downloads_paginated(
+    demo, client, monkeypatch
+):
+    sponsor = get_user_model().objects.get(email="sponsor@example.org")
+    client.force_login(sponsor)
+    html = client.get("/account/pledges/documents/").content.decode()
+    for kind in ("Receipt", "Invoice", "Credit note", "Agreement"):
+        assert f"<td>{kind}" in html
+    invoice = Invoice.objects.get()
+    link = f"/account/pledges/{invoice.pledge.public_id}/documents/invoice/{invoice.number}.pdf"
+    assert link in html
+    assert client.get(link)["Content-Type"] == "application/pdf"
+    executed = Agreement.objects.get(status="executed")
+    # The executed copy once the worker has rendered it; the signed version until then.
+    pdf = "executed.pdf" if executed.executed_pdf else "agreement.pdf"
+    assert f"/account/agreements/{executed.public_id}/{pdf}" in html
+
+    monkeypatch.setattr("marketplace.pledges.views.DOCUMENTS_PER_PAGE", 2)
+    first = client.get("/account/pledges/documents/").content.decode()
+    assert first.count("data-document=") == 2 and 'rel="next"' in first
+
+
+def test_another_organisation_sees_none_of_them(demo, client, other_sponsor):
+    client.force_login(other_sponsor[0])
+    html = client.get("/account/pledges/documents/").content.decode()
+    assert "No documents yet" in html
+    assert Invoice.objects.get().number not in html
