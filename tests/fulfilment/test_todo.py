@@ -14,7 +14,8 @@ from marketplace.fulfilment.models import BenefitTask
 from marketplace.fulfilment.services import submit_asset
 from marketplace.fulfilment.states import FulfilmentError
 from marketplace.payments.bank import record_transfer
-from marketplace.pledges.todo import todo_for_organisation, todo_for_pledge
+from marketplace.pledges.documents import ORGANISATION_DOCUMENTS
+from marketplace.pledges.todo import SPONSOR_TODO, todo_for_organisation, todo_for_pledge
 from tests.factories import make_package, pledge_for
 from tests.fulfilment.conftest import BENEFITS, paid_pledge_with_tasks
 from tests.fulfilment.images import png
@@ -146,3 +147,16 @@ def test_delegates_cannot_be_named_after_the_deadline(paid, sponsor):
     assert todo_for_pledge(passes.pledge) and not any(
         i.key.startswith("delegates:") for i in todo_for_pledge(passes.pledge)
     )
+
+
+def test_the_to_do_and_documents_providers_are_the_ones_the_readme_lists():
+    assert SPONSOR_TODO.describe() == [
+        (5, "pledges: accept an offer, wait for approval"),
+        (10, "finance: pay what is due"),
+        (20, "agreements: sign the agreement"),
+        (30, "fulfilment: supply assets, name delegates"),
+    ]
+    assert ORGANISATION_DOCUMENTS.describe() == [
+        (10, "finance: receipts, invoices, credit notes"),
+        (20, "agreements: the agreements issued"),
+    ]
