@@ -8,12 +8,22 @@ import pytest
 from django.utils import timezone
 
 from events.choices import BenefitKind, PackageCategory
+from marketplace.finance.invoices import request_invoice
 from marketplace.payments.bank import record_transfer
 from marketplace.pledges.models import Pledge
+from sponsors import invitations
 from sponsors.models import Clearance, Contact, ContactRole
 from tests.e2e.helpers import chromium_page, screenshot
 from tests.e2e.test_fulfilment_journey import logo_file, sign_in
-from tests.factories import PASSWORD, make_event, make_package, make_sponsor, make_terms, site_tree
+from tests.factories import (
+    PASSWORD,
+    make_event,
+    make_package,
+    make_sponsor,
+    make_terms,
+    pledge_for,
+    site_tree,
+)
 
 
 def todo(page):
@@ -157,3 +167,39 @@ def test_visitor_searches_wifi_and_gold_and_picks_the_right_package(live_server,
         page.goto(live_server.url + "/no-such-page/")
         assert page.get_by_role("heading", name="We could not find that page").is_visible()
         screenshot(page, "not-found")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_invitation_opened_signed_out_and_the_documents_page(live_server, settings, tmp_path):
+    settings.SITE_URL = live_server.url
+    settings.PRIVATE_DOCUMENTS_ROOT = tmp_path / "private"
+    event = make_event(site_tree()[1], title="Global Symposium for Regulators", acronym="GSR-26")
+    make_terms(event)
+    gold = make_package(event, title="Gold partner", slug="gold", price="50000.00")
+    user, organisation = make_sponsor(
+        "maya@orbit.example", name="Orbit Networks", clearance=Clearance.CLEARED
+    )
+    user.first_name, user.last_name = "Maya", "Okafor"
+    user.save()
+    invitation = invitations.invite(organisation, user, "jonas@orbit.example")
+    pledge = pledge_for((user, organisation), gold)
+    request_invoice(pledge, user=user)
+
+    with chromium_page() as page:
+        page.goto(live_server.url + f"/account/invitations/{invitation.token}/")
+        assert page.get_by_text(
+            "Maya Okafor invited jonas@orbit.example to join Orbit Networks as Member."
+        ).is_visible()
+        screenshot(page, "invitation-signed-out")
+        page.get_by_role("link", name="Create my account").click()
+        page.wait_for_url("**/accounts/signup/**")
+        assert page.get_by_label("Email").input_value() == "jonas@orbit.example"
+
+        sign_in(page, live_server.url, user.email, PASSWORD)
+        page.goto(live_server.url + "/account/")
+        page.get_by_role("link", name="Documents").click()
+        page.wait_for_url("**/account/pledges/documents/")
+        row = page.locator("[data-document]").first
+        assert "Invoice" in row.inner_text() and pledge.reference in row.inner_text()
+        screenshot(page, "documents")
