@@ -1,34 +1,40 @@
-"""Site-wide views that are not pages: search, language choice."""
+"""Site-wide views that are not pages: search, language choice, the favicon."""
+
+from pathlib import Path
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import HttpResponseRedirect
+from django.http import FileResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
 from events.models import EventPage, SponsorshipPackagePage
+from events.offers import describe_packages
+from events.search import search_catalogue
 
 RESULTS_PER_PAGE = 20
 MAX_QUERY_LENGTH = 200
 
 
 def search(request):
-    """Full-text search over published events, packages and pages."""
+    """Search over published events, packages and pages: events and packages as people type
+    them (hyphens, near spellings: `events/search.py`), each package with its event, price and
+    availability; other pages by full text."""
     query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
     kind = request.GET.get("type", "")
-    results = Page.objects.none()
+    if kind not in ("event", "package"):
+        kind = ""
+    results = []
     if query:
-        pages = Page.objects.live().public().specific()
-        if kind == "event":
-            pages = pages.type(EventPage)
-        elif kind == "package":
-            pages = pages.type(SponsorshipPackagePage)
-        else:
-            kind = ""
-        results = pages.search(query, operator="and")
+        results = search_catalogue(query, kind)
+        if not kind:
+            catalogue = (EventPage, SponsorshipPackagePage)
+            others = Page.objects.live().public().specific().search(query, operator="and")
+            results += [page for page in others if not isinstance(page, catalogue)]
     page = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    describe_packages(page.object_list)
     return render(
         request,
         "cms/search.html",
@@ -39,6 +45,16 @@ def search(request):
             "kinds": [("", _("Everything")), ("event", _("Events")), ("package", _("Packages"))],
         },
     )
+
+
+FAVICON = Path(__file__).resolve().parent / "static" / "cms" / "favicon.ico"
+
+
+def favicon(request):
+    """/favicon.ico, which browsers ask for whatever the page says."""
+    response = FileResponse(FAVICON.open("rb"), content_type="image/x-icon")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 def choose_language(request):

@@ -1,5 +1,6 @@
 """API v1 for the catalogue: published events and packages, with live availability."""
 
+from django.conf import settings
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import generics, serializers
@@ -8,6 +9,16 @@ from events.availability import Status, availability_for
 from events.choices import Currency, PackageCategory
 from events.models import EventPage, SponsorshipPackagePage
 from marketplace.core.schema import error_responses
+
+
+def public_url(page) -> str:
+    """The page's address as the public reaches it: SITE_URL and the page's path (Wagtail's
+    full URL names the Site record's host, `http://localhost` in a fresh install)."""
+    parts = page.get_url_parts()
+    if parts is None:
+        return ""
+    _site_id, _root_url, path = parts
+    return settings.SITE_URL + path
 
 
 class BenefitSerializer(serializers.Serializer):
@@ -65,7 +76,7 @@ class PackageSerializer(serializers.ModelSerializer):
         return obj.event.slug
 
     def get_url(self, obj) -> str:
-        return obj.get_full_url(self.context.get("request"))
+        return public_url(obj)
 
 
 class EventSummarySerializer(serializers.ModelSerializer):
@@ -89,7 +100,7 @@ class EventSummarySerializer(serializers.ModelSerializer):
         ]
 
     def get_url(self, obj) -> str:
-        return obj.get_full_url(self.context.get("request"))
+        return public_url(obj)
 
 
 class EventSerializer(EventSummarySerializer):

@@ -56,15 +56,14 @@ class Availability:
 
     @property
     def label(self) -> str:
-        """What a sponsor reads: "Exclusive", "2 of 4 left", "Sold out", "Closed"."""
+        """What a sponsor reads: "Available", "2 of 4 left", "Sold out", "Closed". Being
+        exclusive (capacity 1) is a property of the package, shown beside it, not a status."""
         if self.status == Status.CLOSED:
             return _("Closed")
         if self.status == Status.SOLD_OUT:
             return _("Sold out")
-        if self.capacity is None:
+        if self.capacity is None or self.capacity == 1:
             return _("Available")
-        if self.capacity == 1:
-            return _("Exclusive")
         return _("%(left)s of %(capacity)s left") % {
             "left": self.available,
             "capacity": self.capacity,

@@ -33,8 +33,16 @@ from events.availability import availability_for
 from events.blocks import BodyBlock
 from events.catalogue import FRAGMENT_SECONDS, Catalogue
 from events.choices import BenefitKind, Currency, PackageCategory, Region
+from events.offers import offers_for
 
 EVENTS_PER_PAGE = 12
+STANDARD_REFUND_POLICY = _(
+    "Before it is paid, a pledge can be cancelled at any time from the sponsor portal, free of "
+    "charge. After payment, a sponsor who cancels before the sponsorship deadline is refunded "
+    "in full, less any bank charges; after the deadline, benefits already produced are not "
+    "refunded and the organisers refund the rest. If the event is cancelled or moved online, "
+    "the organisers refund what cannot be delivered."
+)
 
 
 class EventIndexPage(Page):
@@ -66,6 +74,9 @@ class EventIndexPage(Page):
         past = list(events.filter(end_date__lt=today).order_by("-start_date", "pk"))
         paginator = Paginator(upcoming + past, EVENTS_PER_PAGE)
         page = paginator.get_page(request.GET.get("page"))
+        offers = offers_for(page.object_list)  # price range and packages left, per event
+        for event in page.object_list:
+            event.offer = offers.get(event.pk)
         context.update(
             events=page,
             upcoming_count=len(upcoming),
@@ -114,6 +125,14 @@ class EventPage(Page):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+    )
+    refund_policy = models.TextField(
+        _("refund and cancellation policy"),
+        blank=True,
+        help_text=_(
+            "Shown on the event page; the sponsorship terms refer to it. Empty: the standard "
+            "policy below the field applies."
+        ),
     )
     card_hold_minutes = models.PositiveIntegerField(
         _("card payment hold (minutes)"),
@@ -175,6 +194,7 @@ class EventPage(Page):
         FieldPanel("summary"),
         FieldPanel("hero_image"),
         FieldPanel("body"),
+        FieldPanel("refund_policy"),
     ]
     # Who organises the event: they alone (with approvers and superusers) see its pledges,
     # agreements and fulfilment tasks in the admin (see `events/scope.py`).
@@ -231,6 +251,11 @@ class EventPage(Page):
             )
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def refund_policy_text(self) -> str:
+        """The event's refund and cancellation policy, or the standard one."""
+        return self.refund_policy.strip() or str(STANDARD_REFUND_POLICY)
 
     @property
     def pledging_open(self) -> bool:
@@ -403,9 +428,13 @@ class SponsorshipPackagePage(Page):
     def get_context(self, request, *args, **kwargs):
 
         context = super().get_context(request, *args, **kwargs)
-        context["event"] = self.event
+        event = self.event
+        context["event"] = event
         context["availability"] = availability_for([self])[self.pk]
-        context["benefits"] = list(self.benefits.all())
+        benefits = list(self.benefits.all())
+        for benefit in benefits:  # an absolute date; "45 days before" is only the hint
+            benefit.due = benefit.deadline_for(event)
+        context["benefits"] = benefits
         return context
 
 

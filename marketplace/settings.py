@@ -157,6 +157,7 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Sponsorship] "  # = MAIL_SUBJECT_PREFIX
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 # Sponsors land in their portal (or onboarding) after signing in; see sponsors/adapter.py.
 ACCOUNT_ADAPTER = "sponsors.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"login": "sponsors.forms.SignInForm"}  # ?email= fills in the address
 
 # One sign-in for everyone, with MFA (marketplace/core/staff_security.py): the Wagtail admin
 # signs in through allauth (its rate limits apply to staff too); Wagtail's own password reset is

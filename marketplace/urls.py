@@ -15,6 +15,7 @@ from marketplace.payments import urls as payments_urls
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", cms_views.favicon, name="favicon"),
     # Wagtail's sign-in page takes no password: staff sign in through allauth (rate limits, MFA).
     path("admin/login/", staff_security.admin_login),
     path("admin/", include(wagtailadmin_urls)),

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import get_language, get_language_bidi, gettext
 
 from sponsors.membership import organisations_of
-from sponsors.portal import is_sponsor_account
+from sponsors.portal import is_sponsor_account, remember_return
 from worker.redaction import tag_message
 
 
@@ -64,6 +64,12 @@ class AccountAdapter(DefaultAccountAdapter):
             email,
             {"current_site": site_identity(), "site_url": settings.SITE_URL, **context},
         )
+
+    def save_user(self, request, user, form, commit=True):
+        """A sign-up that started from a package ("Sign up to pledge", `?next=`) remembers it,
+        so onboarding returns there after the email is confirmed (`portal.remember_return`)."""
+        remember_return(request, request.POST.get("next") or request.GET.get("next") or "")
+        return super().save_user(request, user, form, commit=commit)
 
     def render_mail(self, template_prefix, email, context, headers=None):
         """allauth's mail with the site's HTML frame around its text (allauth ships text only),

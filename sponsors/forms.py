@@ -1,7 +1,10 @@
 """Forms of the sponsor portal: the organisation, its contacts and its team."""
 
+from allauth.account.forms import LoginForm
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import validate_email
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -150,3 +153,18 @@ class MembershipForm(forms.Form):
 
 class SwitchOrganisationForm(forms.Form):
     organisation = forms.UUIDField(widget=forms.HiddenInput)
+
+
+class SignInForm(LoginForm):
+    """allauth's sign-in form, with the address filled in from `?email=` (the invitation page's
+    "Sign in" link), as allauth's sign-up form already does."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        email = self.request.GET.get("email", "") if self.request is not None else ""
+        if email and "login" in self.fields and not self.is_bound:
+            try:
+                validate_email(email)
+            except ValidationError:
+                return
+            self.fields["login"].initial = email

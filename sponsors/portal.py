@@ -8,6 +8,7 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from sponsors.membership import (
     Action,
@@ -77,3 +78,24 @@ def portal_view(view=None, *, admin_only=False):
         return wrapped
 
     return decorator(view) if view is not None else decorator
+
+
+# Where a person who was about to pledge returns once their organisation is registered (kept
+# in the session, so it survives sign-up and the email confirmation in the same browser).
+RETURN_KEY = "onboarding_return_to"
+
+
+def remember_return(request, url: str) -> None:
+    """Remember `url` (a path on this site) as where onboarding sends the person back to."""
+    if url and url_has_allowed_host_and_scheme(url, {request.get_host()}, require_https=False):
+        request.session[RETURN_KEY] = url
+
+
+def return_url(request, default: str = "") -> str:
+    """The remembered page, or `default`; a `next` given with the request wins."""
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, {request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return request.session.get(RETURN_KEY) or default

@@ -377,7 +377,17 @@ def ensure_event(index: EventIndexPage, spec: EventSpec) -> tuple[EventPage, boo
             organiser_name="Partnerships and events team",
             organiser_email="sponsorship@example.org",
             summary=spec.summary,
-            body=[("paragraph", RichText(f"<p>{spec.summary}</p>"))],
+            # The summary is the page's lead; the body says what it adds (once, not twice).
+            body=[
+                (
+                    "paragraph",
+                    RichText(
+                        f"<p>Sponsors of {spec.acronym} choose a package below: each lists its "
+                        "benefits with their delivery dates, its price and how many are left. "
+                        "Pledge online, then pay by card or bank transfer.</p>"
+                    ),
+                )
+            ],
         )
     )
     event.save_revision().publish()

@@ -9,6 +9,7 @@ class AgreementsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # Registers this app's steps on the pledge, payment and catalogue hooks and its section
-        # of a pledge's story (the models must be loaded).
-        from marketplace.agreements import cloning, pledge_steps, story  # noqa: F401
+        # Registers this app's steps on the pledge, payment and catalogue hooks, its section of a
+        # pledge's story and its part of the sponsor's to-do list and documents (the models must
+        # be loaded).
+        from marketplace.agreements import cloning, documents, pledge_steps, story, todo  # noqa: F401

@@ -9,9 +9,10 @@ class FinanceConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # Registers this app's steps on the pledge and payment hooks and its section of a
-        # pledge's story (the models must be loaded).
-        from marketplace.finance import pledge_steps, story  # noqa: F401
+        # Registers this app's steps on the pledge and payment hooks, its section of a pledge's
+        # story and its part of the sponsor's to-do list and documents (the models must be
+        # loaded).
+        from marketplace.finance import documents, pledge_steps, story, todo  # noqa: F401
 
         # The one balance per pledge, computed here, is what payments read (`set_calculator`).
         from marketplace.finance.balance import balance_of

@@ -9,6 +9,6 @@ class FulfilmentConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # Registers this app's steps on the pledge and payment hooks and its section of a
-        # pledge's story (the models must be loaded).
-        from marketplace.fulfilment import pledge_steps, story  # noqa: F401
+        # Registers this app's steps on the pledge and payment hooks, its section of a pledge's
+        # story and its part of the sponsor's to-do list (the models must be loaded).
+        from marketplace.fulfilment import pledge_steps, story, todo  # noqa: F401

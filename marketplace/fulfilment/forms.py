@@ -71,6 +71,31 @@ def asset_form_for(task, data=None, files=None):
     return form_class(data, files, rule=task.rule, initial=initial)
 
 
+class DelegateForm(forms.Form):
+    """One pass: the delegate's name and email (both blank for a pass not named yet; the
+    rules are checked by `delegates.save_delegates`)."""
+
+    name = forms.CharField(label=_("Full name"), required=False, max_length=200)
+    email = forms.EmailField(label=_("Email"), required=False)
+
+
+def delegate_formset(task, data=None):
+    """One row per pass, filled with the delegates named so far."""
+    named = {d.position: d for d in task.delegates.all()}
+    initial = [
+        {"name": named[n].name, "email": named[n].email} if n in named else {}
+        for n in range(1, task.quantity + 1)
+    ]
+    formset_class = forms.formset_factory(
+        DelegateForm,
+        extra=0,
+        max_num=task.quantity,
+        absolute_max=task.quantity,  # never more rows than passes, whatever is posted
+        validate_max=True,
+    )
+    return formset_class(data, initial=initial, prefix="delegates")
+
+
 class DeliverForm(forms.Form):
     proof_file = forms.FileField(
         label=_("Photo or file"),

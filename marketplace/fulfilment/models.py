@@ -259,3 +259,35 @@ class BenefitTaskChange(StateChange):
     @property
     def to_label(self) -> str:
         return label(self.to_state)
+
+
+class PassDelegate(models.Model):
+    """A person named by the sponsor for one pass of a passes benefit: who the registration
+    desk expects (`delegates.py` checks and writes them; editable until the task's due date)."""
+
+    task = models.ForeignKey(
+        BenefitTask, verbose_name=_("benefit task"), on_delete=models.CASCADE,
+        related_name="delegates",
+    )  # fmt: skip
+    position = models.PositiveSmallIntegerField(_("pass number"))
+    name = models.CharField(_("full name"), max_length=200)
+    email = models.EmailField(_("email"))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("named by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("pass delegate")
+        ordering = ["task", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "position"], name="one_delegate_per_pass"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} <{self.email}>"

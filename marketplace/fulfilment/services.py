@@ -4,10 +4,12 @@ the rules, writes the change and its audit entry.
 """
 
 import datetime
+import os
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -221,6 +223,22 @@ def submit_asset(task, *, user, upload=None, text: str | None = None) -> Benefit
         _delete(written)
         raise
     return locked
+
+
+def use_organisation_logo(task, *, user) -> BenefitTask:
+    """Supply the organisation's profile logo as the task's logo ("use our logo"), through the
+    same checks as an upload (a logo too small for a banner is refused). Raises
+    FulfilmentError when the organisation has no logo or the benefit takes none."""
+    if rule_for(task.kind).asset != AssetType.LOGO:
+        raise FulfilmentError(_("This benefit does not take a logo."))
+    logo = task.organisation.logo
+    if not logo:
+        raise FulfilmentError(
+            _("Your organisation's profile has no logo yet: upload one here."), field="logo"
+        )
+    with logo.open("rb") as stored:
+        content = ContentFile(stored.read(), name=os.path.basename(logo.name))
+    return submit_asset(task, user=user, upload=content)
 
 
 def _require(upload, message):

@@ -7,13 +7,18 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from events.dashboard import is_organiser
-from marketplace.fulfilment import admin_views, dashboard
+from marketplace.fulfilment import admin_delegates, admin_views, dashboard
 
 admin_urlpatterns = [
     path("", admin_views.EventsView.as_view(), name="index"),
     path("board/", admin_views.BoardView.as_view(), name="board_all"),
     path("board/bulk/", admin_views.BulkView.as_view(), name="bulk"),
     path("event/<int:event_id>/", admin_views.BoardView.as_view(), name="board"),
+    path(
+        "event/<int:event_id>/delegates.csv",
+        admin_delegates.DelegatesCsvView.as_view(),
+        name="delegates_csv",
+    ),
     path("task/<int:pk>/", admin_views.TaskView.as_view(), name="task"),
     path("task/<int:pk>/start/", admin_views.StartView.as_view(), name="start"),
     path("task/<int:pk>/deliver/", admin_views.DeliverView.as_view(), name="deliver"),

@@ -6,6 +6,7 @@ audit log of every state move (`PledgeChange`). Rules live in `services.py`, the
 `states.py`, the moves themselves in `moves.py`.
 """
 
+import datetime
 import secrets
 import uuid
 
@@ -162,19 +163,24 @@ class Pledge(models.Model):
                 label = BenefitKind(benefit.get("kind")).label
             except ValueError:
                 label = benefit.get("kind", "")
-            rows.append({**benefit, "kind_label": label})
+            due = benefit.get("due_date")
+            try:
+                due = datetime.date.fromisoformat(due) if isinstance(due, str) else due
+            except ValueError:
+                pass  # shown as stored
+            rows.append({**benefit, "kind_label": label, "due": due})
         return rows
 
     @property
     def next_step(self) -> str:
-        """What the sponsor should do next, in a sentence."""
+        """The pledge's state in a sentence, where its to-do list (`todo.py`) is empty."""
         return {
             PledgeState.HELD: _("Pay to confirm, before the hold expires."),
             PledgeState.AWAITING_APPROVAL: _("Wait for the organisers' approval."),
             PledgeState.AWAITING_PAYMENT: _("Pay to confirm, before the hold expires."),
-            PledgeState.PAID: _("Nothing to do: the organisers will be in touch about benefits."),
-            PledgeState.PARTIALLY_REFUNDED: _("Nothing to do."),
-        }.get(self.status, _("Nothing to do: this pledge is closed."))
+            PledgeState.PAID: _("All done: the organisers deliver the benefits."),
+            PledgeState.PARTIALLY_REFUNDED: _("All done: the organisers deliver the benefits."),
+        }.get(self.status, _("Closed: nothing more happens on this pledge."))
 
 
 class PledgeChange(StateChange):

@@ -6,7 +6,13 @@ Windows, before the pledge's `expires_at` (the hold's end, which is also an invo
 * **payment due** — a pledge awaiting payment (invoiced, or approved) whose hold ends in 24 hours
   to 3 days: "your payment is due on ...". One per (pledge, expiry).
 * **hold about to expire** — a pledge held or awaiting payment whose hold ends within 24 hours;
-  for a card pledge still held (a hold of minutes) within 10 minutes. One per (pledge, expiry).
+  for a card pledge whose hold is shorter than that (the card hold of minutes) within 10
+  minutes. One per (pledge, expiry).
+
+A short card hold is recognised by its length (expiry less than 24 hours after the pledge was
+made), not by its state: "Pay by card" moves a held pledge to awaiting payment with the same
+30-minute hold, and reading the state sent "the hold ends soon" seconds after the sponsor
+clicked. An approved card pledge gets the bank-transfer hold of days and the 24-hour window.
 
 A window is named by the pledge and its expiry, so a hold the organisers extend gets its own
 reminders again, and a rerun or a second worker finds the MailLog row with that key (unique)
@@ -17,7 +23,7 @@ is reminded at once; one that has already left it is not.
 import datetime
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -69,14 +75,14 @@ def due_for_payment_reminder(now):
 
 
 def due_for_hold_reminder(now):
-    short_hold = Q(status=PledgeState.HELD, payment_method=PaymentMethod.CARD)
+    short_hold = Q(
+        payment_method=PaymentMethod.CARD,
+        expires_at__lt=F("created_at") + HOLD_EXPIRING_BEFORE,
+    )
     return Pledge.objects.filter(
-        (
-            ~short_hold
-            & Q(status__in=(PledgeState.HELD, PledgeState.AWAITING_PAYMENT))
-            & Q(expires_at__lte=now + HOLD_EXPIRING_BEFORE)
-        )
+        (~short_hold & Q(expires_at__lte=now + HOLD_EXPIRING_BEFORE))
         | (short_hold & Q(expires_at__lte=now + CARD_HOLD_EXPIRING_BEFORE)),
+        status__in=(PledgeState.HELD, PledgeState.AWAITING_PAYMENT),
         expires_at__gt=now,
     )
 

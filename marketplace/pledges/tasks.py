@@ -28,7 +28,7 @@ def expire_overdue_holds() -> dict:
 @shared_task(base=BaseTask, queue_name="default")
 def remind_payments() -> dict:
     """Payment due (3 days to 24 hours before the hold ends) and hold about to expire (24 hours
-    before; 10 minutes for a card hold)."""
+    before; 10 minutes for a card hold of minutes, held or in checkout)."""
     return reminders.send_payment_reminders()
 
 

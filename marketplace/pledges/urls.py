@@ -8,6 +8,7 @@ app_name = "pledges"
 
 urlpatterns = [
     path("", views.pledge_list, name="list"),
+    path("documents/", views.documents, name="documents"),
     path("new/<int:package_id>/", views.pledge_create, name="create"),
     path("waitlist/<int:package_id>/", views.waitlist_join, name="waitlist_join"),
     path("waitlist/entry/<int:entry_id>/leave/", views.waitlist_leave, name="waitlist_leave"),

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from events.availability import availability_for
 from marketplace.pledges import services, submission, waitlist
+from marketplace.pledges.documents import documents_of
 from marketplace.pledges.errors import OnboardingIncomplete, PledgeError
 from marketplace.pledges.forms import PledgeForm
 from marketplace.pledges.models import (
@@ -24,8 +25,9 @@ from marketplace.pledges.models import (
     WaitlistEntry,
     WaitlistStatus,
 )
+from marketplace.pledges.todo import todo_by_pledge
 from sponsors.membership import Action, active_organisation, can, onboarding_missing, refusal
-from sponsors.portal import refusal_unless
+from sponsors.portal import refusal_unless, remember_return
 
 PLEDGES_PER_PAGE = 20
 
@@ -52,16 +54,40 @@ def pledge_list(request):
             ).select_related("package", "offer")
         )
     page = Paginator(pledges, PLEDGES_PER_PAGE).get_page(request.GET.get("page"))
+    on_page = list(page.object_list)
+    todo = todo_by_pledge(on_page)
+    for pledge in on_page:
+        pledge.todo = [item for item in todo.get(pledge.pk, []) if not item.waiting]
     return render(
         request,
         "pledges/pledge_list.html",
         {
             "organisation": organisation,
             "page_obj": page,
-            "pledges": page.object_list,
+            "pledges": on_page,
             "waitlist_entries": entries,
             "missing": onboarding_missing(request.user, organisation),
         },
+    )
+
+
+DOCUMENTS_PER_PAGE = 25
+
+
+@login_required
+def documents(request):
+    """Every receipt, invoice, credit note and agreement of the organisation acted for, newest
+    first, with its download (`documents.py`). Every member reads them."""
+    organisation = active_organisation(request.user, request.session)
+    if organisation is None:
+        return redirect("sponsors:onboarding")
+    page = Paginator(documents_of(organisation), DOCUMENTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "pledges/documents.html",
+        {"organisation": organisation, "page_obj": page, "documents": page.object_list},
     )
 
 
@@ -164,10 +190,17 @@ def _pledge_or_wait(request, package_id, *, joining_waitlist):
     organisation = active_organisation(request.user, request.session)
     missing = onboarding_missing(request.user, organisation)
     if missing:
+        remember_return(request, request.path)  # onboarding comes back here
         return render(
             request,
             "pledges/onboarding_needed.html",
-            {"package": package, "event": event, "missing": missing},
+            {
+                "package": package,
+                "event": event,
+                "missing": missing,
+                "needs_organisation": organisation is None,
+                "back_here": request.path,
+            },
             status=403,
         )
     if refused := refusal_unless(request, organisation, Action.PLEDGE, back_url=package.url):

@@ -1,4 +1,6 @@
-"""Creating a sponsor organisation, right after sign-up or later for another organisation."""
+"""Creating a sponsor organisation, right after sign-up or later for another organisation. A
+person who was pledging a package when they were asked to register goes back to it after
+(`portal.remember_return`)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,6 +12,7 @@ from sponsors.forms import OrganisationForm, PrimaryContactForm
 from sponsors.invitations import pending_invitations_for
 from sponsors.logos import MAX_LOGO_BYTES
 from sponsors.membership import choose_active_organisation, organisations_of
+from sponsors.portal import RETURN_KEY, return_url
 from sponsors.services import create_organisation
 
 
@@ -25,12 +28,14 @@ def onboarding(request):
                 user, form.save(commit=False), contact_form.cleaned_data
             )
             choose_active_organisation(request.session, user, organisation)
+            back = return_url(request)
+            request.session.pop(RETURN_KEY, None)
             messages.success(
                 request,
                 _("%(name)s is registered. The organisers will review it shortly.")
                 % {"name": organisation.display_name},
             )
-            return redirect("sponsors:dashboard")
+            return redirect(back or "sponsors:dashboard")
         status = 400
     else:
         form = OrganisationForm(prefix="org")
@@ -44,5 +49,6 @@ def onboarding(request):
         "contact_form": contact_form,
         "has_organisations": organisations_of(user).exists(),
         "invitations": pending_invitations_for(user),
+        "next": return_url(request),
     }
     return render(request, "sponsors/onboarding.html", context, status=status)

@@ -2,9 +2,11 @@
 invitations, the history of team changes, and accepting an invitation."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -175,11 +177,31 @@ def _member_name(membership) -> str:
     return membership.user.get_full_name() or membership.user.email
 
 
-@login_required
 def accept_invitation(request, token):
+    """The invitation link: who invited whom, to which organisation, in which role. Signed
+    out, it offers to create the account with the invited address filled in, or to sign in,
+    and comes back here; signed in with that address, it accepts."""
     invitation = get_object_or_404(
         Invitation.objects.select_related("organisation", "invited_by"), token=token
     )
+    inviter = invitation.invited_by
+    inviter_name = (inviter.get_full_name() or inviter.email) if inviter else ""
+    if not request.user.is_authenticated:
+        if request.method == "POST":
+            return redirect_to_login(request.get_full_path())
+        here = request.get_full_path()
+        query = urlencode({"email": invitation.email, "next": here})
+        return render(
+            request,
+            "sponsors/invitation_signed_out.html",
+            {
+                "invitation": invitation,
+                "inviter_name": inviter_name,
+                "pending": invitation.status == InvitationStatus.PENDING,
+                "signup_url": f"{reverse('account_signup')}?{query}",
+                "login_url": f"{reverse('account_login')}?{query}",
+            },
+        )
     error = None
     if request.method == "POST":
         try:
@@ -200,6 +222,7 @@ def accept_invitation(request, token):
         {
             "section": "organisations",
             "invitation": invitation,
+            "inviter_name": inviter_name,
             "pending": status == InvitationStatus.PENDING,
             "email_matches": invitations.email_matches(request.user, invitation.email),
             "error": error,

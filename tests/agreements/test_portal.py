@@ -24,7 +24,8 @@ def test_before_the_agreement_the_pledge_page_says_when_it_comes(pledge, sponsor
 def test_the_dashboard_lists_agreements_to_sign_until_signed(sent_agreement, sponsor, client):
     client.force_login(sponsor[0])
     html = client.get("/account/").content.decode()
-    assert "An agreement to sign" in html and sent_agreement.number in html
+    assert f"Sign agreement {sent_agreement.number}" in html
+    assert f'href="/account/agreements/{sent_agreement.public_id}/"' in html
     from marketplace.agreements.signing import sign_as_sponsor
 
     sign_as_sponsor(
@@ -36,7 +37,11 @@ def test_the_dashboard_lists_agreements_to_sign_until_signed(sent_agreement, spo
         document_sha256=sent_agreement.sha256,
         ip_address=None,
     )
-    assert "agreement to sign" not in client.get("/account/").content.decode().lower()
+    html = client.get("/account/").content.decode()
+    assert f"Sign agreement {sent_agreement.number}" not in html
+    # signed by the sponsor: the countersignature waits on the organisers, not on them
+    pledge_page = client.get(f"/account/pledges/{sent_agreement.pledge.public_id}/")
+    assert "The organisers countersign agreement" in pledge_page.content.decode()
 
 
 def test_other_organisations_see_nothing_of_it(sent_agreement, other_sponsor, client):

@@ -103,7 +103,8 @@ def test_finance_allocates_unmatched_money_and_the_sponsor_sees_paid_due_and_ref
         ack = PaymentAcknowledgement.objects.get()
         assert page.locator("[data-amount-paid]").inner_text() == "CHF 30,000.00"
         assert page.locator("[data-amount-due]").inner_text() == "CHF 10,000.00"
-        assert "Pay the remaining CHF\u00a010,000" in page.locator("[data-next-step]").inner_text()
+        todo = page.locator("[data-todo-list]").inner_text()
+        assert "Pay CHF\u00a010,000 by bank transfer" in todo
         assert page.locator(f"tr[data-document='{ack.number}']").is_visible()
         invoice_row = page.locator(f"tr[data-document='{invoice.number}']")
         assert "Partially paid" in invoice_row.inner_text()

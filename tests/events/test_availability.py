@@ -10,7 +10,9 @@ from tests.factories import make_event, make_package
 
 
 def test_labels_follow_capacity_and_taken():
-    assert Availability(capacity=1, taken=0, closed=False).label == "Exclusive"
+    # Exclusive (capacity 1) is a property of the package, not its status.
+    assert Availability(capacity=1, taken=0, closed=False).label == "Available"
+    assert Availability(capacity=1, taken=1, closed=False).label == "Sold out"
     assert Availability(capacity=4, taken=2, closed=False).label == "2 of 4 left"
     assert Availability(capacity=4, taken=4, closed=False).label == "Sold out"
     assert Availability(capacity=None, taken=9, closed=False).label == "Available"

@@ -82,7 +82,7 @@ def test_pledge_from_the_form_then_see_it(signed_in, package, sponsor):
 
     listing = signed_in.get("/account/pledges/").content.decode()
     assert pledge.reference in listing and "Held" in listing
-    assert "Pay to confirm" in listing  # next step
+    assert "Pay CHF\xa010,000 by bank transfer" in listing  # next step: what and how
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from cms.demo.catalogue import demo_events, ensure_event, ensure_site
+from cms.demo.pledges import ensure_demo_pledges
 from cms.demo.sponsors import ensure_demo_organisation
 from cms.demo.teams import ensure_demo_teams
 from cms.demo.users import demo_password, ensure_demo_users
@@ -35,7 +36,7 @@ class Command(BaseCommand):
                     created.append(event.acronym)
             password, generated = demo_password()
             users = ensure_demo_users(password)
-            ensure_demo_organisation(users)
+            organisation = ensure_demo_organisation(users)
             ensure_demo_teams(users)  # who organises which demo event
             load_demo_register()
             ensure_pledges_setup()
@@ -45,6 +46,10 @@ class Command(BaseCommand):
             ensure_agreements_setup()
             ensure_roles()
             load_demo_pipeline()  # resource mobilisation: prospects, opportunities, targets
+            # Pledges in every state, their documents, agreements and benefit tasks.
+            pledges_made = ensure_demo_pledges(users, organisation)
+        if pledges_made:
+            self.stdout.write(f"Demo pledges created: {pledges_made}.")
         if created:
             call_command("update_index", verbosity=0)
             self.stdout.write(f"Demo catalogue created: {', '.join(created)}.")

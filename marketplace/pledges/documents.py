@@ -1,0 +1,33 @@
+"""All of an organisation's documents in one list: receipts, invoices and credit notes (from
+finance) and agreements (from agreements), each with its download. This layer cannot import
+them: they register on `ORGANISATION_DOCUMENTS` and return `Document` rows for an
+organisation, one query each; the portal page (`views.documents`) merges them, newest first,
+and paginates."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from marketplace.pledges.todo import Providers
+
+ORGANISATION_DOCUMENTS = Providers("organisation documents")
+
+
+@dataclass(frozen=True)
+class Document:
+    kind: str  # a label: "Receipt", "Agreement"...
+    number: str
+    issued_at: datetime.datetime
+    pledge_reference: str
+    pledge_public_id: object
+    url: str
+    amount: Decimal | None = None
+    currency: str = ""
+    state: str = ""
+
+
+def documents_of(organisation) -> list[Document]:
+    """Every document of the organisation, newest first."""
+    documents = ORGANISATION_DOCUMENTS.collect(organisation)
+    documents.sort(key=lambda d: (d.issued_at, d.number), reverse=True)
+    return documents
