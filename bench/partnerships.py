@@ -10,6 +10,7 @@ approach p50/p95, the time of the statistics for all years, then the KPI pages
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/mydb .venv/bin/python bench/partnerships.py
     options: --rows 100000 --searches 200 --seed 5 --tracemalloc
+             --keep (keep the scratch copy and reuse it next time: no import, queries only)
 """
 
 import argparse
@@ -32,6 +33,8 @@ os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "bench-only-" + "x9Q2" * 16)
 os.environ.setdefault("ALLOWED_HOSTS", "localhost")
 os.environ.setdefault("STATICFILES_MANIFEST", "false")  # the KPI pages render admin templates
+# The bench's staff user has no authenticator: without this the admin answers with enrolment.
+os.environ.setdefault("STAFF_REQUIRE_MFA", "false")
 
 WORDS = (
     "broadband spectrum regulation cybersecurity schools rural connectivity health mobile "
@@ -111,6 +114,43 @@ def percentile(values, fraction):
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
+def load(args) -> None:
+    """Generate the agreements, import them (twice) and export them, printing the figures."""
+    # Imported here, as in run(): the app's modules load only after django.setup().
+    from register.exporting import export_agreements
+    from register.importing import import_agreements
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "agreements.csv"
+        _, ms = timed(generate, path, args.rows, args.seed)
+        size = path.stat().st_size / 1e6
+        print(f"generated {args.rows:,} agreements ({size:.1f} MB CSV) in {ms / 1000:.1f} s")
+
+        baseline = rss_mb()
+        if args.tracemalloc:
+            tracemalloc.start()
+        with path.open(encoding="utf-8", newline="") as stream:
+            result, ms = timed(import_agreements, stream)
+        assert result.ok, result.errors[:5]
+        traced = ""
+        if args.tracemalloc:
+            traced = f", Python allocations peak {tracemalloc.get_traced_memory()[1] / 1e6:.0f} MB"
+            tracemalloc.stop()
+        print(
+            f"import: {result.created:,} created in {ms / 1000:.1f} s "
+            f"({args.rows / (ms / 1000):,.0f} rows/s); peak RSS {rss_mb():.0f} MB "
+            f"(+{rss_mb() - baseline:.0f} MB over {baseline:.0f} MB){traced}"
+        )
+        with path.open(encoding="utf-8", newline="") as stream:
+            again, ms = timed(import_agreements, stream)
+        print(
+            f"same file again: {again.created} created, {again.updated} updated, "
+            f"{again.unchanged:,} unchanged in {ms / 1000:.1f} s"
+        )
+        _, ms = timed(export_agreements, io.StringIO())
+        print(f"export of {args.rows:,} agreements: {ms / 1000:.1f} s")
+
+
 def run(args) -> None:
     import django
 
@@ -125,46 +165,22 @@ def run(args) -> None:
 
     from register import fulltext
     from register.choices import AgreementType, AreaOfAction, Region
-    from register.exporting import export_agreements
-    from register.importing import import_agreements
     from register.profile import partners_like
     from register.search import SearchParams, search
     from register.stats import agreement_stats
 
     print(f"database: {connection.vendor}; building a scratch copy (migrations)…", flush=True)
-    old = setup_databases(verbosity=0, interactive=False, keepdb=False)
+    old = setup_databases(verbosity=0, interactive=False, keepdb=args.keep)
     try:
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "agreements.csv"
-            _, ms = timed(generate, path, args.rows, args.seed)
-            size = path.stat().st_size / 1e6
-            print(f"generated {args.rows:,} agreements ({size:.1f} MB CSV) in {ms / 1000:.1f} s")
+        from register.models import PartnershipAgreement  # the app's models: after setup()
 
-            baseline = rss_mb()
-            if args.tracemalloc:
-                tracemalloc.start()
-            with path.open(encoding="utf-8", newline="") as stream:
-                result, ms = timed(import_agreements, stream)
-            assert result.ok, result.errors[:5]
-            traced = ""
-            if args.tracemalloc:
-                traced = (
-                    f", Python allocations peak {tracemalloc.get_traced_memory()[1] / 1e6:.0f} MB"
-                )
-                tracemalloc.stop()
+        if args.keep and PartnershipAgreement.objects.exists():
             print(
-                f"import: {result.created:,} created in {ms / 1000:.1f} s "
-                f"({args.rows / (ms / 1000):,.0f} rows/s); peak RSS {rss_mb():.0f} MB "
-                f"(+{rss_mb() - baseline:.0f} MB over {baseline:.0f} MB){traced}"
+                f"kept scratch copy: {PartnershipAgreement.objects.count():,} agreements "
+                "(no import; run without --keep to rebuild it)"
             )
-            with path.open(encoding="utf-8", newline="") as stream:
-                again, ms = timed(import_agreements, stream)
-            print(
-                f"same file again: {again.created} created, {again.updated} updated, "
-                f"{again.unchanged:,} unchanged in {ms / 1000:.1f} s"
-            )
-            _, ms = timed(export_agreements, io.StringIO())
-            print(f"export of {args.rows:,} agreements: {ms / 1000:.1f} s")
+        else:
+            load(args)
 
         rng = random.Random(args.seed)
         types = AgreementType.values
@@ -215,7 +231,8 @@ def run(args) -> None:
 
         kpi_figures(seed=args.seed)
     finally:
-        teardown_databases(old, verbosity=0)
+        if not args.keep:
+            teardown_databases(old, verbosity=0)
 
 
 def main():
@@ -223,6 +240,9 @@ def main():
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--searches", type=int, default=200)
     parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the scratch copy, and reuse a kept one"
+    )
     parser.add_argument(
         "--tracemalloc", action="store_true", help="also trace Python allocations (slower)"
     )
