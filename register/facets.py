@@ -1,5 +1,7 @@
 """The register's facet rows (`AgreementFacet`): regions and areas as bit masks beside the
-agreement's year, type, category, contribution and value.
+agreement's year, type, category, contribution and value; and one `PartnerFacet` per
+(agreement, partner) link with the same masks, year, status, type and value, which the
+partners-to-approach ranking and the KPIs' new partners read.
 
 `refresh` is called by every write (import, admin, services) in the same transaction, so the
 rows always match the agreements; `rebuild` rewrites them all (`manage.py
@@ -12,7 +14,14 @@ from django.db import connection
 
 from register import bulk
 from register.choices import AreaOfAction, Region, codes
-from register.models import AgreementArea, AgreementFacet, AgreementRegion, PartnershipAgreement
+from register.models import (
+    AgreementArea,
+    AgreementFacet,
+    AgreementPartner,
+    AgreementRegion,
+    PartnerFacet,
+    PartnershipAgreement,
+)
 
 REGION_BITS = {code: 1 << index for index, code in enumerate(codes(Region))}
 AREA_BITS = {code: 1 << index for index, code in enumerate(codes(AreaOfAction))}
@@ -24,6 +33,7 @@ FIELDS = [
     "contribution",
     "value",
     "currency",
+    "status",
 ]
 
 
@@ -49,6 +59,7 @@ def refresh(ids) -> None:
     """Rewrite the facet rows of these agreements from what is stored."""
     for chunk in _chunks(ids):
         AgreementFacet.objects.filter(agreement_id__in=chunk).delete()
+        PartnerFacet.objects.filter(agreement_id__in=chunk).delete()
         regions: dict[int, int] = {}
         for pk, code in AgreementRegion.objects.filter(agreement_id__in=chunk).values_list(
             "agreement_id", "code"
@@ -59,14 +70,23 @@ def refresh(ids) -> None:
             "agreement_id", "code"
         ):
             areas[pk] = areas.get(pk, 0) | AREA_BITS[code]
-        facets = []
+        partners: dict[int, list[int]] = {}
+        for pk, partner_id in AgreementPartner.objects.filter(agreement_id__in=chunk).values_list(
+            "agreement_id", "partner_id"
+        ):
+            partners.setdefault(pk, []).append(partner_id)
+        facets, partner_facets = [], []
         for values in PartnershipAgreement.objects.filter(pk__in=chunk).values_list(*FIELDS):
-            pk, signed_on, agreement_type, partner_category, contribution, value, currency = values
+            (pk, signed_on, agreement_type, partner_category, contribution, value, currency) = (
+                values[:-1]
+            )
+            status = values[-1]
+            year = signed_on.year if signed_on else None
             facets.append(
                 AgreementFacet(
                     agreement_id=pk,
                     recency=signed_on or datetime.date.min,
-                    year=signed_on.year if signed_on else None,
+                    year=year,
                     agreement_type=agreement_type,
                     partner_category=partner_category,
                     contribution=contribution,
@@ -76,12 +96,28 @@ def refresh(ids) -> None:
                     area_mask=areas.get(pk, 0),
                 )
             )
+            partner_facets.extend(
+                PartnerFacet(
+                    agreement_id=pk,
+                    partner_id=partner_id,
+                    year=year,
+                    status=status,
+                    agreement_type=agreement_type,
+                    value=value,
+                    currency=currency,
+                    region_mask=regions.get(pk, 0),
+                    area_mask=areas.get(pk, 0),
+                )
+                for partner_id in partners.get(pk, ())
+            )
         bulk.create(AgreementFacet, facets)
+        bulk.create(PartnerFacet, partner_facets)
 
 
 def rebuild() -> int:
     """Rewrite every facet row; returns how many agreements there are."""
     AgreementFacet.objects.all().delete()
+    PartnerFacet.objects.all().delete()
     ids = list(PartnershipAgreement.objects.values_list("pk", flat=True))
     refresh(ids)
     return len(ids)

@@ -440,6 +440,37 @@ class AgreementFacet(models.Model):
         return f"facets of agreement {self.agreement_id}"
 
 
+class PartnerFacet(models.Model):
+    """One narrow row per (agreement, partner) link with what ranks partners and counts new
+    partners: the agreement's year, status, type, value, currency and its regions and areas as
+    bit masks. "Partners to approach" is then one grouped scan of this table, and "new
+    partners" an anti-join on it, without touching the wide agreements table. Derived data,
+    rewritten by `facets.refresh` with the agreement's `AgreementFacet` (same writes)."""
+
+    agreement = models.ForeignKey(
+        PartnershipAgreement, on_delete=models.CASCADE, related_name="partner_facets"
+    )
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="facets")
+    year = models.PositiveSmallIntegerField(null=True)
+    status = models.CharField(max_length=12)
+    agreement_type = models.CharField(max_length=30)
+    value = models.DecimalField(max_digits=16, decimal_places=2, null=True)
+    currency = models.CharField(max_length=3, blank=True)
+    region_mask = BitmaskField(default=0)
+    area_mask = BitmaskField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "partner"], name="register_one_facet_per_link"
+            )
+        ]
+        indexes = [models.Index(fields=["partner", "year"], name="register_pfacet_partner")]
+
+    def __str__(self):
+        return f"facets of agreement {self.agreement_id} for partner {self.partner_id}"
+
+
 class ImportJob(models.Model):
     """A large CSV import run by a worker (`tasks.run_import_job`): the uploaded file is kept
     under DATA_DIR/private while it runs and deleted after; the admin page shows the progress
