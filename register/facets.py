@@ -34,6 +34,7 @@ FIELDS = [
     "value",
     "currency",
     "status",
+    "business_owner_id",
 ]
 
 
@@ -78,9 +79,9 @@ def refresh(ids) -> None:
         facets, partner_facets = [], []
         for values in PartnershipAgreement.objects.filter(pk__in=chunk).values_list(*FIELDS):
             (pk, signed_on, agreement_type, partner_category, contribution, value, currency) = (
-                values[:-1]
+                values[:-2]
             )
-            status = values[-1]
+            status, business_owner_id = values[-2:]
             year = signed_on.year if signed_on else None
             facets.append(
                 AgreementFacet(
@@ -94,6 +95,8 @@ def refresh(ids) -> None:
                     currency=currency,
                     region_mask=regions.get(pk, 0),
                     area_mask=areas.get(pk, 0),
+                    status=status,
+                    business_owner_id=business_owner_id,
                 )
             )
             partner_facets.extend(

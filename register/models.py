@@ -408,8 +408,9 @@ class HasAny(models.Lookup):
 class AgreementFacet(models.Model):
     """One narrow row per agreement with what the search tool counts and the statistics add
     up: regions and areas as bit masks, so every facet count and every statistic is one scan
-    of a small table. Derived data, rewritten by `facets.refresh` whenever the agreement or
-    its lists change (all writes go through the register's services)."""
+    of a small table (the KPIs' agreement figures too, by year, status and business owner).
+    Derived data, rewritten by `facets.refresh` whenever the agreement or its lists change (all
+    writes go through the register's services)."""
 
     agreement = models.OneToOneField(
         PartnershipAgreement, primary_key=True, on_delete=models.CASCADE, related_name="facet"
@@ -425,6 +426,11 @@ class AgreementFacet(models.Model):
     currency = models.CharField(max_length=3, blank=True)
     region_mask = BitmaskField(default=0)
     area_mask = BitmaskField(default=0)
+    # What the KPIs filter on (drafts are no agreement yet; whose figures they are).
+    status = models.CharField(max_length=12, default="")
+    business_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         indexes = [
@@ -465,7 +471,10 @@ class PartnerFacet(models.Model):
                 fields=["agreement", "partner"], name="register_one_facet_per_link"
             )
         ]
-        indexes = [models.Index(fields=["partner", "year"], name="register_pfacet_partner")]
+        indexes = [
+            models.Index(fields=["partner", "year"], name="register_pfacet_partner"),
+            models.Index(fields=["year", "partner"], name="register_pfacet_year"),
+        ]
 
     def __str__(self):
         return f"facets of agreement {self.agreement_id} for partner {self.partner_id}"

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Case, F, FloatField, Max, Q, Sum, Value, When
-from django.db.models.functions import Cast, Coalesce, Greatest, Log, Power
+from django.db.models.functions import Cast, Coalesce, Greatest, Ln, Power
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -183,9 +183,11 @@ def _top_partners(region_mask, area_mask, exclude, limit, this_year) -> list[int
         default=Value(0.5),
         output_field=FloatField(),
     )
-    size = Value(1.0) + Log(
-        Value(10.0), Cast(Coalesce(F("value"), Value(0)), FloatField()) + Value(1.0)
-    ) / Value(10.0)
+    # log10 as ln / ln 10: Django's Log casts its arguments to numeric on PostgreSQL, whose
+    # logarithm is arbitrary-precision and took 90 % of the query; Ln stays in floats.
+    size = Value(1.0) + Ln(Cast(Coalesce(F("value"), Value(0)), FloatField()) + Value(1.0)) / Value(
+        math.log(10) * 10
+    )
     kind = Case(
         When(both, then=Value(1.0)), default=Value(EITHER_WEIGHT), output_field=FloatField()
     )

@@ -60,7 +60,8 @@ class Migration(migrations.Migration):
             ],
             options={
                 "indexes": [
-                    models.Index(fields=["partner", "year"], name="register_pfacet_partner")
+                    models.Index(fields=["partner", "year"], name="register_pfacet_partner"),
+                    models.Index(fields=["year", "partner"], name="register_pfacet_year"),
                 ],
                 "constraints": [
                     models.UniqueConstraint(
