@@ -2,7 +2,6 @@
 business owner, `PartnerFacet`): on the hand-made register they select exactly the agreements
 the definitions name, and a write through the register moves the figures at once."""
 
-import datetime
 from decimal import Decimal
 
 import pytest
