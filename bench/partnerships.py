@@ -160,7 +160,9 @@ def run(args) -> None:
 
     # A scratch database of our own, apart from the test suite's.
     name = settings.DATABASES["default"]["NAME"]
-    settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = f"bench_{Path(name).stem}"
+    # A kept copy has its own name: the other benches recreate and drop `bench_<name>`.
+    scratch = f"bench_{Path(name).stem}" + ("_kept" if args.keep else "")
+    settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = scratch
     from django.test.utils import setup_databases, teardown_databases
 
     from register import fulltext
@@ -240,7 +242,11 @@ def run(args) -> None:
         from bench.pipeline import kpi_figures
 
         kpi = kpi_figures(seed=args.seed)
-        print("issue 13 figures (PostgreSQL targets):")
+        loadavg = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        print(
+            f"issue 13 figures (PostgreSQL targets; load average {loadavg} on "
+            f"{os.cpu_count()} cores: compare the ratios above on a loaded machine):"
+        )
         for label, value, target in (
             ("partners to approach p95", suggestions_p95, 150),
             ("KPI page, bureau p95", kpi["bureau"], 300),
