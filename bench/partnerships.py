@@ -165,6 +165,7 @@ def run(args) -> None:
     settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = scratch
     from django.test.utils import setup_databases, teardown_databases
 
+    from bench.pipeline import analyse, kpi_figures
     from register import fulltext
     from register.choices import AgreementType, AreaOfAction, Region
     from register.models import AgreementPartner
@@ -184,6 +185,7 @@ def run(args) -> None:
             )
         else:
             load(args)
+        analyse()
 
         rng = random.Random(args.seed)
         types = AgreementType.values
@@ -239,8 +241,6 @@ def run(args) -> None:
             f"full-text search: {'PostgreSQL' if fulltext.on_postgresql() else 'SQLite icontains'}"
         )
         # Resource mobilisation (issue 13): the KPI pages on the same agreements.
-        from bench.pipeline import kpi_figures
-
         kpi = kpi_figures(seed=args.seed)
         loadavg = ", ".join(f"{x:.1f}" for x in os.getloadavg())
         print(

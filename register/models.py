@@ -464,6 +464,8 @@ class PartnerFacet(models.Model):
     currency = models.CharField(max_length=3, blank=True)
     region_mask = BitmaskField(default=0)
     area_mask = BitmaskField(default=0)
+    # `facets.evidence_weight(status, value)`: the ranking adds it up, weighed by age.
+    weight = models.FloatField(default=0)
 
     class Meta:
         constraints = [

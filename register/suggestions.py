@@ -11,22 +11,20 @@ values are not compared across currencies beyond that). Drafts are no evidence.
 """
 
 import datetime
-import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Case, F, FloatField, Max, Q, Sum, Value, When
-from django.db.models.functions import Cast, Coalesce, Greatest, Ln, Power
+from django.db.models.functions import Cast, Greatest, Power
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from register.choices import AgreementType, AreaOfAction, Region, Status
-from register.facets import AREA_BITS, REGION_BITS, codes_of, mask_of
+from register.facets import AREA_BITS, REGION_BITS, codes_of, evidence_weight, mask_of
 from register.models import Partner, PartnerFacet
 
 HALF_LIFE_YEARS = 4
-STATUS_WEIGHT = {Status.IN_FORCE: 1.0, Status.EXPIRED: 0.6, Status.TERMINATED: 0.3}
 EITHER_WEIGHT = 0.25  # an agreement matching one side only, against one matching both
 
 
@@ -65,8 +63,7 @@ class Suggestion:
 
 def _agreement_weight(year, status, value, this_year) -> float:
     recency = 0.5 ** (max(this_year - (year or this_year), 0) / HALF_LIFE_YEARS)
-    size = 1 + math.log10(1 + float(value or 0)) / 10  # 1 for no value, 1.6 for a million
-    return recency * STATUS_WEIGHT.get(status, 0.5) * size
+    return recency * evidence_weight(status, value)
 
 
 def format_amount(currency: str, amount: Decimal) -> str:
@@ -174,20 +171,10 @@ def _top_partners(region_mask, area_mask, exclude, limit, this_year) -> list[int
     """The ids of the `limit` best partners, ranked in the database: one grouped scan of the
     narrow `PartnerFacet` table (one row per agreement and partner, no join), those with an
     agreement matching both sides first, then by the summed weight of their agreements (the
-    same weights as `_agreement_weight`)."""
+    same weights as `_agreement_weight`: the stored `weight` halved every HALF_LIFE_YEARS)."""
     _either, both = _matching(region_mask, area_mask)
     age = Greatest(Value(this_year) - F("year"), Value(0))
     recency = Power(Value(0.5), Cast(age, FloatField()) / Value(float(HALF_LIFE_YEARS)))
-    status = Case(
-        *[When(status=code, then=Value(w)) for code, w in STATUS_WEIGHT.items()],
-        default=Value(0.5),
-        output_field=FloatField(),
-    )
-    # log10 as ln / ln 10: Django's Log casts its arguments to numeric on PostgreSQL, whose
-    # logarithm is arbitrary-precision and took 90 % of the query; Ln stays in floats.
-    size = Value(1.0) + Ln(Cast(Coalesce(F("value"), Value(0)), FloatField()) + Value(1.0)) / Value(
-        math.log(10) * 10
-    )
     kind = Case(
         When(both, then=Value(1.0)), default=Value(EITHER_WEIGHT), output_field=FloatField()
     )
@@ -197,7 +184,7 @@ def _top_partners(region_mask, area_mask, exclude, limit, this_year) -> list[int
         .values("partner_id")
         .annotate(
             has_both=Max(Case(When(both, then=Value(1)), default=Value(0))),
-            weight=Sum(recency * status * size * kind, output_field=FloatField()),
+            weight=Sum(recency * F("weight") * kind, output_field=FloatField()),
         )
         .order_by("-has_both", "-weight", "partner_id")
     )

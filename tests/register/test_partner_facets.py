@@ -3,8 +3,10 @@ and the KPIs' new partners read stay in step with every write to the register: t
 (new and `--update`), the admin's create, edit and delete, and the marketplace's entry."""
 
 import datetime
+import importlib
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from wagtail.test.utils.form_data import inline_formset
 
@@ -32,6 +34,7 @@ def stored() -> set[tuple]:
             "currency",
             "region_mask",
             "area_mask",
+            "weight",
         )
     )
 
@@ -54,6 +57,7 @@ def expected() -> set[tuple]:
                     agreement.currency,
                     mask_of(agreement.region_codes, REGION_BITS),
                     mask_of(agreement.area_codes, AREA_BITS),
+                    facets.evidence_weight(agreement.status, agreement.value),
                 )
             )
     return rows
@@ -177,3 +181,22 @@ def test_the_ranking_follows_a_status_edit_at_once(client, officer):
     assert response.status_code == 302, response.context["form"].errors
     names = [s.partner.name for s in partners_like(regions=["AFR"], areas=[EE])]
     assert names == ["Second", "First"]
+
+
+def test_the_migration_fills_the_weights_as_the_refresh_writes_them():
+    run_import(
+        [
+            row(reference="W1", partner="Alpha", value="1000000.00"),
+            row(reference="W2", partner="Beta", value="", currency="", contribution="none"),
+        ]
+    )
+    PartnershipAgreement.objects.filter(reference="W2").update(status="expired")
+    facets.refresh(PartnershipAgreement.objects.values_list("pk", flat=True))
+    written = dict(PartnerFacet.objects.values_list("partner__name", "weight"))
+    assert written == {"Alpha": pytest.approx(1.6), "Beta": pytest.approx(0.6)}
+    PartnerFacet.objects.update(weight=0)
+    fill = importlib.import_module("register.migrations.0008_partner_facet_weight").FILL
+    with connection.cursor() as cursor:
+        cursor.execute(fill)
+    filled = dict(PartnerFacet.objects.values_list("partner__name", "weight"))
+    assert filled == {name: pytest.approx(weight, rel=1e-12) for name, weight in written.items()}
