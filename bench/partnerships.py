@@ -4,9 +4,12 @@ Generates a CSV of N plausible agreements (seeded, 10% addenda), imports it into
 copy of the database (`test_<name>`, created and dropped here, so your data is untouched) and
 prints: import time and peak memory, the same import again (nothing changes), export time,
 search p50/p95 with three facets (region, area, type) with and without words, partners to
-approach p50/p95, the time of the statistics for all years, then the KPI pages
-(bench/pipeline.py). Targets: search p95 < 100 ms on PostgreSQL and statistics < 500 ms
-(issue 5); partners to approach p95 < 150 ms and KPI page p95 < 300 ms (issue 13).
+approach p50/p95 beside a baseline measured in the same run (a count of every agreement-partner
+link) and their ratio, the time of the statistics for all years, then the KPI pages
+(bench/pipeline.py, with their own baseline), and a summary of issue 13's figures with the load
+average. The tables are vacuum-analysed after loading, as autovacuum would soon do.
+Targets: search p95 < 100 ms on PostgreSQL and statistics < 500 ms (issue 5); partners to
+approach p95 < 150 ms and KPI page p95 < 300 ms (issue 13).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/mydb .venv/bin/python bench/partnerships.py
     options: --rows 100000 --searches 200 --seed 5 --tracemalloc

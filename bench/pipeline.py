@@ -6,7 +6,8 @@ bench/partnerships.py it measures on that run's data, printed after the register
 Either way it first tops the data up to 10,000 marketplace organisations (each a register
 partner), 8 business owners owning the agreements in turn, 2,000 opportunities, yearly targets
 and 1,000 co-financing rows, then requests each KPI page (the bureau's and a business owner's,
-rendered by the admin view, charts and tables included) and prints p50/p95.
+rendered by the admin view, charts and tables included) and prints p50/p95, each beside a
+baseline requested in turn with it (the same page for a year without agreements) and the ratio.
 Target (issue 13): KPI page p95 < 300 ms on PostgreSQL.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/mydb .venv/bin/python bench/pipeline.py
