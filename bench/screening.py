@@ -142,7 +142,8 @@ def main():
         print(
             f"sanctions rescan of {result.organisations:,} organisations ({result.names:,} names) "
             f"against {args.entries:,} entries: {seconds:.1f} s (target < 60 s); "
-            f"ratio to baseline {seconds / baseline:.1f}x"
+            f"ratio to baseline {seconds / baseline:.1f}x "
+            f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
         )
         print(
             f"matches: {len(result.new_matches)} in {len(found)} organisations; planted found "

@@ -408,8 +408,9 @@ class HasAny(models.Lookup):
 class AgreementFacet(models.Model):
     """One narrow row per agreement with what the search tool counts and the statistics add
     up: regions and areas as bit masks, so every facet count and every statistic is one scan
-    of a small table. Derived data, rewritten by `facets.refresh` whenever the agreement or
-    its lists change (all writes go through the register's services)."""
+    of a small table (the KPIs' agreement figures too, by year, status and business owner).
+    Derived data, rewritten by `facets.refresh` whenever the agreement or its lists change (all
+    writes go through the register's services)."""
 
     agreement = models.OneToOneField(
         PartnershipAgreement, primary_key=True, on_delete=models.CASCADE, related_name="facet"
@@ -425,6 +426,11 @@ class AgreementFacet(models.Model):
     currency = models.CharField(max_length=3, blank=True)
     region_mask = BitmaskField(default=0)
     area_mask = BitmaskField(default=0)
+    # What the KPIs filter on (drafts are no agreement yet; whose figures they are).
+    status = models.CharField(max_length=12, default="")
+    business_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         indexes = [
@@ -438,6 +444,42 @@ class AgreementFacet(models.Model):
 
     def __str__(self):
         return f"facets of agreement {self.agreement_id}"
+
+
+class PartnerFacet(models.Model):
+    """One narrow row per (agreement, partner) link with what ranks partners and counts new
+    partners: the agreement's year, status, type, value, currency and its regions and areas as
+    bit masks. "Partners to approach" is then one grouped scan of this table, and "new
+    partners" an anti-join on it, without touching the wide agreements table. Derived data,
+    rewritten by `facets.refresh` with the agreement's `AgreementFacet` (same writes)."""
+
+    agreement = models.ForeignKey(
+        PartnershipAgreement, on_delete=models.CASCADE, related_name="partner_facets"
+    )
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="facets")
+    year = models.PositiveSmallIntegerField(null=True)
+    status = models.CharField(max_length=12)
+    agreement_type = models.CharField(max_length=30)
+    value = models.DecimalField(max_digits=16, decimal_places=2, null=True)
+    currency = models.CharField(max_length=3, blank=True)
+    region_mask = BitmaskField(default=0)
+    area_mask = BitmaskField(default=0)
+    # `facets.evidence_weight(status, value)`: the ranking adds it up, weighed by age.
+    weight = models.FloatField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "partner"], name="register_one_facet_per_link"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["partner", "year"], name="register_pfacet_partner"),
+            models.Index(fields=["year", "partner"], name="register_pfacet_year"),
+        ]
+
+    def __str__(self):
+        return f"facets of agreement {self.agreement_id} for partner {self.partner_id}"
 
 
 class ImportJob(models.Model):

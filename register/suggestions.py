@@ -11,22 +11,20 @@ values are not compared across currencies beyond that). Drafts are no evidence.
 """
 
 import datetime
-import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Case, F, FloatField, Max, Q, Sum, Value, When
-from django.db.models.functions import Cast, Coalesce, Greatest, Log, Power
+from django.db.models.functions import Cast, Greatest, Power
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from register.choices import AgreementType, AreaOfAction, Region, Status
-from register.facets import AREA_BITS, REGION_BITS, codes_of, mask_of
-from register.models import AgreementFacet, AgreementPartner, Partner
+from register.facets import AREA_BITS, REGION_BITS, codes_of, evidence_weight, mask_of
+from register.models import Partner, PartnerFacet
 
 HALF_LIFE_YEARS = 4
-STATUS_WEIGHT = {Status.IN_FORCE: 1.0, Status.EXPIRED: 0.6, Status.TERMINATED: 0.3}
 EITHER_WEIGHT = 0.25  # an agreement matching one side only, against one matching both
 
 
@@ -65,8 +63,7 @@ class Suggestion:
 
 def _agreement_weight(year, status, value, this_year) -> float:
     recency = 0.5 ** (max(this_year - (year or this_year), 0) / HALF_LIFE_YEARS)
-    size = 1 + math.log10(1 + float(value or 0)) / 10  # 1 for no value, 1.6 for a million
-    return recency * STATUS_WEIGHT.get(status, 0.5) * size
+    return recency * evidence_weight(status, value)
 
 
 def format_amount(currency: str, amount: Decimal) -> str:
@@ -147,44 +144,47 @@ def codes_order(vocabulary) -> list[str]:
     return list(vocabulary.values)
 
 
-def _top_partners(region_mask, area_mask, exclude, limit, this_year) -> list[int]:
-    """The ids of the `limit` best partners, ranked in the database (one grouped query over
-    the matching agreements' partner links, so 100,000 agreements cost one scan): those with
-    an agreement matching both sides first, then by the summed weight of their agreements
-    (the same weights as `_agreement_weight`)."""
-    facet = "agreement__facet__"
-    both = Q()
+def _matching(region_mask: int, area_mask: int) -> tuple[Q, Q]:
+    """(matching either side, matching both) as conditions on `PartnerFacet` rows."""
+    both, either = Q(), Q()
     if region_mask:
-        both &= Q(**{f"{facet}region_mask__hasany": region_mask})
+        both &= Q(region_mask__hasany=region_mask)
+        either |= Q(region_mask__hasany=region_mask)
     if area_mask:
-        both &= Q(**{f"{facet}area_mask__hasany": area_mask})
-    matching = Q()
-    if region_mask:
-        matching |= Q(**{f"{facet}region_mask__hasany": region_mask})
-    if area_mask:
-        matching |= Q(**{f"{facet}area_mask__hasany": area_mask})
-    age = Greatest(Value(this_year) - F(f"{facet}year"), Value(0))
-    recency = Power(Value(0.5), Cast(age, FloatField()) / Value(float(HALF_LIFE_YEARS)))
-    status = Case(
-        *[When(agreement__status=code, then=Value(w)) for code, w in STATUS_WEIGHT.items()],
-        default=Value(0.5),
-        output_field=FloatField(),
+        both &= Q(area_mask__hasany=area_mask)
+        either |= Q(area_mask__hasany=area_mask)
+    return either, both
+
+
+def _evidence_rows(region_mask: int, area_mask: int):
+    """The (agreement, partner) facet rows that are evidence: signed, not a draft, not an
+    addendum, matching a region or an area asked for."""
+    either, _both = _matching(region_mask, area_mask)
+    return (
+        PartnerFacet.objects.filter(either, year__isnull=False)
+        .exclude(agreement_type=AgreementType.ADDENDUM)
+        .exclude(status=Status.DRAFT)
     )
-    size = Value(1.0) + Log(
-        Value(10.0), Cast(Coalesce(F(f"{facet}value"), Value(0)), FloatField()) + Value(1.0)
-    ) / Value(10.0)
+
+
+def _top_partners(region_mask, area_mask, exclude, limit, this_year) -> list[int]:
+    """The ids of the `limit` best partners, ranked in the database: one grouped scan of the
+    narrow `PartnerFacet` table (one row per agreement and partner, no join), those with an
+    agreement matching both sides first, then by the summed weight of their agreements (the
+    same weights as `_agreement_weight`: the stored `weight` halved every HALF_LIFE_YEARS)."""
+    _either, both = _matching(region_mask, area_mask)
+    age = Greatest(Value(this_year) - F("year"), Value(0))
+    recency = Power(Value(0.5), Cast(age, FloatField()) / Value(float(HALF_LIFE_YEARS)))
     kind = Case(
         When(both, then=Value(1.0)), default=Value(EITHER_WEIGHT), output_field=FloatField()
     )
     ranked = (
-        AgreementPartner.objects.filter(matching, agreement__facet__year__isnull=False)
-        .exclude(agreement__agreement_type=AgreementType.ADDENDUM)
-        .exclude(agreement__status=Status.DRAFT)
+        _evidence_rows(region_mask, area_mask)
         .exclude(partner_id__in=list(exclude))
         .values("partner_id")
         .annotate(
             has_both=Max(Case(When(both, then=Value(1)), default=Value(0))),
-            weight=Sum(recency * status * size * kind, output_field=FloatField()),
+            weight=Sum(recency * F("weight") * kind, output_field=FloatField()),
         )
         .order_by("-has_both", "-weight", "partner_id")
     )
@@ -194,48 +194,25 @@ def _top_partners(region_mask, area_mask, exclude, limit, this_year) -> list[int
 def rank_partners(*, regions=(), areas=(), exclude=(), limit=6, today=None) -> list[Suggestion]:
     """Partners to approach for `regions` and `areas` (codes), best evidence first: see the
     module's docstring for the order. Each suggestion carries a `reason` sentence. The ranking
-    is one grouped query; the reasons read the matching agreements of the partners shown."""
+    is one grouped query on `PartnerFacet`; the reasons read the same rows of the partners
+    shown (a third query names them)."""
     regions, areas = [r for r in regions if r in REGION_BITS], [a for a in areas if a in AREA_BITS]
     if not regions and not areas:
         return []
     region_mask, area_mask = mask_of(regions, REGION_BITS), mask_of(areas, AREA_BITS)
     this_year = (today or datetime.date.today()).year
-    condition = Q()
-    if region_mask:
-        condition |= Q(region_mask__hasany=region_mask)
-    if area_mask:
-        condition |= Q(area_mask__hasany=area_mask)
     top = _top_partners(region_mask, area_mask, exclude, limit, this_year)
     if not top:
         return []
-    facets = {
-        pk: rest
-        for pk, *rest in AgreementFacet.objects.filter(
-            condition,
-            year__isnull=False,
-            agreement__in=AgreementPartner.objects.filter(partner_id__in=top).values(
-                "agreement_id"
-            ),
-        )
-        .exclude(agreement_type=AgreementType.ADDENDUM)
-        .exclude(agreement__status=Status.DRAFT)
-        .values_list(
-            "agreement_id",
-            "region_mask",
-            "area_mask",
-            "year",
-            "value",
-            "currency",
-            "agreement__status",
-        )
-        .iterator(chunk_size=5000)
-    }
     evidence: dict[int, Evidence] = defaultdict(Evidence)
-    links = AgreementPartner.objects.filter(agreement_id__in=list(facets), partner_id__in=top)
-    for agreement_id, partner_id in links.values_list("agreement_id", "partner_id").iterator(
-        chunk_size=5000
-    ):
-        rmask, amask, year, value, currency, status = facets[agreement_id]
+    rows = (
+        _evidence_rows(region_mask, area_mask)
+        .filter(partner_id__in=top)
+        .values_list(
+            "partner_id", "region_mask", "area_mask", "year", "value", "currency", "status"
+        )
+    )
+    for partner_id, rmask, amask, year, value, currency, status in rows.iterator(chunk_size=5000):
         shared_regions = set(codes_of(rmask & region_mask, REGION_BITS))
         shared_areas = set(codes_of(amask & area_mask, AREA_BITS))
         # With only regions (or only areas) asked for, matching them is matching "both".

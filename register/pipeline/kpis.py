@@ -22,19 +22,18 @@ Money is never converted: no exchange rates are recorded yet, so each currency h
 figures (the reconciliation issue adds the reporting currency).
 """
 
-import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
 
 from marketplace.pledges.models import Pledge, PledgeChange
 from marketplace.pledges.states import PAID_STATES
 from register.choices import AgreementType, Contribution, PartnerCategory, Status
-from register.models import AgreementPartner, PartnershipAgreement
+from register.models import AgreementFacet, PartnerFacet, PartnershipAgreement
 from register.pipeline.codes import AREA_BITS, REGION_BITS
-from register.pipeline.models import Metric, Opportunity, Target, TargetScope
+from register.pipeline.models import CoFinancing, Metric, Opportunity, Target, TargetScope
 from register.pipeline.services import BoardFilters, weighted_pipeline
 from register.pipeline.stages import Stage
 
@@ -74,6 +73,23 @@ def signed_agreements(year: int, scope: Scope = Scope()):
     if scope.region:
         agreements = agreements.filter(region_links__code=scope.region)
     return agreements
+
+
+def signed_facets(year: int, scope: Scope = Scope()):
+    """The `AgreementFacet` rows of `signed_agreements(year, scope)`: the same agreements, read
+    from the register's narrow derived table (kept in step by every register write), so the
+    KPIs add up a few thousand small rows instead of visiting the wide agreements table."""
+    rows = AgreementFacet.objects.filter(year=year).exclude(status=Status.DRAFT)
+    if scope.owner is not None:
+        linked = Opportunity.objects.filter(business_owner=scope.owner, agreement__isnull=False)
+        rows = rows.filter(
+            Q(business_owner=scope.owner) | Q(agreement_id__in=linked.values("agreement_id"))
+        )
+    if scope.area:
+        rows = rows.filter(area_mask__hasany=AREA_BITS[scope.area])
+    if scope.region:
+        rows = rows.filter(region_mask__hasany=REGION_BITS[scope.region])
+    return rows
 
 
 def paid_pledges(year: int, scope: Scope = Scope(), *, outside_register=False):
@@ -124,12 +140,16 @@ def agreement_figures(year: int, scope: Scope = Scope()) -> list[AgreementFigure
     """The year's agreements in the scope grouped by contribution, currency, type and partner
     category, with their count, stated value and the bureau's co-financing: one query that
     value mobilised, new agreements, co-financing and partner categories all read."""
+    # Unordered: CoFinancing's default ordering would join the agreements into every lookup.
+    bureau = CoFinancing.objects.filter(agreement_id=OuterRef("agreement_id")).order_by()
     rows = (
-        signed_agreements(year, scope)
+        signed_facets(year, scope)
         .order_by()
         .values_list("contribution", "currency", "agreement_type", "partner_category")
         .annotate(
-            n=Count("pk"), total=Sum("value"), bureau=Sum("co_financing__bureau_contribution")
+            n=Count("pk"),
+            total=Sum("value"),
+            bureau=Sum(Subquery(bureau.values("bureau_contribution")[:1])),
         )
     )
     return [AgreementFigures(*row) for row in rows]
@@ -164,18 +184,20 @@ def new_agreements(year: int, scope: Scope = Scope(), *, figures=None) -> int:
 def new_partners(year: int, scope: Scope = Scope()) -> int:
     """Partners whose first signed agreement is in `year` and, for a scope, who have one of
     that year's agreements in the scope: partners of the year's agreements with no signed
-    agreement before the year (an anti-join, so it reads only the year's rows and an index)."""
-    earlier = AgreementPartner.objects.filter(
-        partner=OuterRef("partner"),
-        agreement__signed_on__lt=datetime.date(year, 1, 1),
-    ).exclude(agreement__status=Status.DRAFT)
-    return (
-        AgreementPartner.objects.filter(agreement__in=signed_agreements(year, scope).values("pk"))
-        .filter(~Exists(earlier))
-        .values("partner")
-        .distinct()
-        .count()
+    agreement before the year. Read from the narrow `PartnerFacet` rows (which carry the
+    agreement's year, status and masks): the year's rows by their (year, partner) index, then
+    an anti-join on the (partner, year) index."""
+    earlier = PartnerFacet.objects.filter(partner=OuterRef("partner"), year__lt=year).exclude(
+        status=Status.DRAFT
     )
+    rows = PartnerFacet.objects.filter(year=year).exclude(status=Status.DRAFT)
+    if scope.owner is not None:
+        rows = rows.filter(agreement_id__in=signed_facets(year, scope).values("pk"))
+    if scope.area:
+        rows = rows.filter(area_mask__hasany=AREA_BITS[scope.area])
+    if scope.region:
+        rows = rows.filter(region_mask__hasany=REGION_BITS[scope.region])
+    return rows.filter(~Exists(earlier)).values("partner").distinct().count()
 
 
 def sponsorship_revenue(year: int, scope: Scope = Scope(), event=None) -> dict[str, Decimal]:
@@ -262,16 +284,20 @@ def by_partner_category(year: int, scope: Scope = Scope(), *, figures=None) -> l
     """Agreements signed in the year and their value per currency, by partner category.
     Addenda add value but are not counted as agreements (as in the register's charts)."""
     figures = agreement_figures(year, scope) if figures is None else figures
+    order = list(PartnerCategory.values)
+    labels = dict(PartnerCategory.choices)
     lines: dict[str, CategoryLine] = {}
     for row in figures:
         category = row.partner_category
-        label = PartnerCategory(category).label if category in PartnerCategory.values else category
-        line = lines.setdefault(category, CategoryLine(category, str(label), 0, {}))
+        line = lines.get(category)
+        if line is None:
+            line = lines[category] = CategoryLine(
+                category, str(labels.get(category, category)), 0, {}
+            )
         if row.agreement_type != AgreementType.ADDENDUM:
             line.agreements += row.count
         if row.currency and row.value is not None:
             line.values[row.currency] = line.values.get(row.currency, ZERO) + row.value
-    order = list(PartnerCategory.values)
     return sorted(
         lines.values(),
         key=lambda line: order.index(line.category) if line.category in order else 99,

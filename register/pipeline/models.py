@@ -23,19 +23,51 @@ from register.pipeline.stages import label as stage_label
 
 def _one_organisation(instance, errors, *, allow_name=False):
     """A prospect, contact or interaction is about exactly one organisation: a register partner
-    or a marketplace organisation (or, for a prospect, a new name)."""
+    or a marketplace organisation (or, for a prospect, a new name; for a contact or an
+    interaction, a prospect known only by its new name)."""
     given = [bool(instance.partner_id), bool(instance.organisation_id)]
     if allow_name:
         given.append(bool(instance.name.strip()))
+    else:
+        given.append(bool(instance.prospect_id))
     if sum(given) == 0:
         message = (
             _("Choose a register partner or a marketplace organisation, or give a new name.")
             if allow_name
-            else _("Choose a register partner or a marketplace organisation.")
+            else _("Choose a register partner, a marketplace organisation or a new prospect.")
         )
         errors["partner"] = message
     elif sum(given) > 1:
         errors["partner"] = _("Choose only one: a register partner, an organisation or a name.")
+    elif not allow_name and instance.prospect_id and not instance.prospect.name:
+        errors["prospect"] = _(
+            "This prospect is a register partner or a marketplace organisation: choose it there."
+        )
+
+
+# A contact or an interaction names a prospect only when it has no partner or organisation yet.
+NEW_NAME_PROSPECTS = {"partner__isnull": True, "organisation__isnull": True}
+
+
+def _prospect_field(related_name: str):
+    return models.ForeignKey(
+        "Prospect",
+        verbose_name=_("new prospect"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name=related_name,
+        limit_choices_to=NEW_NAME_PROSPECTS,
+        help_text=_("For an organisation that is neither a partner nor in the marketplace yet."),
+    )
+
+
+def _name_of(instance) -> str:
+    if instance.partner_id:
+        return instance.partner.name
+    if instance.organisation_id:
+        return instance.organisation.display_name
+    return instance.prospect.name if instance.prospect_id else ""
 
 
 class Prospect(models.Model):
@@ -298,7 +330,8 @@ class OpportunityMove(StateChange):
 
 
 class PartnerContact(models.Model):
-    """A person at a partner (register) or at a marketplace organisation."""
+    """A person at a partner (register), at a marketplace organisation, or at a prospect known
+    only by its new name."""
 
     partner = models.ForeignKey(
         "register.Partner",
@@ -316,6 +349,7 @@ class PartnerContact(models.Model):
         on_delete=models.CASCADE,
         related_name="pipeline_contacts",
     )
+    prospect = _prospect_field("contacts")
     name = models.CharField(_("name"), max_length=200)
     title = models.CharField(_("title"), max_length=200, blank=True)
     email = models.EmailField(_("email"), blank=True)
@@ -332,9 +366,7 @@ class PartnerContact(models.Model):
 
     @property
     def organisation_name(self) -> str:
-        if self.partner_id:
-            return self.partner.name
-        return self.organisation.display_name if self.organisation_id else ""
+        return _name_of(self)
 
     def clean(self):
         errors = {}
@@ -370,6 +402,7 @@ class Interaction(models.Model):
         on_delete=models.CASCADE,
         related_name="interactions",
     )
+    prospect = _prospect_field("interactions")
     opportunity = models.ForeignKey(
         Opportunity,
         verbose_name=_("opportunity"),
@@ -405,9 +438,7 @@ class Interaction(models.Model):
 
     @property
     def organisation_name(self) -> str:
-        if self.partner_id:
-            return self.partner.name
-        return self.organisation.display_name if self.organisation_id else ""
+        return _name_of(self)
 
     def clean(self):
         errors = {}

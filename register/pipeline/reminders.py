@@ -45,7 +45,7 @@ def send_next_action_reminders(today: datetime.date | None = None) -> int:
     due = list(
         Interaction.objects.filter(next_action_on__lte=today, next_action_done=False)
         .exclude(next_action="")
-        .select_related("staff", "partner", "organisation", "opportunity")
+        .select_related("staff", "partner", "organisation", "prospect", "opportunity")
         .order_by("next_action_on", "pk")
     )
     fresh = _unsent(next_action_key(i) for i in due)

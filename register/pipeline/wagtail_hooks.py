@@ -105,11 +105,17 @@ class ContactViewSet(SnippetViewSet):
     icon = "user"
     menu_label = _("Contacts")
     list_display = ["name", "title", "organisation_name", "email", "phone"]
-    search_fields = ["name", "email", "partner__name", "organisation__display_name"]
+    search_fields = [
+        "name",
+        "email",
+        "partner__name",
+        "organisation__display_name",
+        "prospect__name",
+    ]
     search_backend_name = None
     copy_view_enabled = False
     panels = [
-        FieldRowPanel([FieldPanel("partner"), FieldPanel("organisation")]),
+        FieldRowPanel([FieldPanel("partner"), FieldPanel("organisation"), FieldPanel("prospect")]),
         FieldRowPanel([FieldPanel("name"), FieldPanel("title")]),
         FieldRowPanel([FieldPanel("email"), FieldPanel("phone")]),
         FieldPanel("notes"),
@@ -129,12 +135,18 @@ class InteractionViewSet(SnippetViewSet):
         "next_action_done",
     ]
     list_filter = ["kind", "staff", "next_action_done"]
-    search_fields = ["summary", "next_action", "partner__name", "organisation__display_name"]
+    search_fields = [
+        "summary",
+        "next_action",
+        "partner__name",
+        "organisation__display_name",
+        "prospect__name",
+    ]
     search_backend_name = None
     ordering = ["-happened_on", "-pk"]
     copy_view_enabled = False
     panels = [
-        FieldRowPanel([FieldPanel("partner"), FieldPanel("organisation")]),
+        FieldRowPanel([FieldPanel("partner"), FieldPanel("organisation"), FieldPanel("prospect")]),
         FieldPanel("opportunity"),
         FieldRowPanel([FieldPanel("kind"), FieldPanel("happened_on"), FieldPanel("staff")]),
         FieldPanel("summary"),

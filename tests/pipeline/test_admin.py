@@ -10,6 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from marketplace.core.roles import ensure_roles
+from register import facets
 from register.pipeline.models import Opportunity, Target
 from tests.pipeline.conftest import agreement, make_owner, opportunity, partner, prospect_for
 
@@ -145,6 +146,7 @@ def test_a_move_to_an_unknown_pledge_or_forbidden_stage_is_refused(bea, orbit, o
 def test_the_kpi_pages_show_targets_charts_and_tables(bea, orbit, owner, signed):
     signed.business_owner = owner
     signed.save()
+    facets.refresh([signed.pk])  # what the register's services do on every save
     Target.objects.create(
         year=2026, scope="owner", business_owner=owner, metric="cash", currency="USD", amount=160000
     )
