@@ -333,13 +333,18 @@ class EventOrganiser(Orderable):
             raise ValidationError(_("Choose either a user or a group, not both and not neither."))
 
 
+# Packages nobody ranked come after every ranked tier on the sponsor wall.
+DEFAULT_TIER_RANK = 100
+
+
 class SponsorshipPackagePage(Page):
     """Something a sponsor can pledge: a tier, a coffee break, a fellowship..."""
 
     category = models.CharField(_("category"), max_length=20, choices=PackageCategory.choices)
     tier_rank = models.PositiveSmallIntegerField(
         _("tier rank"),
-        default=100,
+        default=DEFAULT_TIER_RANK,
+        blank=True,  # left empty, the package takes the default rank (see clean)
         validators=[MinValueValidator(1, message=_("The tier rank must be at least 1."))],
         help_text=_(
             "Where this package's sponsors appear on the sponsor wall: 1 first (the headline "
@@ -416,6 +421,8 @@ class SponsorshipPackagePage(Page):
 
     def clean(self):
         super().clean()
+        if self.tier_rank is None:
+            self.tier_rank = DEFAULT_TIER_RANK
         if (
             self.capacity is not None
             and self.max_per_sponsor

@@ -16,6 +16,7 @@ import contextlib
 import os
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -105,7 +106,9 @@ def sign_up_sponsor(page, base_url: str, email: str, outbox: Path, password=PASS
     page.get_by_label("Password (again)").fill(password)
     page.get_by_role("button", name="Sign Up").click()
     page.wait_for_url("**/accounts/confirm-email/")
-    page.goto(link_from_outbox(outbox, email, "/accounts/confirm-email/"))
+    # The mail links to the site's public address (SITE_URL); the live server has its own port.
+    link = urlsplit(link_from_outbox(outbox, email, "/accounts/confirm-email/"))
+    page.goto(base_url + link.path)
     page.get_by_role("button", name="Confirm").click()
     page.wait_for_url("**/account/onboarding/")
 

@@ -77,8 +77,10 @@ def test_sponsor_signs_and_an_approver_countersigns_in_the_admin(live_server, se
     with chromium_page() as page:
         sign_in(page, live_server.url, user.email, PASSWORD)
         page.goto(live_server.url + "/account/")
-        assert page.get_by_role("heading", name="An agreement to sign").is_visible()
-        page.get_by_role("link", name=agreement.number).click()
+        # The portal's to-do list says what to sign (it replaced the "agreement to sign" panel).
+        to_sign = page.locator("[data-todo-overview] [data-todo='sign']")
+        assert agreement.number in to_sign.inner_text()
+        to_sign.get_by_role("link").click()
         page.get_by_role("button", name="Sign the agreement").click()  # nothing typed
         assert page.get_by_text("Type your full name.").is_visible()
         page.get_by_label("Your full name").fill("Lena Berg")
