@@ -8,6 +8,7 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.core.validators import MinValueValidator
@@ -284,8 +285,6 @@ class EventPage(Page):
 def staff_users():
     """The users an event's team is chosen from: staff in some group, and superusers; never a
     sponsor account (the list would show every sponsor's email address)."""
-    from django.contrib.auth import get_user_model
-
     memberships = get_user_model().groups.through.objects.values("user_id")
     return models.Q(is_active=True) & (models.Q(is_superuser=True) | models.Q(pk__in=memberships))
 

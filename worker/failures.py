@@ -5,10 +5,12 @@ so a row here means either a non-transient error or retries exhausted. Staff rea
 sign-in secrets (reset, confirmation, invitation links) are removed from the arguments, the
 error and the traceback before the row is written (`worker/redaction.py`)."""
 
+import json
 import logging
 import traceback as traceback_module
 
 from celery.signals import task_failure
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
@@ -21,10 +23,6 @@ MAX_TRACEBACK = 20_000
 
 def _json_safe(value):
     """Task arguments as JSON (they are, with the JSON serializer; eager runs may differ)."""
-    import json
-
-    from django.core.serializers.json import DjangoJSONEncoder
-
     try:
         return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
     except (TypeError, ValueError):

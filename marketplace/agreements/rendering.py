@@ -12,6 +12,7 @@ two signature records (`render_executed`).
 
 import hashlib
 import io
+from decimal import Decimal
 
 from django.conf import settings
 from django.utils import timezone, translation
@@ -38,8 +39,6 @@ def sha256_of(content: bytes) -> str:
 
 def figures(value, currency: str) -> str:
     """ "CHF 50,000.00": the amount as finance documents write it."""
-    from decimal import Decimal
-
     return f"{currency} {number_format(Decimal(value), 2, use_l10n=True, force_grouping=True)}"
 
 
@@ -195,6 +194,7 @@ def render_signature_page(agreement) -> bytes:
 
 def render_executed(agreement, signed_pdf: bytes) -> bytes:
     """The signed PDF's pages unchanged, then the signature page."""
+    # pypdf only when an agreement is executed (a worker task), not in every web process.
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter()

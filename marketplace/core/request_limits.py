@@ -16,6 +16,7 @@ installed by the middleware's `process_view`, which must come before CsrfViewMid
 """
 
 from functools import wraps
+from io import BytesIO
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
@@ -73,8 +74,6 @@ class RefusedUpload(UploadedFile):
     request's declared length when known, which for a single file is about the file's size)."""
 
     def __init__(self, *, name, content_type, size, limit):
-        from io import BytesIO
-
         super().__init__(BytesIO(b""), name=name, content_type=content_type, size=size)
         self.limit = limit
         self.refused = True

@@ -121,6 +121,7 @@ def anonymise(user) -> dict[str, int]:
 
     counts["email_addresses"] = EmailAddress.objects.filter(user=user).delete()[0]
     if apps.is_installed("allauth.mfa"):
+        # Only when the app is installed (its models do not exist otherwise).
         from allauth.mfa.models import Authenticator
 
         counts["authenticators"] = Authenticator.objects.filter(user=user).delete()[0]
