@@ -20,12 +20,6 @@ DOCUMENT_KINDS = (
 )
 
 
-def pledge_balance(pledge):
-    """The pledge's balance as the story shows it. The one place this page reads it, so moving
-    to another balance service is a one-line change."""
-    return balance_of(pledge)
-
-
 def _documents(pledges, user) -> list[dict]:
     documents = []
     for model, namespace in DOCUMENT_KINDS:
@@ -49,7 +43,7 @@ def _documents(pledges, user) -> list[dict]:
 def finance_section(pledges, *, user):
     """One balance per pledge (two queries each; the organisation's page shows a bounded
     number of pledges) and one query per kind of document, whatever their number."""
-    balances = [(pledge, pledge_balance(pledge)) for pledge in pledges]
+    balances = [(pledge, balance_of(pledge)) for pledge in pledges]
     documents = _documents(pledges, user)
     sees_documents = any(
         user.has_perm(f"finance.view_{model._meta.model_name}") for model, _ns in DOCUMENT_KINDS

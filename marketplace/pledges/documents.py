@@ -8,9 +8,10 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from marketplace.pledges.todo import Providers
+from marketplace.core.hooks import Steps
 
-ORGANISATION_DOCUMENTS = Providers("organisation documents")
+# Each step takes the organisation and returns its list of documents.
+ORGANISATION_DOCUMENTS = Steps("organisation documents")
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,6 @@ class Document:
 
 def documents_of(organisation) -> list[Document]:
     """Every document of the organisation, newest first."""
-    documents = ORGANISATION_DOCUMENTS.collect(organisation)
+    documents = [doc for found in ORGANISATION_DOCUMENTS.collect(organisation) for doc in found]
     documents.sort(key=lambda d: (d.issued_at, d.number), reverse=True)
     return documents

@@ -74,18 +74,8 @@ class ToDo:
         return (self.waiting, self.rank, day, self.text)
 
 
-class Providers(Steps):
-    """`Steps` whose handlers return items: `collect(pledges)` joins what every provider
-    returns, in the providers' order."""
-
-    def collect(self, pledges) -> list[ToDo]:
-        items: list[ToDo] = []
-        for step in list(self._steps):
-            items.extend(step.handler(pledges))
-        return items
-
-
-SPONSOR_TODO = Providers("sponsor to-do")
+# Each step takes the pledges and returns its list of `ToDo` items for them.
+SPONSOR_TODO = Steps("sponsor to-do")
 
 
 def todo_by_pledge(pledges) -> dict[int, list[ToDo]]:
@@ -94,8 +84,9 @@ def todo_by_pledge(pledges) -> dict[int, list[ToDo]]:
     lists: dict[int, list[ToDo]] = {pledge.pk: [] for pledge in pledges}
     if not pledges:
         return lists
-    for item in SPONSOR_TODO.collect(pledges):
-        lists.setdefault(item.pledge_id, []).append(item)
+    for items in SPONSOR_TODO.collect(pledges):
+        for item in items:
+            lists.setdefault(item.pledge_id, []).append(item)
     for items in lists.values():
         items.sort(key=ToDo.sort_key)
     return lists

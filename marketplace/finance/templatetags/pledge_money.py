@@ -27,11 +27,9 @@ register = template.Library()
 
 
 def next_step(pledge, balance) -> str:
-    """What the sponsor should do next, in a sentence, from the pledge's state and balance."""
-    if pledge.status in PAYABLE_STATES and balance.net > 0 and balance.due > 0:
-        return _("Pay the remaining %(due)s before the hold expires.") % {
-            "due": format_money(balance.due, balance.currency)
-        }
+    """The sentence for a pledge whose to-do list is empty (`marketplace/pledges/todo.py` owns
+    what to pay, sign and supply): its state, told with what the balance knows of refunds and
+    money held."""
     if pledge.status == PledgeState.REFUNDED:
         return _("Nothing to do: the pledge was refunded.")
     if balance.held > 0 and balance.due == 0 and pledge.status not in PAYABLE_STATES:
@@ -43,7 +41,7 @@ def next_step(pledge, balance) -> str:
 
 @register.simple_tag
 def pledge_next_step(pledge) -> str:
-    """`{% pledge_next_step pledge %}`: the next step, read from the one balance."""
+    """`{% pledge_next_step pledge %}`: `next_step`, read from the one balance."""
     return next_step(pledge, balance_of(pledge))
 
 
