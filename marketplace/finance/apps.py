@@ -12,7 +12,13 @@ class FinanceConfig(AppConfig):
         # Registers this app's steps on the pledge and payment hooks, its section of a pledge's
         # story and its part of the sponsor's to-do list and documents (the models must be
         # loaded).
-        from marketplace.finance import documents, pledge_steps, story, todo  # noqa: F401
+        from marketplace.finance import (  # noqa: F401
+            documents,
+            payout_steps,
+            pledge_steps,
+            story,
+            todo,
+        )
 
         # The one balance per pledge, computed here, is what payments read (`set_calculator`).
         from marketplace.finance.balance import balance_of

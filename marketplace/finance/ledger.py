@@ -13,6 +13,7 @@ what the code posts to). Each line may carry the event as its cost object (alway
     credit note             Dr refunds             Cr receivable        correcting a receipt
                             Dr revenue             Cr receivable        voiding an invoice
     Stripe fee              Dr fees                Cr stripe_clearing
+    Stripe payout           Dr bank                Cr stripe_clearing
     bank charge             Dr bank_charges        Cr receivable        (or another account)
     write-off               Dr write_offs          Cr receivable
     unallocated receipt     Dr bank                Cr unallocated
@@ -378,6 +379,21 @@ def post_stripe_fee(payment, amount, *, currency=None, date=None, document="", a
         organisation_id=pledge.organisation_id,
         pledge=pledge,
         payment=payment,
+        actor=actor,
+    )
+
+
+def post_payout(payout, *, date=None, actor=None) -> JournalEntry:
+    """Stripe paid its balance out to the bank: out of the clearing account, into the bank.
+    Posted once per payout (`payouts.reconcile_payout`); its bank statement line posts nothing."""
+    return post(
+        PostingKind.PAYOUT,
+        f"payout:{payout.stripe_id}",
+        legs=_pair(BANK, STRIPE_CLEARING, payout.amount),
+        currency=payout.currency,
+        date=date or payout.arrival_date,
+        document=payout.stripe_id,
+        description=f"Stripe payout {payout.stripe_id}",
         actor=actor,
     )
 

@@ -364,6 +364,7 @@ class PostingKind(models.TextChoices):
     REFUND = "refund", _("Refund paid")
     CREDIT_NOTE = "credit_note", _("Credit note issued")
     STRIPE_FEE = "stripe_fee", _("Stripe fee")
+    PAYOUT = "payout", _("Stripe payout to the bank")
     BANK_CHARGE = "bank_charge", _("Bank charge")
     WRITE_OFF = "write_off", _("Write-off")
     UNALLOCATED_RECEIPT = "unallocated_receipt", _("Unallocated money received")
@@ -524,8 +525,13 @@ class JournalLine(models.Model):
         raise LedgerImmutable(_("A posted journal line cannot be deleted."))
 
 
-# Money received outside the documents (adjustments, unallocated transfers): their own module,
-# loaded with the app's models.
+# Stripe's payouts and their balance transactions (fees), and money received outside the
+# documents (adjustments, unallocated transfers): their own modules, loaded with the app's models.
+from marketplace.finance.payout_records import (  # noqa: E402, F401
+    BalanceTransaction,
+    Payout,
+    PayoutChange,
+)
 from marketplace.finance.receivables import (  # noqa: E402, F401
     Adjustment,
     AdjustmentKind,

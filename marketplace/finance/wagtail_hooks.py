@@ -27,13 +27,14 @@ from wagtail.admin.viewsets.model import ModelViewSetGroup
 
 from marketplace.core.admin import ReadOnlyViewSet
 from marketplace.finance import admin_views as finance_views
-from marketplace.finance import dashboard, workspace_views
+from marketplace.finance import dashboard, payout_views, workspace_views
 from marketplace.finance.invoices import invoice_status, status_label
 from marketplace.finance.models import (
     CreditNote,
     Invoice,
     JournalEntry,
     PaymentAcknowledgement,
+    Payout,
     Receipt,
     UnallocatedTransfer,
 )
@@ -422,6 +423,40 @@ class UnallocatedViewSet(FinanceViewSet):
         ]
 
 
+class PayoutViewSet(FinanceViewSet):
+    """Stripe's payouts: gross, fees and net of each, the payments in it, the bank line."""
+
+    model = Payout
+    name = "finance_payouts"
+    url_prefix = "finance/stripe-payouts"
+    icon = "resubmit"
+    menu_label = _("Stripe payouts")
+    view_permissions_only = True
+    list_export = ["stripe_id", "arrival_date", "gross", "fees", "amount", "currency", "status"]
+    index_view_class = payout_views.PayoutIndexView
+    inspect_view_class = payout_views.PayoutInspectView
+    list_filter = ["status", "currency"]
+    search_fields = ["stripe_id", "statement_descriptor", "bank_reference"]
+    list_display = [
+        "stripe_id",
+        date_column("arrival_date", _("Arrival date")),
+        money_column("gross", _("Gross")),
+        money_column("fees", _("Stripe fees")),
+        money_column("amount", _("Paid out")),
+        Column("status", label=_("Status"), accessor="get_status_display"),
+        BooleanColumn("bank_matched", label=_("Bank line matched"), accessor="bank_line_id"),
+        Column("problems", label=_("Problems"), accessor="problems"),
+    ]
+    inspect_view_fields = [
+        "stripe_id",
+        "status",
+        "arrival_date",
+        "statement_descriptor",
+        "paid_at",
+        "reconciled_at",
+    ]
+
+
 class FinanceGroup(ModelViewSetGroup):
     menu_label = _("Finance")
     menu_icon = "success"
@@ -432,6 +467,7 @@ class FinanceGroup(ModelViewSetGroup):
         PaymentViewSet,
         FlagViewSet,
         UnallocatedViewSet,
+        PayoutViewSet,
         InvoiceViewSet,
         AcknowledgementViewSet,
         ReceiptViewSet,

@@ -213,6 +213,8 @@ class FlagKind(models.TextChoices):
     OVERPAYMENT = "overpayment", _("More received than the pledge's total: refund the balance?")
     DISPUTE = "dispute", _("The card holder disputed the payment")
     REFUND_OUTSIDE = "refund_outside", _("Refunded in Stripe, outside the admin")
+    UNKNOWN_CHARGE = "unknown_charge", _("Stripe moved money we have no record of")
+    STRIPE_BALANCE = "stripe_balance", _("Stripe's balance differs from the clearing account")
 
 
 class Flag(models.Model):

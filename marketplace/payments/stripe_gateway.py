@@ -158,3 +158,50 @@ def create_refund(
     if refund.status == "failed":
         raise GatewayError(_("Stripe could not make the refund (status failed)."))
     return refund.id
+
+
+# --- Reading the account: payouts, balance transactions, balance ------------------------
+# Plain dicts leave this module (stripe-python's objects are not dicts), shaped as Stripe's
+# API and its webhooks send them, so callers read an event's payload and a fetched object alike.
+
+
+def _read(call, what: str):
+    if not is_configured():
+        raise GatewayError(_("Stripe is not configured: %(what)s cannot be read.") % {"what": what})
+    try:
+        return call()
+    except stripe.StripeError as error:
+        raise _refusal(error, _("Stripe could not be read (%(what)s).") % {"what": what})
+
+
+def retrieve_payout(payout_id: str) -> dict:
+    """The payout `po_…` as Stripe has it now. Raises `GatewayError`."""
+    return _read(lambda: client().v1.payouts.retrieve(payout_id).to_dict(), payout_id)
+
+
+def list_payouts(*, created_since: datetime.datetime, status: str = "paid") -> list[dict]:
+    """The payouts created since the moment, in the given status, every page read."""
+    params = {"status": status, "created": {"gte": int(created_since.timestamp())}, "limit": 100}
+    return _read(
+        lambda: [p.to_dict() for p in client().v1.payouts.list(params=params).auto_paging_iter()],
+        "payouts",
+    )
+
+
+def list_balance_transactions(
+    *, payout: str | None = None, created_since: datetime.datetime | None = None
+) -> list[dict]:
+    """The balance transactions of a payout (or created since a moment), every page read, each
+    with its `source` expanded (the charge or refund, carrying its `payment_intent`)."""
+    params: dict = {"expand": ["data.source"], "limit": 100}
+    if payout:
+        params["payout"] = payout
+    if created_since is not None:
+        params["created"] = {"gte": int(created_since.timestamp())}
+    pages = lambda: client().v1.balance_transactions.list(params=params).auto_paging_iter()  # noqa: E731
+    return _read(lambda: [t.to_dict() for t in pages()], payout or "balance transactions")
+
+
+def retrieve_balance() -> dict:
+    """Stripe's balance: `available` and `pending`, each a list of {amount, currency}."""
+    return _read(lambda: client().v1.balance.retrieve().to_dict(), "balance")

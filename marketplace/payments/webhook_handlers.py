@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from marketplace.payments import stripe_gateway
 from marketplace.payments.balance import balance_of
+from marketplace.payments.hooks import PAYOUT_PAID
 from marketplace.payments.models import FlagKind, Payment
 from marketplace.payments.moves import lock_payment, move_payment, raise_flag
 from marketplace.payments.refunds import record_outside_refund
@@ -236,6 +237,15 @@ def dispute_created(dispute: dict, event_id: str) -> str:
     return "flagged: dispute"
 
 
+# --- Payouts ----------------------------------------------------------------------------
+
+
+def payout_paid(payout: dict, event_id: str) -> str:
+    """Stripe sent money to the bank: the apps above (finance) record and reconcile it."""
+    outcomes = PAYOUT_PAID.collect(payout, event_id=event_id)
+    return "; ".join(outcomes) or "ignored: nothing reconciles payouts"
+
+
 HANDLERS = {
     "checkout.session.completed": session_completed,
     "checkout.session.async_payment_succeeded": async_payment_succeeded,
@@ -243,4 +253,5 @@ HANDLERS = {
     "checkout.session.expired": session_expired,
     "charge.refunded": charge_refunded,
     "charge.dispute.created": dispute_created,
+    "payout.paid": payout_paid,
 }
