@@ -18,12 +18,11 @@ still in Stripe are posted before the balance check compares.
 
 Everything is keyed on Stripe's ids (`po_…`, `txn_…`, and the ledger's sources): reading the
 same payout again changes nothing. The payout is posted to the bank once, here; its bank
-statement line, when it arrives, is matched to it (`match_payout`, `link_bank_line`) and posts
-nothing.
+statement line, when it arrives, is matched to it (`payout_matching.py`) and posts nothing.
+Stripe's balance is compared with the clearing account daily (`stripe_balance.py`).
 """
 
 import datetime
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -33,7 +32,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from marketplace.finance import ledger
-from marketplace.finance.models import JournalLine
 from marketplace.finance.payout_records import (
     BalanceTransaction,
     Payout,
@@ -78,18 +76,16 @@ class Reconciliation:
         )
 
 
-def _squash(text) -> str:
-    return re.sub(r"\s+", "", str(text or "")).upper()
-
-
-def _currency(obj: dict) -> str:
+def currency_of(obj: dict) -> str:
+    """The ISO code of a Stripe object's `currency` (Stripe sends it lower-case)."""
     currency = str(obj.get("currency") or "").strip().upper()
     if len(currency) != 3:
         raise PayoutError(f"{obj.get('id')}: {currency!r} is not a currency code.")
     return currency
 
 
-def _minor(obj: dict, name: str, currency: str) -> Decimal:
+def stripe_amount(obj: dict, name: str, currency: str) -> Decimal:
+    """The amount `obj[name]` (Stripe's minor units) as money; `PayoutError` if it is none."""
     value = obj.get(name)
     if not isinstance(value, int) or isinstance(value, bool):
         raise PayoutError(f"{obj.get('id')}: {name} {value!r} is not an amount in minor units.")
@@ -114,7 +110,8 @@ def _id(value) -> str:
     return str(value or "")
 
 
-def _log(payout: Payout, from_state: str, to_state: str, reason: str, actor=None) -> None:
+def log_step(payout: Payout, from_state: str, to_state: str, reason: str, actor=None) -> None:
+    """One entry of the payout's history."""
     PayoutChange.objects.create(
         payout=payout,
         from_state=from_state,
@@ -134,9 +131,9 @@ def record_payout(obj: dict, *, actor=None) -> Payout:
     history. Raises `PayoutError` for an object that is not a payout."""
     if obj.get("object") not in (None, "payout") or not str(obj.get("id") or "").startswith("po_"):
         raise PayoutError(f"{obj.get('id')!r} is not a Stripe payout.")
-    currency = _currency(obj)
+    currency = currency_of(obj)
     values = {
-        "amount": _minor(obj, "amount", currency),
+        "amount": stripe_amount(obj, "amount", currency),
         "currency": currency,
         "arrival_date": _day(obj.get("arrival_date")),
         "status": str(obj.get("status") or PayoutStatus.PENDING),
@@ -148,7 +145,7 @@ def record_payout(obj: dict, *, actor=None) -> Payout:
     payout, created = Payout.objects.get_or_create(stripe_id=obj["id"], defaults=values)
     payout = Payout.objects.select_for_update().get(pk=payout.pk)
     if created:
-        _log(payout, "", payout.status, _("Recorded from Stripe."), actor)
+        log_step(payout, "", payout.status, _("Recorded from Stripe."), actor)
     else:
         before = payout.status
         changed = [name for name, value in values.items() if getattr(payout, name) != value]
@@ -157,7 +154,7 @@ def record_payout(obj: dict, *, actor=None) -> Payout:
         if changed:
             payout.save(update_fields=changed)
         if before != payout.status:
-            _log(payout, before, payout.status, _("Stripe reported the change."), actor)
+            log_step(payout, before, payout.status, _("Stripe reported the change."), actor)
     if payout.status == PayoutStatus.PAID and payout.paid_at is None:
         payout.paid_at = timezone.now()
         payout.save(update_fields=["paid_at"])
@@ -295,8 +292,8 @@ def record_transaction(txn: dict, *, payout: Payout | None = None) -> BalanceTra
             existing.payout = payout
             existing.save(update_fields=["payout"])
         return existing
-    currency = _currency(txn)
-    amount, net = _minor(txn, "amount", currency), _minor(txn, "net", currency)
+    currency = currency_of(txn)
+    amount, net = stripe_amount(txn, "amount", currency), stripe_amount(txn, "net", currency)
     fee = ledger.fee_from_balance_transaction(txn)[0]
     if amount - fee != net:
         raise PayoutError(f"{txn_id}: amount {amount} less fee {fee} is not the net {net}.")
@@ -384,7 +381,7 @@ def reconcile_payout(payout, *, actor=None) -> Reconciliation:
                 ledger.post_payout(record, actor=actor)
             record.reconciled_at = timezone.now()
             record.save(update_fields=["reconciled_at"])
-            _log(
+            log_step(
                 record,
                 record.status,
                 "reconciled",
@@ -408,116 +405,3 @@ def reconcile_recent(*, since: datetime.date, actor=None) -> list[Reconciliation
         reconcile_payout(obj, actor=actor)
         for obj in stripe_gateway.list_payouts(created_since=start)
     ]
-
-
-@dataclass(frozen=True)
-class BalanceDifference:
-    currency: str
-    stripe: Decimal
-    ledger: Decimal
-
-
-def check_balance(*, today: datetime.date | None = None) -> list[BalanceDifference]:
-    """Compare Stripe's balance (available + pending, per currency) with the ledger's Stripe
-    clearing account; each currency that differs raises a flag (one per currency and day)."""
-    today = today or timezone.localdate()
-    balance = stripe_gateway.retrieve_balance()
-    stripe_totals: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    for part in ("available", "pending"):
-        for item in balance.get(part) or []:
-            currency = _currency(item)
-            stripe_totals[currency] += _minor(item, "amount", currency)
-    currencies = set(stripe_totals) | set(
-        JournalLine.objects.filter(account=ledger.STRIPE_CLEARING)
-        .values_list("entry__currency", flat=True)
-        .distinct()
-    )
-    differences = []
-    for currency in sorted(currencies):
-        ours = ledger.balance(ledger.STRIPE_CLEARING, currency=currency)
-        theirs = stripe_totals[currency]
-        if ours == theirs:
-            continue
-        differences.append(BalanceDifference(currency, theirs, ours))
-        raise_flag(
-            FlagKind.STRIPE_BALANCE,
-            f"{currency}:{today.isoformat()}",
-            _(
-                "On %(day)s Stripe holds %(stripe)s (available and pending) but the Stripe "
-                "clearing account reads %(ours)s: a difference of %(difference)s."
-            )
-            % {
-                "day": today.isoformat(),
-                "stripe": f"{currency} {theirs}",
-                "ours": f"{currency} {ours}",
-                "difference": f"{currency} {theirs - ours}",
-            },
-        )
-    return differences
-
-
-# --- Bank statement lines ------------------------------------------------------------------
-
-
-def match_payout(remittance_text, amount, currency, date=None) -> Payout | None:
-    """The payout a bank line brings in, or None: its reference holds the payout's id (in any
-    case, with spaces or line breaks inside) or the payout's statement descriptor, and the amount
-    and currency are the payout's. A payout already matched to a line is not offered again; of
-    several payouts with the same descriptor and amount, the one arriving nearest `date` (none
-    when two are as near)."""
-    text = _squash(remittance_text)
-    try:
-        amount = Decimal(str(amount)).quantize(Decimal("0.01"))
-    except ArithmeticError:
-        return None
-    if not text or amount <= 0:
-        return None
-    candidates = list(
-        Payout.objects.filter(
-            amount=amount, currency=str(currency or "").upper(), bank_line_id__isnull=True
-        ).exclude(status__in=[PayoutStatus.FAILED, PayoutStatus.CANCELED])
-    )
-    for payout in candidates:
-        if _squash(payout.stripe_id) in text:
-            return payout
-    named = [
-        payout
-        for payout in candidates
-        if len(_squash(payout.statement_descriptor)) >= 3
-        and _squash(payout.statement_descriptor) in text
-    ]
-    if len(named) <= 1 or date is None:
-        return named[0] if len(named) == 1 else None
-
-    def distance(payout):
-        return abs((payout.arrival_date - date).days) if payout.arrival_date else 10**6
-
-    named.sort(key=distance)
-    return named[0] if distance(named[0]) < distance(named[1]) else None
-
-
-@transaction.atomic
-def link_bank_line(payout: Payout, *, line_id: int, reference: str = "", actor=None) -> Payout:
-    """Record that bank statement line `line_id` brought the payout in. Posts nothing (the
-    payout reached the bank account in the ledger when it was reconciled); linking the same
-    line again does nothing; another line for a matched payout raises `PayoutError`."""
-    payout = Payout.objects.select_for_update().get(pk=payout.pk)
-    if payout.bank_line_id == line_id:
-        return payout
-    if payout.bank_line_id is not None:
-        raise PayoutError(
-            f"Payout {payout.stripe_id} is already matched to bank line {payout.bank_line_id}."
-        )
-    payout.bank_line_id = line_id
-    payout.bank_reference = str(reference or "")[:255]
-    payout.bank_matched_at = timezone.now()
-    payout.save(update_fields=["bank_line_id", "bank_reference", "bank_matched_at"])
-    _log(
-        payout,
-        payout.status,
-        "bank_matched",
-        _("Matched to the bank statement line %(reference)s.")
-        % {"reference": reference or line_id},
-        actor,
-    )
-    return payout

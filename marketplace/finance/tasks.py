@@ -12,7 +12,7 @@ from celery import shared_task
 from celery.schedules import crontab
 from django.utils import timezone
 
-from marketplace.finance import aging, payouts
+from marketplace.finance import aging, payouts, stripe_balance
 from marketplace.payments import stripe_gateway
 from worker.app import app
 from worker.base import TRANSIENT_ERRORS, BaseTask
@@ -60,7 +60,7 @@ def reconcile_stripe() -> str:
         return "skipped: Stripe is not configured"
     since = timezone.localdate() - datetime.timedelta(days=payouts.RECONCILE_DAYS)
     done = payouts.reconcile_recent(since=since)
-    differences = payouts.check_balance()
+    differences = stripe_balance.check_balance()
     return f"{len(done)} payouts read, {len(differences)} balance differences"
 
 

@@ -8,7 +8,7 @@ from decimal import Decimal as D
 import pytest
 from django.core.management import CommandError, call_command
 
-from marketplace.finance import ledger, payouts, reconcile
+from marketplace.finance import ledger, payouts, reconcile, stripe_balance
 from marketplace.finance.models import (
     BalanceTransaction,
     JournalEntry,
@@ -16,6 +16,7 @@ from marketplace.finance.models import (
     PayoutChange,
     PostingKind,
 )
+from marketplace.finance.payout_matching import PayoutError, link_bank_line, match_payout
 from marketplace.payments import stripe_gateway
 from marketplace.payments.checkout import start_card_payment
 from marketplace.payments.models import Flag, Payment
@@ -228,15 +229,15 @@ def test_the_daily_run_posts_fees_of_money_not_yet_paid_out_and_checks_the_balan
 
 def test_the_balance_check_flags_a_difference_and_not_equality(stripe_account):
     stripe_account.balance = {"available": [], "pending": []}
-    assert payouts.check_balance() == []
+    assert stripe_balance.check_balance() == []
     assert not Flag.objects.exists()
 
     stripe_account.balance = {
         "available": [{"amount": 12345, "currency": "chf"}],
         "pending": [{"amount": 5000, "currency": "eur"}],
     }
-    differences = payouts.check_balance()
-    again = payouts.check_balance()
+    differences = stripe_balance.check_balance()
+    again = stripe_balance.check_balance()
 
     assert [(d.currency, d.stripe, d.ledger) for d in differences] == [
         ("CHF", D("123.45"), D("0.00")),
@@ -276,21 +277,21 @@ def test_the_payouts_bank_line_matches_the_payout_and_posts_nothing(
 
     day = record.arrival_date
     # The id in another case, broken by a space and a line break, or the descriptor.
-    assert payouts.match_payout("STRIPE PAYOUT PO_1QXYZ2 ABCDEF\n3GHI", "9709.70", "chf", day)
-    assert payouts.match_payout("ITU-D Sponsorship / Stripe", D("9709.70"), "CHF", day) == record
+    assert match_payout("STRIPE PAYOUT PO_1QXYZ2 ABCDEF\n3GHI", "9709.70", "chf", day)
+    assert match_payout("ITU-D Sponsorship / Stripe", D("9709.70"), "CHF", day) == record
     # The amount or currency must be the payout's; a pledge's reference is not a payout.
-    assert payouts.match_payout("po_1QxYz2AbCdEf3GhI", "9709.00", "CHF", day) is None
-    assert payouts.match_payout("po_1QxYz2AbCdEf3GhI", "9709.70", "EUR", day) is None
-    assert payouts.match_payout("SP-2026-000123", "9709.70", "CHF", day) is None
+    assert match_payout("po_1QxYz2AbCdEf3GhI", "9709.00", "CHF", day) is None
+    assert match_payout("po_1QxYz2AbCdEf3GhI", "9709.70", "EUR", day) is None
+    assert match_payout("SP-2026-000123", "9709.70", "CHF", day) is None
 
-    payouts.link_bank_line(record, line_id=41, reference="CAMT-2026-12-05-7")
-    payouts.link_bank_line(record, line_id=41, reference="CAMT-2026-12-05-7")  # again: nothing
+    link_bank_line(record, line_id=41, reference="CAMT-2026-12-05-7")
+    link_bank_line(record, line_id=41, reference="CAMT-2026-12-05-7")  # again: nothing
     record.refresh_from_db()
     assert (record.bank_line_id, record.bank_reference) == (41, "CAMT-2026-12-05-7")
     assert ledger.balance("bank") == bank_before  # posted once, when reconciled
-    assert payouts.match_payout("po_1QxYz2AbCdEf3GhI", "9709.70", "CHF", day) is None
-    with pytest.raises(payouts.PayoutError, match="already matched to bank line 41"):
-        payouts.link_bank_line(record, line_id=42)
+    assert match_payout("po_1QxYz2AbCdEf3GhI", "9709.70", "CHF", day) is None
+    with pytest.raises(PayoutError, match="already matched to bank line 41"):
+        link_bank_line(record, line_id=42)
     assert record.history.last().step_label == "Matched to the bank statement"
 
 
@@ -301,6 +302,6 @@ def test_two_payouts_with_one_descriptor_are_told_apart_by_date_or_not_at_all(st
         payouts.record_payout(obj)
     early = Payout.objects.get(stripe_id="po_early")
     late = Payout.objects.get(stripe_id="po_late")
-    assert payouts.match_payout("ITU-D SPONSORSHIP", "500", "CHF", late.arrival_date) == late
-    assert payouts.match_payout("ITU-D SPONSORSHIP", "500", "CHF", early.arrival_date) == early
-    assert payouts.match_payout("ITU-D SPONSORSHIP", "500", "CHF") is None
+    assert match_payout("ITU-D SPONSORSHIP", "500", "CHF", late.arrival_date) == late
+    assert match_payout("ITU-D SPONSORSHIP", "500", "CHF", early.arrival_date) == early
+    assert match_payout("ITU-D SPONSORSHIP", "500", "CHF") is None

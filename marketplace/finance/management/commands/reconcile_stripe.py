@@ -9,7 +9,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from marketplace.finance import payouts
+from marketplace.finance import payouts, stripe_balance
 from marketplace.finance.management.commands._dates import iso_date
 from marketplace.payments import stripe_gateway
 
@@ -45,7 +45,7 @@ class Command(BaseCommand):
                 self.stdout.write(result.line())
             if not done:
                 self.stdout.write(f"No paid payout since {since}.")
-            differences = [] if payout_id else payouts.check_balance()
+            differences = [] if payout_id else stripe_balance.check_balance()
         except (stripe_gateway.GatewayError, payouts.PayoutError) as error:
             raise CommandError(str(error))
         for difference in differences:
