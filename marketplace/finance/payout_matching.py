@@ -82,3 +82,14 @@ def link_bank_line(payout: Payout, *, line_id: int, reference: str = "", actor=N
         actor,
     )
     return payout
+
+
+def claim_line(line, *, actor=None) -> Payout | None:
+    """The bank statement importer's matcher: the payout `line` brings in, now linked to it,
+    or None (the line is not a payout's). `line` is a saved statement line (its `pk`,
+    `remittance`, `amount`, `currency`, `value_date`, `bank_reference`); a credit, since a payout
+    only ever comes in."""
+    payout = match_payout(line.remittance, line.amount, line.currency, line.value_date)
+    if payout is None:
+        return None
+    return link_bank_line(payout, line_id=line.pk, reference=line.bank_reference, actor=actor)

@@ -444,7 +444,11 @@ class PayoutViewSet(FinanceViewSet):
         money_column("fees", _("Stripe fees")),
         money_column("amount", _("Paid out")),
         Column("status", label=_("Status"), accessor="get_status_display"),
-        BooleanColumn("bank_matched", label=_("Bank line matched"), accessor="bank_line_id"),
+        BooleanColumn(
+            "bank_matched",
+            label=_("Bank line matched"),
+            accessor=lambda obj: obj.bank_line_id is not None,
+        ),
         Column("problems", label=_("Problems"), accessor="problems"),
     ]
     inspect_view_fields = [

@@ -4,8 +4,10 @@ per payment, the payout posted to the bank once; what we do not know is flagged;
 balance is compared with the clearing account; the payout's bank line finds the payout."""
 
 from decimal import Decimal as D
+from types import SimpleNamespace
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 from django.core.management import CommandError, call_command
 
 from marketplace.finance import ledger, payouts, reconcile, stripe_balance
@@ -16,7 +18,13 @@ from marketplace.finance.models import (
     PayoutChange,
     PostingKind,
 )
-from marketplace.finance.payout_matching import PayoutError, link_bank_line, match_payout
+from marketplace.finance.payout_matching import (
+    PayoutError,
+    claim_line,
+    link_bank_line,
+    match_payout,
+)
+from marketplace.finance.permissions import ensure_finance_permissions
 from marketplace.payments import stripe_gateway
 from marketplace.payments.checkout import start_card_payment
 from marketplace.payments.models import Flag, Payment
@@ -305,3 +313,56 @@ def test_two_payouts_with_one_descriptor_are_told_apart_by_date_or_not_at_all(st
     assert match_payout("ITU-D SPONSORSHIP", "500", "CHF", late.arrival_date) == late
     assert match_payout("ITU-D SPONSORSHIP", "500", "CHF", early.arrival_date) == early
     assert match_payout("ITU-D SPONSORSHIP", "500", "CHF") is None
+
+
+def test_the_statement_importer_claims_the_payouts_line_once(stripe_account):
+    payouts.record_payout(payout(1234500, id="po_1Claim"))
+    record = Payout.objects.get()
+
+    def line(pk, remittance, amount="12345.00"):
+        return SimpleNamespace(
+            pk=pk,
+            remittance=remittance,
+            amount=D(amount),
+            currency="CHF",
+            value_date=record.arrival_date,
+            bank_reference=f"NTRY-{pk}",
+        )
+
+    assert claim_line(line(7, "Payment SP-2026-000001")) is None
+    assert claim_line(line(8, "STRIPE po_1claim", amount="12000.00")) is None
+    assert claim_line(line(9, "STRIPE\nPO_1CLAIM")) == record
+    record.refresh_from_db()
+    assert (record.bank_line_id, record.bank_reference) == (9, "NTRY-9")
+    assert claim_line(line(10, "STRIPE PO_1CLAIM")) is None  # a second line is not the payout's
+
+
+def test_finance_reads_the_payouts_list_and_detail_and_others_may_not(
+    client, django_user_model, stripe_account, two_card_payments
+):
+    first, _second = two_card_payments
+    stranger = balance_transaction(amount=5000, fee=175, source=charge("pi_not_ours", 5000))
+    obj = stripe_account.add_payout(
+        payout(1000000 - 29030 + 5000 - 175, id="po_Admin1"), [card_charge(first, 29030), stranger]
+    )
+    payouts.reconcile_payout(obj["id"])
+    record = Payout.objects.get()
+    ensure_finance_permissions()
+    fatima = django_user_model.objects.create_user("fatima", "finance@example.org", "x")
+    fatima.groups.add(Group.objects.get(name="Finance"))
+    urls = ["/admin/finance/stripe-payouts/", f"/admin/finance/stripe-payouts/inspect/{record.pk}/"]
+
+    client.force_login(fatima)
+    listing = client.get(urls[0]).content.decode()
+    detail = client.get(urls[1]).content.decode()
+
+    assert "po_Admin1" in listing and "CHF 10,050.00" in listing and "CHF 292.05" in listing
+    assert 'data-total="fees">CHF 292.05<' in detail.replace("\xa0", " ")
+    assert 'data-total="net">CHF 9,757.95<' in detail.replace("\xa0", " ")
+    assert 'data-bank-matched="no"' in detail and str(first) in detail
+    assert "matches no payment here" in detail
+    other = django_user_model.objects.create_user("o", "o@example.org", "x", is_staff=True)
+    other.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(other)
+    for url in urls:
+        assert client.get(url).status_code in (302, 403), url
