@@ -7,10 +7,11 @@ from decimal import Decimal as D
 from types import SimpleNamespace
 
 import pytest
+from celery.schedules import crontab
 from django.contrib.auth.models import Group, Permission
 from django.core.management import CommandError, call_command
 
-from marketplace.finance import ledger, payouts, reconcile, stripe_balance
+from marketplace.finance import ledger, payouts, reconcile, stripe_balance, tasks
 from marketplace.finance.models import (
     BalanceTransaction,
     JournalEntry,
@@ -27,6 +28,7 @@ from marketplace.finance.payout_matching import (
 from marketplace.finance.permissions import ensure_finance_permissions
 from marketplace.payments import stripe_gateway
 from marketplace.payments.checkout import start_card_payment
+from marketplace.payments.hooks import PAYOUT_PAID
 from marketplace.payments.models import Flag, Payment
 from marketplace.payments.refunds import refund_payment
 from tests.factories import make_package, make_sponsor, pledge_for
@@ -38,6 +40,7 @@ from tests.finance.stripe_balance_fake import (
     refund,
 )
 from tests.payments.stripe_fake import completed_session, event, post_webhook
+from worker.app import app
 
 pytestmark = pytest.mark.django_db
 
@@ -366,3 +369,20 @@ def test_finance_reads_the_payouts_list_and_detail_and_others_may_not(
     client.force_login(other)
     for url in urls:
         assert client.get(url).status_code in (302, 403), url
+
+
+def test_beat_reconciles_stripe_daily_and_the_webhook_hook_is_finances(stripe_account):
+    entry = app.conf.beat_schedule["reconcile-stripe"]
+    assert entry["task"] == tasks.reconcile_stripe.name
+    assert entry["schedule"] == crontab(hour=5, minute=43)
+    assert PAYOUT_PAID.describe() == [
+        (10, "record the payout and queue its reconciliation (finance)")
+    ]
+    stripe_account.balance = {"available": [{"amount": 0, "currency": "chf"}], "pending": []}
+    assert tasks.reconcile_stripe.delay().get() == "0 payouts read, 0 balance differences"
+
+
+def test_the_daily_task_does_nothing_without_stripe_keys(settings, stripe_account):
+    settings.STRIPE_SECRET_KEY = ""
+    assert tasks.reconcile_stripe.delay().get() == "skipped: Stripe is not configured"
+    assert stripe_account.requests == []
