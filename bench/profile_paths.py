@@ -32,6 +32,12 @@ def parse_args(argv=None):
     parser.add_argument("--requests", type=int, default=50, help="requests per path (50)")
     parser.add_argument("--path", choices=["pledge", "webhook", "event-page", "all"], default="all")
     parser.add_argument("--html", type=Path, help="also write each profile as HTML here")
+    parser.add_argument(
+        "--sql", action="store_true", help="also print the last request's SQL statements"
+    )
+    parser.add_argument(
+        "--no-profile", action="store_true", help="CPU and queries only, without pyinstrument"
+    )
     return parser.parse_args(argv)
 
 
@@ -68,16 +74,24 @@ def measure(name, args, send):
     queries = []
     profiler = Profiler(interval=0.0005)
     cpu = time.process_time()
-    profiler.start()
+    if not args.no_profile:
+        profiler.start()
     for i in range(args.requests):
         with CaptureQueriesContext(connection) as captured:
             send(i)
         queries.append(len(captured))
-    profiler.stop()
+    if not args.no_profile:
+        profiler.stop()
     cpu = (time.process_time() - cpu) * 1000 / args.requests
+    note = "without profiler" if args.no_profile else "profiler included"
     print(f"\n=== {name}: {sum(queries) / len(queries):.1f} queries per request "
           f"(min {min(queries)}, max {max(queries)}), {cpu:.1f} ms CPU per request "
-          f"(profiler included) ===")  # fmt: skip
+          f"({note}) ===")  # fmt: skip
+    if args.sql:
+        for number, query in enumerate(captured.captured_queries, 1):
+            print(f"{number:3}. {query['sql'][:300]}")
+    if args.no_profile:
+        return captured
     print(profiler.output_text(unicode=True, color=False, show_all=False))
     if args.html:
         args.html.mkdir(parents=True, exist_ok=True)

@@ -35,6 +35,7 @@ from events.blocks import BodyBlock
 from events.catalogue import FRAGMENT_SECONDS, Catalogue
 from events.choices import BenefitKind, Currency, PackageCategory, Region
 from events.offers import offers_for
+from marketplace.core.page_routes import SkipsViewRestrictionsWhenNone, any_view_restrictions
 
 EVENTS_PER_PAGE = 12
 STANDARD_REFUND_POLICY = _(
@@ -46,7 +47,7 @@ STANDARD_REFUND_POLICY = _(
 )
 
 
-class EventIndexPage(Page):
+class EventIndexPage(SkipsViewRestrictionsWhenNone, Page):
     """The list of events (at /events/): upcoming first, filterable by region and month."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -96,7 +97,7 @@ def _parse_month(value: str) -> datetime.date | None:
         return None
 
 
-class EventPage(Page):
+class EventPage(SkipsViewRestrictionsWhenNone, Page):
     """An event that offers sponsorship packages (its children)."""
 
     acronym = models.CharField(_("acronym"), max_length=40, help_text=_("For example GSR-26."))
@@ -265,14 +266,10 @@ class EventPage(Page):
     def live_packages(self):
         """Published packages with everything the event page shows, in a fixed number of
         queries whatever their number."""
-        return (
-            SponsorshipPackagePage.objects.child_of(self)
-            .live()
-            .public()
-            .select_related("image")
-            .prefetch_related("benefits")
-            .order_by("path")
-        )
+        packages = SponsorshipPackagePage.objects.child_of(self).live()
+        if any_view_restrictions():  # otherwise no package is private: no query for them
+            packages = packages.public()
+        return packages.select_related("image").prefetch_related("benefits").order_by("path")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -336,7 +333,7 @@ class EventOrganiser(Orderable):
 DEFAULT_TIER_RANK = 100
 
 
-class SponsorshipPackagePage(Page):
+class SponsorshipPackagePage(SkipsViewRestrictionsWhenNone, Page):
     """Something a sponsor can pledge: a tier, a coffee break, a fellowship..."""
 
     category = models.CharField(_("category"), max_length=20, choices=PackageCategory.choices)

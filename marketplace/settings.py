@@ -109,6 +109,9 @@ MIDDLEWARE = [
     # Staff: MFA before any admin page (STAFF_REQUIRE_MFA), STAFF_SESSION_HOURS of inactivity.
     "marketplace.core.staff_security.StaffSecurityMiddleware",
     "marketplace.core.page_cache.AnonymousPageCacheMiddleware",
+    # Wagtail's routing (site and page of a URL) remembered across requests
+    # (marketplace/core/page_routes.py).
+    "marketplace.core.page_routes.PageRouteCacheMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -134,7 +137,9 @@ TEMPLATES = [
 ]
 
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, with each user's permissions kept in the shared cache until any
+    # permission or group changes (marketplace/core/permission_cache.py).
+    "marketplace.core.permission_cache.CachedPermissionsBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [

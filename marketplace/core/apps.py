@@ -10,4 +10,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         # Importing the module connects the Celery pool processes' font warm-up
         # (worker_process_init); ready() is where Django apps connect their receivers.
-        from marketplace.core import pdf  # noqa: F401
+        from marketplace.core import page_routes, pdf, permission_cache  # noqa: F401
+
+        page_routes.connect_signals()
+        permission_cache.connect_signals()
