@@ -66,8 +66,6 @@ class OrganisationForm(forms.ModelForm):
                 "Receipts, invoices, credit notes and agreements are written in it, and mail to "
                 "your contacts. Each member's own mail follows their personal language."
             ),
-            "logo": _("PNG, JPEG or SVG, at most %(mb)s MB and %(px)s pixels on each side.")
-            % {"mb": MAX_LOGO_BYTES // 1024 // 1024, "px": MAX_LOGO_PIXELS},
         }
         widgets = {
             "billing_address": forms.Textarea(attrs={"rows": 4}),
@@ -84,6 +82,10 @@ class OrganisationForm(forms.ModelForm):
         )
         for name in ("billing_address", "tax_id"):
             self.fields[name].required = False
+        # Formatted here, per request: formatted in Meta it was English for every reader.
+        self.fields["logo"].help_text = _(
+            "PNG, JPEG or SVG, at most %(mb)s MB and %(px)s pixels on each side."
+        ) % {"mb": MAX_LOGO_BYTES // 1024 // 1024, "px": MAX_LOGO_PIXELS}
         # Not sent (an older form, an API client): the organisation keeps its language.
         self.fields["language"].required = False
 

@@ -246,3 +246,28 @@ def test_the_arabic_pledge_page_isolates_the_reference(client, sponsor, package)
     assert 'dir="rtl"' in page
     heading = re.search(r"<h1>(.*?)</h1>", page, re.S).group(1)
     assert heading == f"التعهد <bdi>{pledge.reference}</bdi>"
+
+
+def test_the_onboarding_form_is_french_for_a_french_reader(client, db):
+    """The logo's help was formatted when the module loaded, so it stayed English; and the
+    organisation's language starts as the reader's."""
+    client.force_login(make_user())
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    page = client.get(reverse("sponsors:onboarding")).content.decode()
+    assert "PNG, JPEG or SVG, at most" not in page
+    assert "PNG, JPEG ou SVG" in page
+    assert '<option value="fr" selected>' in page
+
+
+@pytest.mark.parametrize(
+    ("template", "context"),
+    [
+        ("finance/email/document", {"subject": "Reçu pour l'engagement"}),
+        ("sponsors/email/invitation", {"organisation": Organisation(display_name="O'Brien")}),
+    ],
+)
+def test_a_subject_keeps_its_apostrophes(template, context):
+    """Subjects are plain text: a French "l'engagement" is not sent as "l&#x27;engagement"."""
+    with translation.override("fr"):
+        subject = render_to_string(f"{template}_subject.txt", context)
+    assert "'" in subject and "&#x27;" not in subject
