@@ -6,7 +6,7 @@ empty value gives nothing.
 
     {% load bidi %}
     <p>{% translate "Reference:" %} {% bdi pledge.reference %}</p>
-    {% blocktranslate with reference=pledge.reference|bdi %}Pledge {{ reference }}{% endblocktranslate %}
+    {% blocktranslate with reference=pledge.reference|bdi %}Pledge {{ reference }}…
 """
 
 from django import template
