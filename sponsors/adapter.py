@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import get_language, get_language_bidi, gettext
 
+from sponsors.languages import set_language_of, supported
 from sponsors.membership import organisations_of
 from sponsors.portal import is_sponsor_account, remember_return
 from worker.redaction import tag_message
@@ -69,7 +70,12 @@ class AccountAdapter(DefaultAccountAdapter):
         """A sign-up that started from a package ("Sign up to pledge", `?next=`) remembers it,
         so onboarding returns there after the email is confirmed (`portal.remember_return`)."""
         remember_return(request, request.POST.get("next") or request.GET.get("next") or "")
-        return super().save_user(request, user, form, commit=commit)
+        user = super().save_user(request, user, form, commit=commit)
+        if commit and user.pk:
+            # Their mail follows the language they signed up in (the browser's, or the one
+            # they chose on the site), until they change it on the language page.
+            set_language_of(user, supported(get_language()) or settings.LANGUAGE_CODE)
+        return user
 
     def render_mail(self, template_prefix, email, context, headers=None):
         """allauth's mail with the site's HTML frame around its text (allauth ships text only),

@@ -2,6 +2,7 @@
 
 from allauth.account.forms import LoginForm
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
@@ -35,6 +36,7 @@ class OrganisationForm(forms.ModelForm):
             "billing_address",
             "tax_id",
             "logo",
+            "language",
             *DECLARATION_FIELDS,
         ]
         labels = {
@@ -46,6 +48,7 @@ class OrganisationForm(forms.ModelForm):
             "billing_address": _("Billing address"),
             "tax_id": _("Tax or VAT identification number"),
             "logo": _("Logo"),
+            "language": _("Language for documents and mail"),
             "declares_no_excluded_activities": _(
                 "We declare that our organisation is not involved in tobacco, arms or other "
                 "activities excluded by the bureau's partnership policy."
@@ -59,8 +62,10 @@ class OrganisationForm(forms.ModelForm):
             "legal_name": _("As registered, used on agreements and invoices."),
             "display_name": _("Shown on the site and in sponsor acknowledgements."),
             "website": _("For example https://www.example.com"),
-            "logo": _("PNG, JPEG or SVG, at most %(mb)s MB and %(px)s pixels on each side.")
-            % {"mb": MAX_LOGO_BYTES // 1024 // 1024, "px": MAX_LOGO_PIXELS},
+            "language": _(
+                "Receipts, invoices, credit notes and agreements are written in it, and mail to "
+                "your contacts. Each member's own mail follows their personal language."
+            ),
         }
         widgets = {
             "billing_address": forms.Textarea(attrs={"rows": 4}),
@@ -77,6 +82,20 @@ class OrganisationForm(forms.ModelForm):
         )
         for name in ("billing_address", "tax_id"):
             self.fields[name].required = False
+        # Formatted here, per request: formatted in Meta it was English for every reader.
+        self.fields["logo"].help_text = _(
+            "PNG, JPEG or SVG, at most %(mb)s MB and %(px)s pixels on each side."
+        ) % {"mb": MAX_LOGO_BYTES // 1024 // 1024, "px": MAX_LOGO_PIXELS}
+        # Not sent (an older form, an API client): the organisation keeps its language.
+        self.fields["language"].required = False
+
+    def clean_language(self):
+        return (
+            self.cleaned_data.get("language")
+            or self.instance.language
+            or self.initial.get("language")
+            or settings.LANGUAGE_CODE
+        )
 
     def clean_logo(self):
         logo = self.cleaned_data.get("logo")
@@ -95,6 +114,14 @@ class OrganisationForm(forms.ModelForm):
                           "declaration."),
                     )  # fmt: skip
         return cleaned
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=settings.LANGUAGES,
+        help_text=_("For the site, your emails and reminders."),
+    )
 
 
 class PrimaryContactForm(forms.Form):

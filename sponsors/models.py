@@ -66,6 +66,10 @@ class Organisation(models.Model):
     billing_address = models.TextField(_("billing address"), blank=True)
     tax_id = models.CharField(_("tax / VAT id"), max_length=64, blank=True)
     logo = models.FileField(_("logo"), upload_to=logo_path, blank=True)
+    # What its documents are written in, and its mail to contacts (sponsors/languages.py).
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
 
     # Due diligence: a declaration by the organisation, then an organiser's decision.
     declares_no_excluded_activities = models.BooleanField(

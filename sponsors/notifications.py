@@ -11,14 +11,15 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from sponsors.languages import send_in_their_languages
 from sponsors.models import ClearanceDecision, Invitation, InvitationStatus
 from sponsors.recipients import primary_contact_else_admins
-from worker.mail import send_templated_mail
 
 
 def _send(template: str, context: dict, recipients: list[str], *, key: str) -> None:
 
-    send_templated_mail(
+    # In each reader's language: an invitee without an account reads the organisation's.
+    send_in_their_languages(
         f"sponsors/email/{template}",
         context,
         recipients,

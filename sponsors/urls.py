@@ -3,13 +3,14 @@ mounted separately by the pledges app)."""
 
 from django.urls import path
 
-from sponsors.views import contacts, onboarding, organisation, overview, team
+from sponsors.views import contacts, language, onboarding, organisation, overview, team
 
 app_name = "sponsors"
 
 urlpatterns = [
     path("", overview.dashboard, name="dashboard"),
     path("onboarding/", onboarding.onboarding, name="onboarding"),
+    path("language/", language.language, name="language"),
     path("organisations/", overview.organisations, name="organisations"),
     path("organisations/switch/", overview.switch_organisation, name="switch_organisation"),
     path("organisation/", organisation.organisation_detail, name="organisation"),

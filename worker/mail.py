@@ -75,7 +75,13 @@ class Attachment:
 def render_templated_mail(template_prefix: str, context: dict) -> tuple[str, str, str]:
     """(subject, text, html) rendered from `<prefix>_subject.txt`, `<prefix>.txt`, `<prefix>.html`
     in the active language. The subject is one line, with MAIL_SUBJECT_PREFIX in front."""
-    context = {"site_url": settings.SITE_URL, **context}
+    # No request, so no context processor: the templates' <html lang dir> come from here.
+    context = {
+        "site_url": settings.SITE_URL,
+        "LANGUAGE_CODE": translation.get_language() or settings.LANGUAGE_CODE,
+        "LANGUAGE_BIDI": translation.get_language_bidi(),
+        **context,
+    }
     subject = render_to_string(f"{template_prefix}_subject.txt", context)
     subject = settings.MAIL_SUBJECT_PREFIX + " ".join(subject.split())
     text = render_to_string(f"{template_prefix}.txt", context)

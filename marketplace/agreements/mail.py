@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from sponsors import recipients
+from sponsors.languages import send_in_their_languages
 from sponsors.models import ContactRole
-from worker.mail import send_templated_mail
 
 TEMPLATE = "agreements/email/message"
 MESSAGES = {
@@ -75,19 +75,30 @@ def admin_link(agreement) -> str:
 
 
 def send(agreement, kind: str, to, *, key: str, pdf: tuple[str, bytes] | None = None, **extra):
-    """Log and queue one message of `kind` about `agreement` (see the module's docstring)."""
+    """Log and queue one message of `kind` about `agreement` (see the module's docstring), in
+    each recipient's language (`sponsors.languages`: one message per language group)."""
     subject, intro = MESSAGES[kind]
     values = {"label": agreement.label, **extra}
-    context = {
-        "agreement": agreement,
-        "pledge": agreement.pledge,
-        "c": agreement.content,
-        "subject": str(subject) % values,
-        "intro": str(intro) % values,
-        "link": admin_link(agreement) if kind.endswith("organiser") or kind == "signed_by_sponsor"
-        else sign_link(agreement),
-    }  # fmt: skip
+    staff = kind.endswith("organiser") or kind == "signed_by_sponsor"
+
+    def context():
+        return {
+            "agreement": agreement,
+            "pledge": agreement.pledge,
+            "c": agreement.content,
+            "subject": str(subject) % values,
+            "intro": str(intro) % values,
+            "link": admin_link(agreement) if staff else sign_link(agreement),
+        }
+
     attachments = [(pdf[0], pdf[1], "application/pdf")] if pdf else []
-    return send_templated_mail(
-        TEMPLATE, context, to, pledge=agreement.pledge, attachments=attachments, key=key
+    logs = send_in_their_languages(
+        TEMPLATE,
+        context,
+        to,
+        pledge=agreement.pledge,
+        attachments=attachments,
+        key=key,
+        staff=staff,
     )
+    return logs[0] if logs else None

@@ -27,6 +27,7 @@ from marketplace.finance.models import Invoice, Receipt
 from marketplace.finance.snapshots import issuer
 from marketplace.pledges.models import PaymentMethod
 from marketplace.pledges.states import PAID_STATES
+from sponsors.languages import organisation_language
 from sponsors.models import ContactRole
 
 AGREEMENT_TEMPLATE = "agreements/pdf/agreement.html"
@@ -111,13 +112,16 @@ def _party(organisation) -> dict:
 
 
 def snapshot(pledge, *, number: str, version: int, supersedes: str = "") -> dict:
-    """Everything version `version` of the pledge's agreement shows, as JSON, in the site's
-    language. Reads the pledge's snapshot of its package (never the package as it is now)."""
+    """Everything version `version` of the pledge's agreement shows, as JSON, in the language
+    the organisation chose for its documents (kept as `language`: every later rendering of
+    this version uses it). Reads the pledge's snapshot of its package (never the package as it
+    is now)."""
 
     event = pledge.event
     bureau = issuer()
     label = number if version == 1 else f"{number} v{version}"
-    with translation.override(settings.LANGUAGE_CODE):
+    language = organisation_language(pledge.organisation)
+    with translation.override(language):
         try:
             category = str(PackageCategory(pledge.package_category).label)
         except ValueError:
@@ -125,6 +129,7 @@ def snapshot(pledge, *, number: str, version: int, supersedes: str = "") -> dict
         return {
             "number": number,
             "version": version,
+            "language": language,
             "label": label,
             "supersedes": supersedes,
             "issued_on": timezone.localdate().isoformat(),
@@ -172,15 +177,20 @@ def snapshot(pledge, *, number: str, version: int, supersedes: str = "") -> dict
         }
 
 
+def content_language(content: dict) -> str:
+    return (content or {}).get("language") or settings.LANGUAGE_CODE
+
+
 def render_agreement(content: dict) -> bytes:
-    """The agreement's PDF, from its frozen content, in the site's language."""
-    with translation.override(settings.LANGUAGE_CODE):
+    """The agreement's PDF, from its frozen content, in the language it was issued in (the
+    site's, for versions issued before agreements had one)."""
+    with translation.override(content_language(content)):
         return render_pdf(AGREEMENT_TEMPLATE, {"c": content})
 
 
 def render_signature_page(agreement) -> bytes:
     signatures = list(agreement.signatures.order_by("side"))
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(content_language(agreement.content)):
         return render_pdf(
             SIGNATURE_PAGE_TEMPLATE,
             {

@@ -10,7 +10,7 @@ import threading
 
 from celery import signals
 from django.template.loader import render_to_string
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_bidi
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
@@ -55,7 +55,11 @@ def render_pdf(template_name: str, context: dict) -> bytes:
     """Render `template_name` with `context` to HTML, then to PDF bytes. Guarantees no network
     access and no file read outside the template itself."""
     # The document declares the language it is rendered in (no request, so no context processor).
-    html = render_to_string(template_name, {"LANGUAGE_CODE": get_language(), **context})
+    # (and its direction: Arabic documents are laid out right to left, shaped by HarfBuzz).
+    html = render_to_string(
+        template_name,
+        {"LANGUAGE_CODE": get_language(), "LANGUAGE_BIDI": get_language_bidi(), **context},
+    )
     # Tagged PDF (a structure tree of headings, paragraphs and tables, in the document's
     # language), so screen readers read documents in order (WCAG 2.1, PDF techniques).
     return HTML(string=html, base_url=None, url_fetcher=offline_url_fetcher()).write_pdf(

@@ -23,8 +23,8 @@ from django.utils.translation import gettext_lazy as _
 from marketplace.finance import ledger
 from marketplace.finance.models import Invoice, JournalLine
 from sponsors import recipients as sponsor_recipients
+from sponsors.languages import send_in_their_languages
 from sponsors.models import ContactRole
-from worker.mail import send_templated_mail
 from worker.models import MailLog
 
 log = logging.getLogger(__name__)
@@ -196,7 +196,7 @@ def remind_overdue(today: datetime.date | None = None) -> int:
         key = f"reminder:invoice-overdue:{invoice.pk}:{window}"
         if MailLog.objects.filter(key=key).exists():
             continue  # this window's reminder went already
-        send_templated_mail(
+        send_in_their_languages(
             "finance/email/overdue",
             {
                 "invoice": invoice,

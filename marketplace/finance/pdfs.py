@@ -29,6 +29,7 @@ from marketplace.finance.models import (
 from marketplace.finance.snapshots import issuer, tax_lines
 from marketplace.finance.tasks import deliver_document
 from sponsors import recipients as sponsor_recipients
+from sponsors.languages import organisation_language
 from sponsors.models import ContactRole
 from worker import outbox
 
@@ -74,7 +75,8 @@ def pdf_path(kind: str, document) -> Path:
 
 
 def render(kind: str, document) -> bytes:
-    """The document's PDF, rendered now (in the site's default language, as issued)."""
+    """The document's PDF, rendered now, in its organisation's language (right to left in
+    Arabic). Rendered once and kept (`pdf_bytes`): an issued document stays as issued."""
 
     who = document.bank if kind == "invoice" else issuer()
     invoice = document if kind == "invoice" else current_invoice(document.pledge)
@@ -89,7 +91,7 @@ def render(kind: str, document) -> bytes:
     if kind == "credit_note":
         context["receipt"] = document.receipt
         context["voided_invoice"] = document.invoice
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(organisation_language(document.organisation)):
         return render_pdf(f"finance/pdf/{kind}.html", context)
 
 
@@ -127,7 +129,8 @@ def deliver(kind: str, pk: int) -> bool:
         pledge = document.pledge
         link = settings.SITE_URL + reverse("pledges:detail", args=[pledge.public_id])
         send_with_attachment(
-            subject=SUBJECTS[kind] % {"number": document.number, "reference": pledge.reference},
+            subject=SUBJECTS[kind],
+            subject_values={"number": document.number, "reference": pledge.reference},
             template="finance/email/document",
             context={
                 "document": document,

@@ -27,8 +27,8 @@ from marketplace.fulfilment.models import BenefitTask
 from marketplace.fulfilment.states import OPEN_STATES, TASK_MACHINE, FulfilmentError
 from marketplace.pledges.states import PAID_STATES
 from sponsors import recipients as sponsor_recipients
+from sponsors.languages import send_in_their_languages
 from sponsors.models import ContactRole
-from worker.mail import send_templated_mail
 from worker.models import MailLog
 
 ASSET_REMINDER_DAYS = (7, 2)  # windows start this many days before the due date
@@ -88,7 +88,7 @@ def send_asset_reminders(today: datetime.date | None = None) -> int:
         recipients = sponsor_recipients.team_and_contact(pledge.organisation, ContactRole.MARKETING)
         if key not in fresh or not recipients:
             continue
-        send_templated_mail(
+        send_in_their_languages(
             "fulfilment/email/assets_missing",
             {
                 "pledge": pledge,
@@ -134,7 +134,7 @@ def send_overdue_digests(today: datetime.date | None = None) -> int:
         if keys[event_id] not in fresh or not event.organiser_email:
             continue
         board = settings.SITE_URL + reverse("fulfilment_admin:board", args=[event_id])
-        send_templated_mail(
+        send_in_their_languages(
             "fulfilment/email/overdue_digest",
             {
                 "event": event,
@@ -145,7 +145,7 @@ def send_overdue_digests(today: datetime.date | None = None) -> int:
             },
             [event.organiser_email],
             key=keys[event_id],
-            language=settings.LANGUAGE_CODE,
+            staff=True,
         )
         sent += 1
     return sent
@@ -182,7 +182,7 @@ def remind_sponsor(task, *, actor, today: datetime.date | None = None) -> MailLo
         recipients = sponsor_recipients.team_and_contact(pledge.organisation, ContactRole.MARKETING)
         if not recipients:
             raise FulfilmentError(_("The sponsor has no one to write to."))
-        log = send_templated_mail(
+        (log, *_others) = send_in_their_languages(
             "fulfilment/email/assets_missing",
             {
                 "pledge": pledge,

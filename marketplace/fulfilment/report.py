@@ -20,8 +20,8 @@ from marketplace.core.pdf import render_pdf
 from marketplace.pledges.models import Pledge
 from marketplace.pledges.states import PAID_STATES
 from sponsors import recipients as sponsor_recipients
+from sponsors.languages import organisation_language, send_in_their_languages
 from sponsors.models import ContactRole
-from worker.mail import send_templated_mail
 from worker.models import MailLog
 
 REPORT_WINDOW_DAYS = 30
@@ -47,14 +47,15 @@ def photo_data_uri(fieldfile) -> str:
 
 
 def render_report(pledge) -> bytes:
-    """The report PDF of a pledge (its tasks in due-date order), in the site's language."""
+    """The report PDF of a pledge (its tasks in due-date order), in its organisation's
+    language."""
     tasks = list(pledge.benefit_tasks.order_by("due_date", "benefit_index", "unit"))
     for task in tasks:
         task.photo = (
             photo_data_uri(task.proof_file) if task.proof_file and task.proof_is_photo else ""
         )
     delivered = [task for task in tasks if task.state == "delivered"]
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(organisation_language(pledge.organisation)):
         return render_pdf(
             "fulfilment/pdf/report.html",
             {
@@ -93,7 +94,7 @@ def send_report(pledge) -> bool:
         return False
     content = render_report(pledge)
     filename = f"benefits-{pledge.reference}.pdf"
-    send_templated_mail(
+    send_in_their_languages(
         "fulfilment/email/report",
         {
             "pledge": pledge,

@@ -6,10 +6,10 @@ they are about, the reason and the language, and nothing else — no query for r
 template rendered. After commit the `mail` queue's `send_pledge_mail` task (`tasks.py`) calls
 `send_notifications`, which renders each message from `pledges/email/message.*` (a plain-text
 and an HTML part; the subject and opening sentence of each kind are here, translatable), in
-the language of the request that caused it, with the pledge in the state of that history
-entry, logs it and hands it to the mail queue (`worker.mail.send_templated_mail`). The same
-change is emailed once however often either runs: the outbox key and the mail log's key both
-name (pledge, kind, history entry).
+each recipient's language (one message per language group, `sponsors.languages`), with the
+pledge in the state of that history entry, logs it and hands it to the mail queue
+(`worker.mail.send_templated_mail`). The same change is emailed once however often either
+runs: the outbox key and the mail log's key both name (pledge, kind, history entry).
 """
 
 from django.conf import settings
@@ -18,9 +18,9 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.pledges.models import Pledge, PledgeChange
+from sponsors.languages import send_in_their_languages
 from sponsors.recipients import team
 from worker import outbox
-from worker.mail import send_templated_mail
 
 SPONSOR_MESSAGES = {
     "held": (
@@ -102,8 +102,9 @@ def notify_all(pledge, kinds, reason: str = "", *, change: int | None = None):
 
 def send_notifications(pledge_id: int, kinds, change: int | None, reason="", language=None):
     """Render, log and queue each email of `kinds` about history entry `change` (the mail
-    task's work). Returns the MailLogs (none for a kind without recipients, or a pledge
-    that is gone)."""
+    task's work), once per language its recipients read (`sponsors.languages`; `language`,
+    the request's, is no longer used: the reader's own language is). Returns the MailLogs
+    (none for a kind without recipients, or a pledge that is gone)."""
     pledge = Pledge.objects.select_related("organisation", "event").filter(pk=pledge_id).first()
     if pledge is None:
         return []
@@ -111,16 +112,12 @@ def send_notifications(pledge_id: int, kinds, change: int | None, reason="", lan
         # The email describes the pledge as the change left it, however late the queue runs.
         state = PledgeChange.objects.filter(pk=change).values_list("to_state", flat=True).first()
         pledge.status = state or pledge.status
-    with translation.override(language or settings.LANGUAGE_CODE):
-        return [
-            log
-            for kind in kinds
-            if (log := _send(pledge, kind, reason, change, language)) is not None
-        ]
+    return [log for kind in kinds for log in _send(pledge, kind, reason, change)]
 
 
-def _send(pledge, kind: str, reason: str, change: int | None, language):
-    if kind in ORGANISER_MESSAGES:
+def _send(pledge, kind: str, reason: str, change: int | None) -> list:
+    staff = kind in ORGANISER_MESSAGES
+    if staff:
         subject, intro = ORGANISER_MESSAGES[kind]
         recipients = [pledge.event.organiser_email]
         link = settings.SITE_URL + reverse("pledges_admin:inspect", args=[pledge.pk])
@@ -130,20 +127,23 @@ def _send(pledge, kind: str, reason: str, change: int | None, language):
         link = settings.SITE_URL + reverse("pledges:detail", args=[pledge.public_id])
     recipients = [address for address in recipients if address]
     if not recipients:
-        return None
-    context = {
-        "pledge": pledge,
-        "subject": str(subject) % {"reference": pledge.reference},
-        "intro": intro,
-        "reason": reason,
-        "link": link,
-    }
-    # Each change is a new history entry, so (kind, entry) names one email.
-    return send_templated_mail(
+        return []
+
+    def context():
+        return {
+            "pledge": pledge,
+            "subject": str(subject) % {"reference": pledge.reference},
+            "intro": intro,
+            "reason": reason,
+            "link": link,
+        }
+
+    # Each change is a new history entry, so (kind, entry) names one email per language.
+    return send_in_their_languages(
         "pledges/email/message",
         context,
         recipients,
         pledge=pledge,
         key=f"pledge:{pledge.pk}:{kind}:{change}" if change else None,
-        language=language,
+        staff=staff,
     )

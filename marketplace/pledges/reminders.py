@@ -32,8 +32,8 @@ from django.utils.translation import gettext_lazy as _
 from marketplace.pledges.models import PaymentMethod, Pledge
 from marketplace.pledges.states import PledgeState
 from sponsors import recipients as sponsor_recipients
+from sponsors.languages import send_in_their_languages
 from sponsors.models import ContactRole
-from worker.mail import send_templated_mail
 from worker.models import MailLog
 
 PAYMENT_DUE_BEFORE = datetime.timedelta(days=3)
@@ -111,20 +111,21 @@ def _send(kind: str, pledges) -> int:
         if key in done or not recipients:
             continue
         when = timezone.localtime(pledge.expires_at)
-        date = date_format(when, "DATETIME_FORMAT" if kind == HOLD_EXPIRING else "DATE_FORMAT")
-        values = {"reference": pledge.reference, "date": date}
-        send_templated_mail(
-            "pledges/email/message",
-            {
+
+        def context(pledge=pledge, when=when):
+            # Called in each recipient group's language: the date is written in it too.
+            date = date_format(when, "DATETIME_FORMAT" if kind == HOLD_EXPIRING else "DATE_FORMAT")
+            values = {"reference": pledge.reference, "date": date}
+            return {
                 "pledge": pledge,
                 "subject": str(subject) % values,
                 "intro": str(intro) % values,
                 "reason": "",
                 "link": settings.SITE_URL + reverse("pledges:detail", args=[pledge.public_id]),
-            },
-            recipients,
-            pledge=pledge,
-            key=key,
+            }
+
+        send_in_their_languages(
+            "pledges/email/message", context, recipients, pledge=pledge, key=key
         )
         sent += 1
     return sent

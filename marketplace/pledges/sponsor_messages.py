@@ -4,7 +4,7 @@
 and logs one email per address through the mail log, in the same transaction: each sponsor
 organisation's team and primary contact, an address once however many organisations it
 belongs to. Each email's frame (greeting, footer, link) is in the recipient's language when
-known — the language a member chose in their account settings — else the site's; the text is
+known — the language a member chose (sponsors/languages.py) — else their organisation's; the text is
 sent as the organiser wrote it. The mail key names the message and the address: one email per
 address and message, and the message's page lists them from the mail log.
 """
@@ -13,11 +13,11 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from wagtail.users.models import UserProfile
 
 from events import scope
 from marketplace.pledges.models import Pledge, SponsorAudience, SponsorMessage
 from marketplace.pledges.states import EXPIRING_STATES, PAID_STATES
+from sponsors.languages import chosen_languages, organisation_language
 from sponsors.models import ContactRole, Organisation
 from sponsors.recipients import team_and_contact
 from worker.mail import send_templated_mail
@@ -42,17 +42,6 @@ def sponsor_organisations(event, package=None, audience=SponsorAudience.PAID):
     return Organisation.objects.filter(pk__in=pledges.values("organisation_id")).order_by(
         "display_name", "pk"
     )
-
-
-def known_languages(addresses) -> dict[str, str]:
-    """{address in lower case: language} for the people who chose a language (one query)."""
-    available = {code for code, _name in settings.LANGUAGES}
-    profiles = UserProfile.objects.filter(user__email__in=addresses).exclude(preferred_language="")
-    return {
-        profile.user.email.lower(): profile.preferred_language
-        for profile in profiles.select_related("user")
-        if profile.preferred_language in available
-    }
 
 
 def send_sponsor_message(
@@ -84,7 +73,7 @@ def send_sponsor_message(
             _("No sponsor to write to: nobody has a pledge of this kind for %(what)s yet.")
             % {"what": package.title if package else event.title}
         )
-    languages = known_languages([address for address, _org in addresses.values()])
+    languages = chosen_languages([address for address, _org in addresses.values()])
     with transaction.atomic():
         message = SponsorMessage.objects.create(
             event=event,
@@ -110,6 +99,8 @@ def send_sponsor_message(
                 address,
                 organisation=organisation,
                 key=f"{message.mail_key_prefix}{key}",
-                language=languages.get(key, settings.LANGUAGE_CODE),
+                # The frame (greeting, footer) in the reader's language: their own choice,
+                # else their organisation's (a contact without an account).
+                language=languages.get(key) or organisation_language(organisation),
             )
     return message

@@ -17,6 +17,7 @@ from django.utils import timezone
 from register.choices import Status
 from register.models import PartnershipAgreement
 from register.pipeline.models import Interaction
+from sponsors.languages import language_of
 from worker.mail import send_templated_mail
 from worker.models import MailLog
 
@@ -65,6 +66,7 @@ def send_next_action_reminders(today: datetime.date | None = None) -> int:
             interaction.staff.email,
             organisation=interaction.organisation,
             key=key,
+            language=language_of(interaction.staff),  # the admin language they chose
         )
         sent += 1
     return sent
@@ -113,6 +115,7 @@ def send_expiry_reminders(today: datetime.date | None = None) -> int:
             },
             agreement.business_owner.email,
             key=key,
+            language=language_of(agreement.business_owner),
         )
         sent += 1
     return sent

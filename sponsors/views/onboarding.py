@@ -5,11 +5,13 @@ person who was pledging a package when they were asked to register goes back to 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from marketplace.core.request_limits import upload_limits
 from sponsors.forms import OrganisationForm, PrimaryContactForm
 from sponsors.invitations import pending_invitations_for
+from sponsors.languages import supported
 from sponsors.logos import MAX_LOGO_BYTES
 from sponsors.membership import choose_active_organisation, organisations_of
 from sponsors.portal import RETURN_KEY, return_url
@@ -38,7 +40,8 @@ def onboarding(request):
             return redirect(back or "sponsors:dashboard")
         status = 400
     else:
-        form = OrganisationForm(prefix="org")
+        # The organisation's documents start in the language its administrator signs up in.
+        form = OrganisationForm(prefix="org", initial={"language": supported(get_language())})
         contact_form = PrimaryContactForm(
             prefix="contact", initial={"name": user.get_full_name(), "email": user.email}
         )

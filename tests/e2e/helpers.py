@@ -25,8 +25,9 @@ PASSWORD = "a-long-sponsor-passphrase"
 
 
 @contextlib.contextmanager
-def chromium_page(width=1280, height=900):
-    """A Playwright page in headless Debian Chromium (never a downloaded browser)."""
+def chromium_page(width=1280, height=900, locale=None):
+    """A Playwright page in headless Debian Chromium (never a downloaded browser); `locale`
+    ("fr-FR") is the browser's language, sent as Accept-Language."""
     # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
     # still synchronous and safe.
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
@@ -36,7 +37,8 @@ def chromium_page(width=1280, height=900):
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            context = browser.new_context(viewport={"width": width, "height": height})
+            options = {"locale": locale} if locale else {}
+            context = browser.new_context(viewport={"width": width, "height": height}, **options)
             try:
                 yield context.new_page()
             finally:

@@ -140,3 +140,81 @@ def test_pages_reflow_at_320_css_pixels(live_server, catalogue):
         wide[path] = page.evaluate("document.documentElement.scrollWidth")
         screenshot(page, "a11y-pledge-320px")
     assert {path: width for path, width in wide.items() if width > 320} == {}
+
+
+# The staff side: the admin dashboard as each role sees it, the finance workspace, a pledge's
+# story and the fulfilment board. Staff read the admin in their Wagtail language (here set
+# to Arabic for the right-to-left run).
+def staff_pages(event, pledge):
+    from django.urls import reverse
+
+    return {
+        "approver": [
+            ("dashboard", "/admin/"),
+            ("pledge-story", reverse("pledges_admin:inspect", args=[pledge.pk])),
+        ],
+        "organiser": [
+            ("dashboard", "/admin/"),
+            ("fulfilment-board", reverse("fulfilment_admin:board", args=[event.pk])),
+        ],
+        "finance": [
+            ("dashboard", "/admin/"),
+            ("finance-overview", "/admin/finance/overview/"),
+            ("finance-aging", "/admin/finance/aging/"),
+            ("finance-journal", "/admin/finance/journal/"),
+            ("finance-unallocated", "/admin/finance/unallocated/"),
+        ],
+    }
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_staff_pages_have_no_serious_or_critical_violations(
+    live_server, settings, tmp_path, catalogue, axe_source, language
+):
+    from django.contrib.auth.models import Group
+    from django.utils import timezone
+
+    from events.editorial import APPROVERS, ORGANISERS, ensure_editorial_setup
+    from events.models import EventOrganiser
+    from marketplace.core.roles import FINANCE, ensure_roles
+    from marketplace.payments.bank import record_transfer
+    from sponsors.languages import set_language_of
+    from tests.factories import make_user
+
+    settings.STAFF_REQUIRE_MFA = False  # the MFA gate is test_staff_mfa's subject
+    settings.PRIVATE_DOCUMENTS_ROOT = tmp_path / "private"
+    event, gold = catalogue
+    ensure_editorial_setup(event.get_parent())
+    ensure_roles()
+    sponsor = make_sponsor(email="amina@savanna.example")
+    pledge = pledge_for(sponsor, gold)
+    record_transfer(
+        pledge, amount=pledge.total, currency=pledge.currency, value_date=timezone.localdate(),
+        bank_reference="A11Y-1", actor=None,
+    )  # fmt: skip
+    staff = {}
+    for role, group in (("approver", APPROVERS), ("organiser", ORGANISERS), ("finance", FINANCE)):
+        user = make_user(f"{role}@bureau.example")
+        user.groups.add(Group.objects.get(name=group))
+        set_language_of(user, language)
+        staff[role] = user
+    EventOrganiser.objects.create(event=event, user=staff["organiser"])
+
+    found = {}
+    with chromium_page(width=1400, height=1000) as page:
+        for role, pages in staff_pages(event, pledge).items():
+            page.context.clear_cookies()
+            page.context.add_cookies([signed_in_cookie(live_server, staff[role])])
+            for name, path in pages:
+                violations = scan(page, axe_source, live_server.url + path)
+                assert page.locator("html").get_attribute("lang") == language, path
+                found[f"{role}:{name}"] = violations
+                screenshot(page, f"a11y-staff-{role}-{name}-{language}")
+    impacts = ("critical", "serious", "moderate", "minor")
+    counts = {
+        name: {impact: sum(v["impact"] == impact for v in violations) for impact in impacts}
+        for name, violations in found.items()
+    }
+    print(json.dumps(counts))
+    problems = {name: serious(violations) for name, violations in found.items()}
+    assert {name: v for name, v in problems.items() if v} == {}

@@ -27,13 +27,20 @@ def receipt(bank_pledge):
 
 @pytest.mark.parametrize("language", ["en", "ar"])
 def test_the_receipt_is_a_tagged_pdf_in_its_language(receipt, language):
-    """Receipts are issued in the site's language whatever the reader's (marketplace/finance/
-    pdfs.py), and say so."""
+    """Receipts are issued in the organisation's language whatever the reader's (marketplace/
+    finance/pdfs.py), and say so."""
     with translation.override(language):
         catalog = PdfReader(io.BytesIO(render("receipt", receipt))).trailer["/Root"]
     assert "/StructTreeRoot" in catalog
     assert catalog["/MarkInfo"]["/Marked"]
     assert catalog["/Lang"] == "en"
+
+
+def test_the_receipt_declares_the_organisations_language(receipt):
+    receipt.organisation.language = "ar"
+    receipt.organisation.save(update_fields=["language"])
+    catalog = PdfReader(io.BytesIO(render("receipt", receipt))).trailer["/Root"]
+    assert catalog["/Lang"] == "ar"
 
 
 def test_a_chinese_payer_name_is_printed_with_a_cjk_font(bank_pledge):
