@@ -30,6 +30,9 @@ TAG_RE = re.compile(r"^:(\d{2}[A-Z]?):", re.MULTILINE)
 NO_REFERENCE = {"", "NONREF", "NOREF", "NONE"}
 PAYER_RE = re.compile(r"/(?:ORDP|NAME)/+(?:NAME/)?([^/\n]+)")
 CHARGE_CODES = {"NCHG", "FCHG"}
+# Stricter than the library's pattern on the amount: SWIFT amounts carry a comma and are
+# followed by the transaction type (N/F/S + 3), so "40x0,00" is refused, not read as 40.
+LINE_61_RE = re.compile(r"^\d{6}(\d{4})?(R?[CD]|r?[cd])[A-Z]?\d[\d]*,\d{0,2}[A-Z]")
 
 
 def _messages(text: str) -> list[tuple[int, str]]:
@@ -51,7 +54,7 @@ def _messages(text: str) -> list[tuple[int, str]]:
 def parse_mt940(data: bytes) -> list[ParsedStatement]:
     text = decode(data, "utf-8") if _is_utf8(data) else decode(data, "latin-1")
     # SWIFT FIN envelope: {1:…}{2:…}{4:\n … \n-}: keep block 4's content.
-    text = re.sub(r"\{[1-3]:[^}]*\}", "", text).replace("{4:", "\n").replace("-}", "\n")
+    text = re.sub(r"\{[1-3]:[^}]*\}", "", text).replace("{4:", "").replace("-}", "")
     messages = _messages(text)
     if not messages:
         raise StatementError(_("The file holds no MT940 statement."))
@@ -75,7 +78,7 @@ def _statement(first: int, message: str) -> ParsedStatement:
         if tag == "61":
             end = TAG_RE.search(message, match.end())
             value = message[match.end() : end.start() if end else len(message)].strip("\n")
-            if not statement_tag.re.match(value.strip()):
+            if not (statement_tag.re.match(value.strip()) and LINE_61_RE.match(value.strip())):
                 raise StatementError(
                     _("the :61: line “%(value)s” cannot be read (date, D/C mark, amount).")
                     % {"value": value.split("\n")[0][:60]},
