@@ -37,6 +37,7 @@ from marketplace.finance.models import (
     Receipt,
     UnallocatedTransfer,
 )
+from marketplace.finance.statements.viewsets import StatementViewSet
 from marketplace.finance.templatetags.finance import amount, method_label
 from marketplace.finance.views import pdf_response
 from marketplace.payments import admin_views
@@ -432,6 +433,7 @@ class FinanceGroup(ModelViewSetGroup):
         PaymentViewSet,
         FlagViewSet,
         UnallocatedViewSet,
+        StatementViewSet,
         InvoiceViewSet,
         AcknowledgementViewSet,
         ReceiptViewSet,

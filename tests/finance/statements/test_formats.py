@@ -218,15 +218,18 @@ def test_generic_csv_is_detected_and_imported_for_the_only_account(bank_pledge):
 
 def test_eu_csv_with_comma_decimals_and_latin1():
     data = "Date;Value date;Amount;Currency;Counterparty;Description\n".encode("latin-1")
-    data += f"{datetime.date.fromisoformat(day(1)):%d/%m/%Y};;1.234,56;EUR;Société X;Réf SP 2026 000001\n".encode(
-        "latin-1"
-    )
+    booked = datetime.date.fromisoformat(day(1))
+    row = f"{booked:%d/%m/%Y};;1.234,56;EUR;Société X;Réf SP 2026 000001\n"
+    data += row.encode("latin-1")
     line = one(data, fmt="csv", profile="eu_comma").lines[0]
     assert (line.amount, line.currency, line.payer_name) == (Decimal("1234.56"), "EUR", "Société X")
 
 
 def test_csv_bad_date_names_the_line_and_stores_nothing():
-    data = "date,amount,currency,payer,reference,id,value_date\n2026-12-01,5.00,CHF,,,,\n31/12/2026,5.00,CHF,,,,\n"
+    data = (
+        "date,amount,currency,payer,reference,id,value_date\n"
+        "2026-12-01,5.00,CHF,,,,\n31/12/2026,5.00,CHF,,,,\n"
+    )
     with pytest.raises(StatementError, match=r"line 3: .*31/12/2026"):
         import_statement(data.encode(), file_name="x.csv", actor=None)
     assert not StatementLine.objects.exists()
