@@ -338,6 +338,66 @@ PRIVATE_DOCUMENTS_ROOT = DATA_DIR / "private"
 # (marketplace/finance/unallocated.py).
 BANK_CHARGE_TOLERANCE = env.float("BANK_CHARGE_TOLERANCE", default=50)
 WRITE_OFF_LIMIT = env.float("WRITE_OFF_LIMIT", default=200)
+# Bank statements (marketplace/finance/statements/): the accounts statements are imported for,
+# beside the IBAN of the finance bank details (a JSON list of {"iban", "currency",
+# "ledger_account", "name"}), the largest file the finance workspace accepts, and the CSV
+# export profiles (`import_bank_statement --profile NAME`).
+BANK_ACCOUNTS = env.json("BANK_ACCOUNTS", default=[])
+BANK_STATEMENT_MAX_MB = env.int("BANK_STATEMENT_MAX_MB", default=20)
+BANK_CSV_DEFAULT_PROFILE = "generic"
+BANK_CSV_PROFILES = {
+    # A plain export: one signed amount column, ISO dates.
+    "generic": {
+        "delimiter": ",",
+        "decimal": ".",
+        "date_format": "%Y-%m-%d",
+        "encoding": "utf-8-sig",
+        "columns": {
+            "booking_date": "date",
+            "value_date": "value_date",
+            "amount": "amount",
+            "currency": "currency",
+            "payer": "payer",
+            "remittance": "reference",
+            "bank_reference": "id",
+        },
+    },
+    # A Swiss bank's e-banking export: semicolons, dd.mm.yyyy, apostrophe thousands, separate
+    # credit and debit columns, German headers, the account's currency.
+    "swiss_bank": {
+        "delimiter": ";",
+        "decimal": ".",
+        "thousands": "'",
+        "date_format": "%d.%m.%Y",
+        "encoding": "utf-8-sig",
+        "currency": "CHF",
+        "columns": {
+            "booking_date": "Buchungsdatum",
+            "value_date": "Valuta",
+            "remittance": ["Buchungstext", "Mitteilung"],
+            "payer": "Auftraggeber",
+            "credit": "Gutschrift",
+            "debit": "Belastung",
+            "bank_reference": "Referenz",
+        },
+    },
+    # A euro-area export: semicolons, comma decimals, dd/mm/yyyy, Latin-1.
+    "eu_comma": {
+        "delimiter": ";",
+        "decimal": ",",
+        "thousands": ".",
+        "date_format": "%d/%m/%Y",
+        "encoding": "latin-1",
+        "columns": {
+            "booking_date": "Date",
+            "value_date": "Value date",
+            "amount": "Amount",
+            "currency": "Currency",
+            "payer": "Counterparty",
+            "remittance": "Description",
+        },
+    },
+}
 
 # How many reverse proxies in front of the app append the client's address to X-Forwarded-For.
 # 0 (the default): the client's address is REMOTE_ADDR; with N, the N-th address from the right

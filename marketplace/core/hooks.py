@@ -64,5 +64,14 @@ class Steps:
         results = (step.handler(*args, **kwargs) for step in list(self._steps))
         return [result for result in results if result is not None]
 
+    def first(self, *args, **kwargs):
+        """Run the steps in order until one returns something, and return that (None when
+        none does): for hooks whose steps each may claim the subject (a bank line's matchers)."""
+        for step in list(self._steps):
+            result = step.handler(*args, **kwargs)
+            if result is not None:
+                return result
+        return None
+
     def describe(self) -> list[tuple[int, str]]:
         return [(step.order, step.name) for step in self._steps]

@@ -540,3 +540,13 @@ from marketplace.finance.receivables import (  # noqa: E402, F401
     UnallocatedStatus,
     UnallocatedTransfer,
 )
+
+# Imported bank statements and their lines: their own package (`finance/statements/`), loaded
+# with the app's models.
+from marketplace.finance.statements.models import (  # noqa: E402, F401
+    BankStatement,
+    LineRule,
+    LineState,
+    StatementFormat,
+    StatementLine,
+)

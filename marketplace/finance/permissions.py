@@ -27,6 +27,8 @@ FINANCE_PERMISSIONS = [
     ("finance", "book_bank_charge"),
     ("finance", "write_off"),
     ("finance", "view_payout"),
+    ("finance", "view_bankstatement"),
+    ("finance", "import_statement"),
     ("pledges", "view_pledge"),
 ]
 
@@ -37,7 +39,7 @@ def ensure_finance_permissions() -> Group:
     """Give the "Finance" group the admin and the finance permissions (see payments, record
     transfers, refund, resolve flags, read receipts, invoices, acknowledgements, credit notes
     and the journal, re-issue invoices, record and allocate unallocated money, book bank
-    charges, write off, read Stripe's payouts)."""
+    charges, write off, import bank statements, read Stripe's payouts)."""
     group, _created = Group.objects.get_or_create(name=FINANCE)
     permissions = [
         Permission.objects.get(content_type__app_label=app, codename=codename)

@@ -38,6 +38,7 @@ from marketplace.finance.models import (
     Receipt,
     UnallocatedTransfer,
 )
+from marketplace.finance.statements.viewsets import StatementViewSet
 from marketplace.finance.templatetags.finance import amount, method_label
 from marketplace.finance.views import pdf_response
 from marketplace.payments import admin_views
@@ -472,6 +473,7 @@ class FinanceGroup(ModelViewSetGroup):
         FlagViewSet,
         UnallocatedViewSet,
         PayoutViewSet,
+        StatementViewSet,
         InvoiceViewSet,
         AcknowledgementViewSet,
         ReceiptViewSet,
