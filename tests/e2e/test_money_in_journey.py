@@ -76,7 +76,10 @@ def test_finance_allocates_unmatched_money_and_the_sponsor_sees_paid_due_and_ref
         page.wait_for_url(re.compile(r".*/admin/finance/unallocated/inspect/\d+/$"))
         money = UnallocatedTransfer.objects.get()
         assert page.locator("[data-unallocated-status='unallocated']").is_visible()
-        assert "CHF\xa030,000.00 received, CHF\xa030,000.00 left to allocate" in page.content().replace("&nbsp;", "\xa0")
+        assert (
+            "CHF\xa030,000.00 received, CHF\xa030,000.00 left to allocate"
+            in page.content().replace("&nbsp;", "\xa0")
+        )
 
         page.goto(live_server.url + "/admin/finance/unallocated/")
         row = page.locator("tr", has_text="CAMT-2026-0042")
