@@ -37,11 +37,15 @@ def _pattern(locale: Locale, places: int) -> str:
     return pattern
 
 
-def format_money(amount, currency: str, language: str | None = None) -> str:
+def format_money(
+    amount, currency: str, language: str | None = None, *, minor_units: bool = False
+) -> str:
+    """`minor_units`: always the two decimals (finance's documents and screens: accounting
+    figures line up), else cents only when there are any."""
     if amount is None:
         return ""
     amount = Decimal(amount)
-    places = 0 if amount == amount.to_integral_value() else 2
+    places = 2 if minor_units or amount != amount.to_integral_value() else 0
     locale = _locale(language)
     return format_currency(
         amount,

@@ -19,9 +19,15 @@ from marketplace.finance.forms import (
     ReasonForm,
     RecordUnallocatedForm,
     ReissueInvoiceForm,
+    ReturnedForm,
     SettleDueForm,
 )
-from marketplace.finance.models import Invoice, InvoiceStatus, UnallocatedTransfer
+from marketplace.finance.models import (
+    Invoice,
+    InvoiceStatus,
+    UnallocatedStatus,
+    UnallocatedTransfer,
+)
 from marketplace.finance.states import UNALLOCATED_MACHINE, InvalidUnallocatedMove
 from marketplace.payments.admin_views import FinanceActionView
 from marketplace.payments.errors import PaymentError
@@ -41,9 +47,44 @@ class MoneyActionView(FinanceActionView):
 # --- Unallocated money --------------------------------------------------------------------
 
 
+def transfer_actions(transfer, user) -> list[tuple[str, str, str]]:
+    """(name, label, url) of the steps `user` may take on `transfer` now: allocate, mark to
+    return, record as returned. Shown on its page and in the list's row."""
+    if not user.has_perm(ALLOCATE):
+        return []
+    actions = []
+    if UNALLOCATED_MACHINE.allows(transfer.status, UnallocatedStatus.ALLOCATED):
+        actions.append(
+            ("allocate", _("Allocate"), reverse("finance_unallocated:allocate", args=[transfer.pk]))
+        )
+    if UNALLOCATED_MACHINE.allows(transfer.status, UnallocatedStatus.TO_RETURN):
+        actions.append(
+            (
+                "to_return",
+                _("Mark to be returned"),
+                reverse("finance_unallocated:to_return", args=[transfer.pk]),
+            )
+        )
+    if UNALLOCATED_MACHINE.allows(transfer.status, UnallocatedStatus.RETURNED):
+        actions.append(
+            (
+                "returned",
+                _("Record as returned"),
+                reverse("finance_unallocated:returned", args=[transfer.pk]),
+            )
+        )
+    return actions
+
+
 class UnallocatedIndexView(generic.IndexView):
     def get_edit_url(self, instance):
         return None
+
+    def get_list_more_buttons(self, instance):
+        buttons = list(super().get_list_more_buttons(instance))
+        for name, label, url in transfer_actions(instance, self.request.user):
+            buttons.append(Button(label, url=url, attrs={"data-transfer-action": name}))
+        return buttons
 
     @property
     def header_more_buttons(self):
@@ -70,15 +111,12 @@ class UnallocatedInspectView(generic.InspectView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         transfer = self.object
-        open_ = UNALLOCATED_MACHINE.allows(transfer.status, "allocated")
-        may = self.request.user.has_perm(ALLOCATE)
         context.update(
             transfer=transfer,
             remaining=transfer.remaining,
             allocations=transfer.allocations.select_related("pledge", "invoice", "payment"),
             history=transfer.history.select_related("actor"),
-            can_allocate=may and open_,
-            can_return=may and open_,
+            actions=transfer_actions(transfer, self.request.user),
         )
         return context
 
@@ -140,6 +178,35 @@ class MarkToReturnView(TransferActionView):
     def perform(self, data):
         unallocated.mark_to_return(self.transfer, reason=data["reason"], actor=self.request.user)
         return _("Marked to be returned to the payer.")
+
+
+class MarkReturnedView(TransferActionView):
+    form_class = ReturnedForm
+    action_label = gettext_lazy("Record as returned")
+
+    def load(self, pk):
+        super().load(pk)
+        self.summary = _(
+            "%(reference)s from %(payer)s: %(left)s to send back (%(amount)s received). Record "
+            "it once the bank has sent it: the ledger then moves it out of the bank account."
+        ) % {
+            "reference": self.transfer.bank_reference,
+            "payer": self.transfer.payer_name or "—",
+            "left": format_money(self.transfer.remaining, self.transfer.currency),
+            "amount": format_money(self.transfer.amount, self.transfer.currency),
+        }
+
+    def perform(self, data):
+        transfer = unallocated.mark_returned(
+            self.transfer,
+            returned_on=data["returned_on"],
+            bank_reference=data["bank_reference"],
+            actor=self.request.user,
+        )
+        return _("%(amount)s returned to the payer (%(reference)s).") % {
+            "amount": format_money(transfer.returned_amount, transfer.currency),
+            "reference": transfer.return_reference,
+        }
 
 
 # --- Invoices -----------------------------------------------------------------------------

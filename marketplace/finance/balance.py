@@ -89,29 +89,77 @@ class Balance:
         return self.written_off
 
 
-def _sum(queryset, field="amount") -> Decimal:
-    return queryset.aggregate(s=Sum(field))["s"] or ZERO
+# What each part of a balance sums, and the lookup naming its pledge: read one pledge at a time
+# (`balance_of`) or a page of them at once (`balances_of`), from these same querysets.
+def _received():
+    return Payment.objects.filter(status__in=RECEIVED_STATES), "pledge_id"
 
 
-def balance_of(pledge) -> Balance:
-    """The pledge's balance, read now (five aggregate queries)."""
-    received = _sum(Payment.objects.filter(pledge=pledge, status__in=RECEIVED_STATES))
-    refunded = _sum(
-        Refund.objects.filter(payment__pledge=pledge).exclude(status=RefundStatus.FAILED)
-    )
-    invoiced = _sum(Invoice.objects.filter(pledge=pledge, void_note__isnull=True))
-    credited = _sum(CreditNote.objects.filter(pledge=pledge))
-    adjustments = Adjustment.objects.filter(pledge=pledge).aggregate(
-        all=Sum("amount"), charges=Sum("amount", filter=Q(kind=AdjustmentKind.BANK_CHARGE))
-    )
+def _refunded():
+    return Refund.objects.exclude(status=RefundStatus.FAILED), "payment__pledge_id"
+
+
+def _invoiced():
+    return Invoice.objects.filter(void_note__isnull=True), "pledge_id"
+
+
+def _credited():
+    return CreditNote.objects.all(), "pledge_id"
+
+
+PARTS = {"received": _received, "refunded": _refunded, "invoiced": _invoiced, "credited": _credited}
+ADJUSTED = {
+    "written_off": Sum("amount"),
+    "bank_charges": Sum("amount", filter=Q(kind=AdjustmentKind.BANK_CHARGE)),
+}
+
+
+def _balance(pledge, sums: dict) -> Balance:
     return Balance(
         total=pledge.total,
         currency=pledge.currency,
         status=pledge.status,
-        invoiced=invoiced,
-        received=received,
-        refunded=refunded,
-        credited=credited,
-        written_off=adjustments["all"] or ZERO,
-        bank_charges=adjustments["charges"] or ZERO,
+        **{name: sums.get(name) or ZERO for name in (*PARTS, *ADJUSTED)},
     )
+
+
+def balance_of(pledge) -> Balance:
+    """The pledge's balance, read now (five aggregate queries)."""
+    sums = {}
+    for name, part in PARTS.items():
+        queryset, lookup = part()
+        sums[name] = queryset.filter(**{lookup: pledge.pk}).aggregate(s=Sum("amount"))["s"]
+    sums.update(Adjustment.objects.filter(pledge_id=pledge.pk).aggregate(**ADJUSTED))
+    return _balance(pledge, sums)
+
+
+def balances_of(pledges) -> dict:
+    """{pledge pk: its `Balance`} for many pledges at once, the same numbers as `balance_of`
+    for each, in five grouped queries whatever their number (none for no pledges). For lists,
+    to-do lists and dashboards; a move that locks one pledge reads `balance_of`."""
+    pledges = list(pledges)
+    pks = [pledge.pk for pledge in pledges]
+    sums: dict[int, dict] = {pk: {} for pk in pks}
+    if not pks:
+        return {}
+    for name, part in PARTS.items():
+        queryset, lookup = part()
+        rows = (
+            queryset.filter(**{f"{lookup}__in": pks})
+            .order_by()
+            .values(lookup)
+            .annotate(s=Sum("amount"))
+            .values_list(lookup, "s")
+        )
+        for pk, amount in rows:
+            sums[pk][name] = amount
+    for row in (
+        Adjustment.objects.filter(pledge_id__in=pks)
+        .order_by()
+        .values("pledge_id")
+        .annotate(**ADJUSTED)
+    ):
+        sums[row["pledge_id"]].update(
+            written_off=row["written_off"], bank_charges=row["bank_charges"]
+        )
+    return {pledge.pk: _balance(pledge, sums[pledge.pk]) for pledge in pledges}

@@ -338,6 +338,9 @@ register(
             Column("amount", "amount", AMOUNT),
             Column("currency", "currency"),
             Column("status", "status", convert=_label(UnallocatedStatus.choices)),
+            Column("returned_amount", "returned_amount", AMOUNT),
+            Column("returned_on", "returned_on", DATE),
+            Column("return_reference", "return_reference"),
             Column("note", "note"),
         ],
     )

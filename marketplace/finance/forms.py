@@ -71,6 +71,23 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class ReturnedForm(forms.Form):
+    """The money sent back: when, with the bank's reference, confirmed by a tick."""
+
+    returned_on = forms.DateField(
+        label=_("Date the money left the bank"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    bank_reference = forms.CharField(
+        label=_("Bank reference of the return"),
+        max_length=90,
+        help_text=_("As on the bank statement of the outgoing payment."),
+    )
+    confirm = forms.BooleanField(
+        label=_("I confirm the bank has sent this money back to the payer."),
+        error_messages={"required": _("Tick the box to confirm the money was sent back.")},
+    )
+
+
 class SettleDueForm(forms.Form):
     amount = forms.DecimalField(
         label=_("Amount"),

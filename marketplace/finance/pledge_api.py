@@ -15,7 +15,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers
 
-from marketplace.finance.balance import balance_of
+from marketplace.finance.balance import balance_of, balances_of
 from marketplace.finance.invoices import invoice_status
 from marketplace.finance.models import Invoice, Receipt
 from marketplace.finance.receipts import receipts_of
@@ -84,7 +84,13 @@ class PledgeWithMoneySerializer(pledges_api.PledgeSerializer):
         ]
 
     def _balance(self, pledge):
+        """The pledge's balance; in a list answer, every listed pledge's at the first call
+        (`balances_of`: five queries for the page, not five per pledge)."""
         cache = self.context.setdefault("_balances", {})
+        if pledge.pk not in cache:
+            listed = getattr(self.parent, "instance", None)
+            if isinstance(listed, (list, tuple)) or hasattr(listed, "model"):
+                cache.update(balances_of(listed))
         if pledge.pk not in cache:
             cache[pledge.pk] = balance_of(pledge)
         return cache[pledge.pk]

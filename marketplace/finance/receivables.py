@@ -74,12 +74,14 @@ class UnallocatedStatus(models.TextChoices):
     PARTLY_ALLOCATED = "partly_allocated", _("Partly allocated")
     ALLOCATED = "allocated", _("Allocated")
     TO_RETURN = "to_return", _("To be returned")
+    RETURNED = "returned", _("Returned")
 
 
 class UnallocatedTransfer(models.Model):
     """Money that arrived on the bank account but matches no pledge (a mistyped reference,
     another currency): kept here until finance allocates it to one or several pledges, or
-    marks it to be returned. Every step is in its history (`UnallocatedChange`)."""
+    marks it to be returned and then records it returned (the date and the bank's reference of
+    the money sent back). Every step is in its history (`UnallocatedChange`)."""
 
     wagtail_reference_index_ignore = True
 
@@ -95,6 +97,13 @@ class UnallocatedTransfer(models.Model):
         max_length=20,
         choices=UnallocatedStatus.choices,
         default=UnallocatedStatus.UNALLOCATED,
+    )
+    returned_amount = models.DecimalField(
+        _("amount returned"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    returned_on = models.DateField(_("returned on"), null=True, blank=True)
+    return_reference = models.CharField(
+        _("bank reference of the return"), max_length=90, blank=True
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -129,11 +138,13 @@ class UnallocatedTransfer(models.Model):
 
     @property
     def remaining(self) -> Decimal:
-        return self.amount - self.allocated_amount
+        """What is still held for the payer: received, less allocated, less sent back."""
+        return self.amount - self.allocated_amount - (self.returned_amount or Decimal("0.00"))
 
 
 class UnallocatedChange(StateChange):
-    """One step of an unallocated transfer: recorded, allocated (to what), marked to return."""
+    """One step of an unallocated transfer: recorded, allocated (to what), marked to return,
+    returned."""
 
     wagtail_reference_index_ignore = True
 

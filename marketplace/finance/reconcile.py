@@ -7,7 +7,9 @@ Each disagreement is one sentence naming the entry, document or payment:
 * an invoice, credit note, received payment or completed refund without its entry, or whose
   entry's amount or currency differs from it;
 * an entry for a payment that was never received, or a refund that did not complete;
-* a paid pledge whose revenue in the ledger is not its total.
+* a paid pledge whose revenue in the ledger is not its total;
+* a currency whose unallocated account does not hold what the unallocated transfers still
+  hold (received, less allocated, less returned).
 
 Read in a bounded number of queries, streaming (`iterator`), whatever the size of the ledger.
 """
@@ -18,7 +20,15 @@ from decimal import Decimal
 from django.db.models import Count, F, Q, Sum
 
 from marketplace.finance import ledger
-from marketplace.finance.models import CreditNote, Invoice, JournalEntry, JournalLine, PostingKind
+from marketplace.finance.models import (
+    Allocation,
+    CreditNote,
+    Invoice,
+    JournalEntry,
+    JournalLine,
+    PostingKind,
+    UnallocatedTransfer,
+)
 from marketplace.payments.models import Payment, Refund, RefundStatus
 from marketplace.payments.states import RECEIVED_STATES
 from marketplace.pledges.models import Pledge
@@ -130,7 +140,39 @@ def disagreements() -> list[str]:
             problems.append(f"{name}: its source document does not exist.")
 
     problems.extend(_revenue_disagreements())
+    problems.extend(_unallocated_disagreements())
     return problems
+
+
+def _unallocated_disagreements() -> list[str]:
+    """The unallocated account per currency against the transfers: three aggregate queries."""
+    held = defaultdict(lambda: ZERO)
+    for currency, received, returned in (
+        UnallocatedTransfer.objects.values("currency")
+        .annotate(r=Sum("amount"), b=Sum("returned_amount"))
+        .values_list("currency", "r", "b")
+    ):
+        held[currency] += (received or ZERO) - (returned or ZERO)
+    for currency, allocated in (
+        Allocation.objects.values("transfer__currency")
+        .annotate(a=Sum("amount"))
+        .values_list("transfer__currency", "a")
+    ):
+        held[currency] -= allocated or ZERO
+    posted = defaultdict(lambda: ZERO)
+    for currency, credit, debit in (
+        JournalLine.objects.filter(account=ledger.UNALLOCATED)
+        .values("entry__currency")
+        .annotate(c=Sum("credit"), d=Sum("debit"))
+        .values_list("entry__currency", "c", "d")
+    ):
+        posted[currency] = (credit or ZERO) - (debit or ZERO)
+    return [
+        f"Unallocated transfers hold {currency} {held[currency].quantize(CENT)} but the ledger's "
+        f"unallocated account holds {currency} {posted[currency].quantize(CENT)}."
+        for currency in sorted(set(held) | set(posted))
+        if held[currency].quantize(CENT) != posted[currency].quantize(CENT)
+    ]
 
 
 def _revenue_disagreements() -> list[str]:

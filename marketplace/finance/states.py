@@ -2,10 +2,11 @@
 
     unallocated ──► partly_allocated ──► allocated
          │   ╲______________________________▲
-         └──────────────┴──► to_return
+         └──────────────┴──► to_return ──► returned
 
 A partly allocated transfer is allocated again (a move from that state to itself, logged with
-what was allocated); what is left of it can still be marked to return.
+what was allocated); what is left of it can still be marked to return. The money leaves the
+bank only at "returned" (the ledger posts unallocated → bank then, not when it is marked).
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +20,8 @@ UNALLOCATED_MOVES = {
     S.UNALLOCATED: frozenset({S.PARTLY_ALLOCATED, S.ALLOCATED, S.TO_RETURN}),
     S.PARTLY_ALLOCATED: frozenset({S.PARTLY_ALLOCATED, S.ALLOCATED, S.TO_RETURN}),
     S.ALLOCATED: frozenset(),
-    S.TO_RETURN: frozenset(),
+    S.TO_RETURN: frozenset({S.RETURNED}),
+    S.RETURNED: frozenset(),
 }
 
 

@@ -8,7 +8,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from marketplace.core.story import StorySection, TimelineEntry
-from marketplace.finance.balance import balance_of
+from marketplace.finance.balance import balances_of
 from marketplace.finance.models import CreditNote, Invoice, Receipt
 from marketplace.pledges.hooks import PLEDGE_STORY
 
@@ -41,9 +41,10 @@ def _documents(pledges, user) -> list[dict]:
 
 @PLEDGE_STORY.register(10, "balance and documents")
 def finance_section(pledges, *, user):
-    """One balance per pledge (two queries each; the organisation's page shows a bounded
-    number of pledges) and one query per kind of document, whatever their number."""
-    balances = [(pledge, balance_of(pledge)) for pledge in pledges]
+    """One balance per pledge (`balances_of`: five queries for all of them) and one query per
+    kind of document, whatever their number."""
+    read = balances_of(pledges)
+    balances = [(pledge, read[pledge.pk]) for pledge in pledges]
     documents = _documents(pledges, user)
     sees_documents = any(
         user.has_perm(f"finance.view_{model._meta.model_name}") for model, _ns in DOCUMENT_KINDS

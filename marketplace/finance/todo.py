@@ -1,17 +1,17 @@
 """Finance's part of the sponsor's to-do list (`marketplace/pledges/todo.py`): what to pay, how,
 and by when. Registered by `FinanceConfig.ready`.
 
-The amount is what the pledge's balance says is still due (`balance_of`: the one call of it for
-the to-do list), so a part-paid pledge asks for the rest, and a pledge paid in full asks for
-nothing."""
+The amount is what the pledge's balance says is still due (`balances_of`: one read for all the
+list's pledges, in a constant number of queries), so a part-paid pledge asks for the rest, and a
+pledge paid in full asks for nothing."""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from marketplace.core.money import format_money
-from marketplace.finance.balance import balance_of
+from marketplace.finance.balance import balances_of
 from marketplace.finance.models import Invoice
-from marketplace.payments.balance import payable_problem
+from marketplace.payments.balance import offered_pledge_ids, payable_problem
 from marketplace.pledges.models import PaymentMethod
 from marketplace.pledges.states import PAYABLE_STATES
 from marketplace.pledges.todo import PAY, SPONSOR_TODO, ToDo
@@ -26,12 +26,14 @@ def payment_steps(pledges) -> list[ToDo]:
         invoice.pledge_id: invoice
         for invoice in Invoice.objects.filter(pledge__in=[p.pk for p in payable])
     }
+    balances = balances_of(payable)
+    offered = offered_pledge_ids(payable)
     items = []
     for pledge in payable:
         # Expired, or a waiting-list offer to accept first (that step is listed instead).
-        if payable_problem(pledge):
+        if payable_problem(pledge, offered=offered):
             continue
-        due = balance_of(pledge).due
+        due = balances[pledge.pk].due
         if due <= 0:
             continue
         amount = format_money(due, pledge.currency)

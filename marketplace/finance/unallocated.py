@@ -4,7 +4,9 @@ The journey: a transfer arrives with a mistyped reference, or in another currenc
 open pledge's. Finance records it here (`record_unallocated`) rather than refusing it; it waits
 in the unallocated list (admin: Finance → Unallocated money) until finance allocates it to one
 or several pledges or invoices (`allocate`: each part becomes that pledge's payment, settled as
-any transfer) or marks it to be returned to the payer (`mark_to_return`). A transfer short by
+any transfer) or marks it to be returned to the payer (`mark_to_return`), then records it
+returned once the bank has sent it back (`mark_returned`: the date and the bank's reference;
+only then does the money leave the bank in the ledger). A transfer short by
 the bank's charges is settled by booking the difference as bank charges (`book_bank_charge`,
 at most `BANK_CHARGE_TOLERANCE`, default 50 in the pledge's currency); a small remainder is
 written off (`write_off`, at most `WRITE_OFF_LIMIT`). Each is one service function here, one
@@ -237,6 +239,64 @@ def mark_to_return(transfer: UnallocatedTransfer, *, reason: str, actor) -> Unal
             actor=actor,
             reason=_("%(amount)s to return: %(reason)s")
             % {"amount": format_money(transfer.remaining, transfer.currency), "reason": reason},
+        )
+    return transfer
+
+
+def mark_returned(
+    transfer: UnallocatedTransfer,
+    *,
+    returned_on: datetime.date,
+    bank_reference: str,
+    actor,
+) -> UnallocatedTransfer:
+    """Record that what was left of a transfer marked to return has been sent back: the date it
+    left the bank (not in the future, not before the transfer arrived) and the bank's reference
+    of the outgoing payment. Posts unallocated → bank for that amount, in the same transaction,
+    and logs the step. Refused (`InvalidUnallocatedMove`) unless the transfer is marked to
+    return; refused with `PaymentError` naming the field for a bad date or reference."""
+    bank_reference = (bank_reference or "").strip()
+    if not bank_reference:
+        raise PaymentError(
+            _("Enter the bank's reference of the money sent back."), field="bank_reference"
+        )
+    with transaction.atomic():
+        transfer = UnallocatedTransfer.objects.select_for_update().get(pk=transfer.pk)
+        UNALLOCATED_MACHINE.check(transfer.status, UnallocatedStatus.RETURNED)
+        if returned_on is None or returned_on > timezone.localdate():
+            raise PaymentError(
+                _("Enter the date the money was sent back, which cannot be in the future."),
+                field="returned_on",
+            )
+        if returned_on < transfer.value_date:
+            raise PaymentError(
+                _("The money cannot go back before it arrived (%(date)s).")
+                % {"date": transfer.value_date.isoformat()},
+                field="returned_on",
+            )
+        amount = transfer.remaining
+        transfer.returned_amount = amount
+        transfer.returned_on = returned_on
+        transfer.return_reference = bank_reference
+        transfer.save(update_fields=["returned_amount", "returned_on", "return_reference"])
+        ledger.post_unallocated_return(
+            amount,
+            transfer.currency,
+            source=f"unallocated-return:{transfer.pk}",
+            date=returned_on,
+            document=bank_reference,
+            actor=actor,
+        )
+        UNALLOCATED_MACHINE.move(
+            transfer,
+            UnallocatedStatus.RETURNED,
+            actor=actor,
+            reason=_("%(amount)s returned on %(date)s, bank reference %(reference)s.")
+            % {
+                "amount": format_money(amount, transfer.currency),
+                "date": returned_on.isoformat(),
+                "reference": bank_reference,
+            },
         )
     return transfer
 

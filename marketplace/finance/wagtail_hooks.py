@@ -414,6 +414,8 @@ class UnallocatedViewSet(FinanceViewSet):
         "quoted_reference",
         "note",
         "created_by",
+        "returned_on",
+        "return_reference",
     ]
 
     def get_urlpatterns(self):
@@ -421,6 +423,7 @@ class UnallocatedViewSet(FinanceViewSet):
             path("record/", finance_views.RecordUnallocatedView.as_view(), name="record"),
             path("allocate/<int:pk>/", finance_views.AllocateView.as_view(), name="allocate"),
             path("return/<int:pk>/", finance_views.MarkToReturnView.as_view(), name="to_return"),
+            path("returned/<int:pk>/", finance_views.MarkReturnedView.as_view(), name="returned"),
         ]
 
 

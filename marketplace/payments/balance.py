@@ -45,8 +45,20 @@ def unreceipted_payments(pledge) -> list[Payment]:
     )
 
 
-def payable_problem(pledge, method: str | None = None) -> str | None:
-    """Why the pledge cannot be paid now (by `method`), in a sentence; None when it can."""
+def offered_pledge_ids(pledges) -> set:
+    """The ids of those of `pledges` that wait for a waiting-list offer to be accepted (one
+    query), for `payable_problem(..., offered=...)` over a list."""
+    return set(
+        WaitlistEntry.objects.filter(
+            offer__in=[p.pk for p in pledges], status=WaitlistStatus.OFFERED
+        ).values_list("offer_id", flat=True)
+    )
+
+
+def payable_problem(pledge, method: str | None = None, *, offered=None) -> str | None:
+    """Why the pledge cannot be paid now (by `method`), in a sentence; None when it can.
+    `offered`: the ids of the pledges with a waiting-list offer open, read once for a list
+    (`offered_pledge_ids`), else asked of this pledge."""
     if pledge.status == PledgeState.AWAITING_APPROVAL:
         return _("This pledge waits for the organisers' approval: pay once it is approved.")
     if pledge.status in PAID_STATES:
@@ -57,9 +69,10 @@ def payable_problem(pledge, method: str | None = None) -> str | None:
         }
     if pledge.expires_at is not None and pledge.expires_at <= timezone.now():
         return _("The hold on this pledge has expired: it can no longer be paid.")
-    if (
-        pledge.status == PledgeState.HELD
-        and WaitlistEntry.objects.filter(offer=pledge, status=WaitlistStatus.OFFERED).exists()
+    if pledge.status == PledgeState.HELD and (
+        pledge.pk in offered
+        if offered is not None
+        else WaitlistEntry.objects.filter(offer=pledge, status=WaitlistStatus.OFFERED).exists()
     ):
         return _("Accept the waiting-list offer before paying.")
     if method is not None and pledge.payment_method != method:

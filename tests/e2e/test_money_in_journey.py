@@ -76,11 +76,14 @@ def test_finance_allocates_unmatched_money_and_the_sponsor_sees_paid_due_and_ref
         page.wait_for_url(re.compile(r".*/admin/finance/unallocated/inspect/\d+/$"))
         money = UnallocatedTransfer.objects.get()
         assert page.locator("[data-unallocated-status='unallocated']").is_visible()
-        assert "CHF 30,000.00 received, CHF 30,000.00 left to allocate" in page.content()
+        assert (
+            "CHF\xa030,000.00 received, CHF\xa030,000.00 left to allocate"
+            in page.content().replace("&nbsp;", "\xa0")
+        )
 
         page.goto(live_server.url + "/admin/finance/unallocated/")
         row = page.locator("tr", has_text="CAMT-2026-0042")
-        assert "CHF 30,000.00" in row.inner_text() and "Unallocated" in row.inner_text()
+        assert "CHF\xa030,000.00" in row.inner_text() and "Unallocated" in row.inner_text()
         screenshot(page, "money-in-02-unallocated-list")
 
         page.goto(live_server.url + f"/admin/finance/unallocated/allocate/{money.pk}/")
@@ -101,8 +104,8 @@ def test_finance_allocates_unmatched_money_and_the_sponsor_sees_paid_due_and_ref
         sign_in(page, live_server.url, user.email, PASSWORD)
         page.goto(live_server.url + f"/account/pledges/{pledge.public_id}/")
         ack = PaymentAcknowledgement.objects.get()
-        assert page.locator("[data-amount-paid]").inner_text() == "CHF 30,000.00"
-        assert page.locator("[data-amount-due]").inner_text() == "CHF 10,000.00"
+        assert page.locator("[data-amount-paid]").inner_text() == "CHF\xa030,000.00"
+        assert page.locator("[data-amount-due]").inner_text() == "CHF\xa010,000.00"
         todo = page.locator("[data-todo-list]").inner_text()
         assert "Pay CHF\u00a010,000 by bank transfer" in todo
         assert page.locator(f"tr[data-document='{ack.number}']").is_visible()
@@ -126,8 +129,8 @@ def test_finance_allocates_unmatched_money_and_the_sponsor_sees_paid_due_and_ref
             )
         page.reload()
         assert Pledge.objects.get(pk=pledge.pk).status == "refunded"
-        assert page.locator("[data-amount-due]").inner_text() == "CHF 0.00"
-        assert page.locator("[data-amount-refunded]").inner_text() == "CHF 40,000.00"
+        assert page.locator("[data-amount-due]").inner_text() == "CHF\xa00.00"
+        assert page.locator("[data-amount-refunded]").inner_text() == "CHF\xa040,000.00"
         assert "the pledge was refunded" in page.locator("[data-next-step]").inner_text()
         assert page.get_by_text(re.compile(r"Corrects RCPT-")).first.is_visible()
         screenshot(page, "money-in-06-sponsor-after-refund")

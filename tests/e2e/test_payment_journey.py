@@ -73,7 +73,7 @@ def test_sponsor_pays_by_card_through_the_test_checkout_and_downloads_the_receip
         assert Pledge.objects.get().status == "paid"
         assert page.get_by_text(f"Receipt {receipt.number} is below").is_visible()
         row = page.locator(f"tr[data-document='{receipt.number}']")
-        assert "CHF 7,500.00" in row.inner_text()
+        assert "CHF\xa07,500.00" in row.inner_text()
         screenshot(page, "payment-03-paid")
 
         with page.expect_download() as download_info:
@@ -84,5 +84,5 @@ def test_sponsor_pays_by_card_through_the_test_checkout_and_downloads_the_receip
 
     text = pdf_text(content)
     assert receipt.number in text
-    assert "CHF 7,500.00" in text
+    assert "CHF\xa07,500.00" in text
     assert pledge.reference in text

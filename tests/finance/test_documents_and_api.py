@@ -142,5 +142,5 @@ def test_a_tax_rate_prints_the_tax_included(bank_pledge, sponsor, finance_settin
     invoice = request_invoice(bank_pledge, user=sponsor[0])
     text = pdf_text(pdfs.render("invoice", invoice))
     assert "VAT 8.1 % included" in text
-    assert "CHF 749.31" in text  # 10,000 × 8.1 / 108.1
-    assert "CHF 10,000.00" in text
+    assert "CHF\xa0749.31" in text  # 10,000 × 8.1 / 108.1
+    assert "CHF\xa010,000.00" in text

@@ -58,7 +58,7 @@ def test_the_receipt_pdf_shows_its_number_payer_amount_and_payment(receipt):
     for expected in (
         receipt.number,
         "Acme Ltd",
-        "CHF 10,000.00",
+        "CHF\xa010,000.00",
         receipt.pledge.reference,
         "B-1",
         "Bank transfer",

@@ -67,7 +67,7 @@ def test_invoice_is_numbered_emailed_with_its_pdf_and_downloadable(
         bank_pledge.reference,
         "CH93 0076 2011 6238 5295 7",
         "BCGECHGGXXX",
-        "CHF 10,000.00",
+        "CHF\xa010,000.00",
     ):
         assert expected in text
 

@@ -115,7 +115,7 @@ def test_stripe_error_leaves_pledge_and_hold_unchanged_with_a_clear_message(
 def test_pay_by_card_page_redirects_to_stripe(card_pledge, sponsor, fake_stripe, client):
     client.force_login(sponsor[0])
     page = client.get(f"/account/pledges/{card_pledge.public_id}/").content.decode()
-    assert "Pay by card (CHF 10,000.00)" in page
+    assert "Pay by card (CHF\xa010,000.00)" in page
     response = client.post(f"/account/pledges/{card_pledge.public_id}/pay/card/")
     assert response.status_code == 302
     assert response["Location"].startswith("https://checkout.stripe.com/c/pay/cs_test_")

@@ -73,7 +73,7 @@ def test_the_finance_role_pays_by_card_and_gets_the_invoice(
 ):
     client.force_login(teammate(sponsor, MemberRole.FINANCE))
     page = client.get(f"/account/pledges/{card_pledge.public_id}/").content.decode()
-    assert "Pay by card (CHF 5,000.00)" in page
+    assert "Pay by card (CHF\xa05,000.00)" in page
     response = client.post(f"/account/pledges/{card_pledge.public_id}/pay/card/")
     assert response["Location"].startswith("https://checkout.stripe.com/")
     client.post(f"/account/pledges/{bank_pledge.public_id}/invoice/")

@@ -36,7 +36,7 @@ def test_the_test_checkout_pays_through_the_real_webhook_path(
     page = client.get(checkout_url)
     html = page.content.decode()
     assert page.status_code == 200 and "TEST PAYMENT" in html and "No card is charged" in html
-    assert "CHF 10,000.00" in html
+    assert "CHF\xa010,000.00" in html
 
     paid = client.post(checkout_url, {"action": "pay"}, follow=True)
     assert paid.redirect_chain[-1][0] == f"/account/pledges/{card_pledge.public_id}/"

@@ -1,10 +1,12 @@
-"""Amounts on finance documents: always two decimals, grouped for the reader's locale."""
+"""Amounts on finance documents and screens: `marketplace/core/money.py`'s format for the
+reader's locale (Babel: "CHF 5,000.00" in English, "5 000,00 CHF" in French), always with the
+two decimals — the one rule for finance (README, "Money")."""
 
 from decimal import Decimal
 
 from django import template
-from django.utils.formats import number_format
 
+from marketplace.core.money import format_money
 from marketplace.finance.snapshots import address_lines
 from marketplace.pledges.models import PaymentMethod
 
@@ -13,10 +15,10 @@ register = template.Library()
 
 @register.simple_tag
 def amount(value, currency) -> str:
-    """`{% amount receipt.amount receipt.currency %}` → "CHF 5,000.00"."""
+    """`{% amount receipt.amount receipt.currency %}` → "CHF 5,000.00" (en), "5 000,00 CHF" (fr)."""
     if value in (None, ""):
         return ""
-    return f"{currency} {number_format(Decimal(value), 2, use_l10n=True, force_grouping=True)}"
+    return format_money(Decimal(value), currency, minor_units=True)
 
 
 @register.filter

@@ -8,7 +8,7 @@ from django import template
 from django.utils.translation import gettext as _
 
 from marketplace.core.money import format_money
-from marketplace.finance.balance import balance_of
+from marketplace.finance.balance import balance_of, balances_of
 from marketplace.finance.invoices import invoice_of, invoice_status
 from marketplace.finance.models import (
     CreditNote,
@@ -39,10 +39,20 @@ def next_step(pledge, balance) -> str:
     return str(pledge.next_step)
 
 
-@register.simple_tag
-def pledge_next_step(pledge) -> str:
-    """`{% pledge_next_step pledge %}`: `next_step`, read from the one balance."""
-    return next_step(pledge, balance_of(pledge))
+@register.simple_tag(takes_context=True)
+def pledge_next_step(context, pledge) -> str:
+    """`{% pledge_next_step pledge %}`: `next_step`, read from the one balance. In a list (the
+    context's `pledges`), the balances of all the listed pledges are read at the first call, in
+    one go (`balances_of`), so a page of closed pledges costs the same queries as one."""
+    listed = context.get("pledges")
+    if listed is None:
+        return next_step(pledge, balance_of(pledge))
+    cache = context.render_context.setdefault("pledge_balances", {})
+    if pledge.pk not in cache:
+        cache.update(balances_of(listed))
+    if pledge.pk not in cache:  # not one of the listed pledges
+        cache[pledge.pk] = balance_of(pledge)
+    return next_step(pledge, cache[pledge.pk])
 
 
 @register.inclusion_tag("finance/includes/pay_actions.html")
