@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("finance", "0006_ledger"),
+        ("finance", "0008_bank_statements"),
     ]
 
     operations = [
