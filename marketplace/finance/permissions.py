@@ -26,6 +26,10 @@ FINANCE_PERMISSIONS = [
     ("finance", "view_adjustment"),
     ("finance", "book_bank_charge"),
     ("finance", "write_off"),
+    ("finance", "view_exchangerate"),
+    ("finance", "add_exchangerate"),
+    ("finance", "change_exchangerate"),
+    ("finance", "import_exchangerate"),
     ("pledges", "view_pledge"),
 ]
 
