@@ -16,7 +16,7 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import FormView
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -84,9 +84,12 @@ class ImportRatesView(WagtailAdminTemplateMixin, FormView):
         valued = sum(result.valued.values()) - result.valued.get("flags resolved", 0)
         messages.success(
             self.request,
-            _(
-                "%(created)s rates imported, %(unchanged)s already recorded; "
-                "%(valued)s amounts valued."
+            ngettext(
+                "%(created)s rate imported (%(unchanged)s already recorded); %(valued)s amounts "
+                "valued.",
+                "%(created)s rates imported (%(unchanged)s already recorded); %(valued)s amounts "
+                "valued.",
+                result.created,
             )
             % {"created": result.created, "unchanged": result.unchanged, "valued": valued},
         )
