@@ -9,12 +9,15 @@ import csv
 import datetime
 import io
 from decimal import ROUND_HALF_UP, Decimal
+from importlib import import_module
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from marketplace.finance import dashboard
@@ -274,9 +277,7 @@ def test_every_entry_of_a_pledge_s_life_carries_consistent_reporting_amounts(ban
 
 
 @pytest.mark.without_rates
-def test_the_overview_totals_money_in_the_budget_and_the_reporting_currency(
-    bank_pledge, sponsor
-):
+def test_the_overview_totals_money_in_the_budget_and_the_reporting_currency(bank_pledge, sponsor):
     monthly_chf()
     request_invoice(bank_pledge, user=sponsor[0])
     transfer(bank_pledge, "4000", "BANK-O-1", day(2026, 11, 15))
@@ -354,3 +355,31 @@ def test_partnership_officers_read_the_rates_and_sponsors_do_not(client, sponsor
     assert client.get("/admin/finance/rates/new/").status_code in (302, 403)
     client.force_login(sponsor[0])
     assert client.get("/admin/finance/rates/").status_code in (302, 403)
+
+
+# --- The backfill of rows written before rates existed -------------------------------------
+
+
+def _migration_state_apps():
+    executor = MigrationExecutor(connection)
+    return executor.loader.project_state(
+        ("finance", "0007_exchange_rates_and_reporting_values")
+    ).apps
+
+
+@pytest.mark.without_rates
+def test_the_migration_values_old_rows_it_has_a_rate_for_and_flags_the_others(bank_pledge):
+    payment = transfer(bank_pledge, "4000", "BANK-B-1", day(2026, 11, 15))  # no rate: blank
+    Flag.objects.filter(kind=FlagKind.MISSING_RATE).delete()  # as before the migration
+    record("CHF", "0.78", NOV, day(2026, 11, 30))
+    backfill = import_module(
+        "marketplace.finance.migrations.0007_exchange_rates_and_reporting_values"
+    ).backfill_reporting_values
+    backfill(_migration_state_apps(), None)
+    payment.refresh_from_db()
+    assert payment.reporting_amount == D("5128.21") and payment.reporting_rate_date == NOV
+    entry = JournalEntry.objects.get(source=f"payment:{payment.pk}")
+    assert entry.reporting_amount == D("5128.21")
+    # Today's acknowledgement has no rate: still blank, and flagged.
+    assert PaymentAcknowledgement.objects.get(payment=payment).reporting_amount is None
+    assert Flag.objects.filter(kind=FlagKind.MISSING_RATE, resolved_at__isnull=True).count() == 1
