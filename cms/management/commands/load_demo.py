@@ -14,8 +14,8 @@ from cms.demo.teams import ensure_demo_teams
 from cms.demo.users import demo_password, ensure_demo_users
 from events.editorial import ensure_editorial_setup
 from marketplace.agreements.permissions import ensure_agreements_setup
-from marketplace.finance.demo import load_demo_rates
 from marketplace.core.roles import ensure_roles
+from marketplace.finance.demo import load_demo_rates
 from marketplace.finance.permissions import ensure_demo_bank_details, ensure_finance_permissions
 from marketplace.fulfilment.permissions import ensure_fulfilment_permissions
 from marketplace.pledges.permissions import ensure_pledges_setup
