@@ -271,6 +271,11 @@ LEDGER_ACCOUNTS = {
     "bank_charges": {"code": "6820", "name": "Bank charges"},
     "write_offs": {"code": "6850", "name": "Bad debts written off"},
 }
+# Rates of exchange (marketplace/finance/rates.py): every amount is also stored in the
+# reporting currency (what the bureau reports to Member States in), at the UN operational rate
+# in force on its date; the finance dashboard adds the budget currency (what it budgets in).
+REPORTING_CURRENCY = env.str("REPORTING_CURRENCY", default="USD").upper()
+BUDGET_CURRENCY = env.str("BUDGET_CURRENCY", default="CHF").upper()
 # Overdue invoices: the sponsor's finance contact is reminded once in each window (days past due).
 OVERDUE_REMINDER_WINDOWS = [1, 31, 61, 91]
 

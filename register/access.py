@@ -25,6 +25,8 @@ OFFICER_PERMISSIONS = [
         for action in ("add", "change", "delete", "view")
     ),
     ("register", "view_auditentry"),
+    # The rates of exchange the register's values are converted at (finance records them).
+    ("finance", "view_exchangerate"),
 ]
 READER_PERMISSIONS = [
     ("wagtailadmin", "access_admin"),

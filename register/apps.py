@@ -11,4 +11,5 @@ class RegisterConfig(AppConfig):
         # Executed sponsorship agreements are entered in the register (a declared step of the
         # agreements app), and the register's section is added to an organisation's admin page
         # (a sponsors hook); imported here because models must be loaded first.
-        from register import sponsorships, story  # noqa: F401
+        # Recorded rates of exchange value the agreements waiting for them (a finance hook).
+        from register import rate_steps, sponsorships, story  # noqa: F401

@@ -10,6 +10,7 @@ from django.db.models import Max, Min
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from register import charts
 from register.access import register_reader_required
@@ -22,6 +23,7 @@ from register.stats import (
     format_number,
     value_by_currency,
 )
+from register.valuation import without_rate
 
 CHARTS = ("regions", "areas", "values", "categories")
 
@@ -111,22 +113,38 @@ def format_number_float(value) -> str:
 
 def _values_chart(year_from, year_to, publishable_only=False) -> Chart:
     table = value_by_currency(year_from, year_to, publishable_only=publishable_only)
-    heading = _("Value of agreements per year, by currency")
+    reporting = table.reporting_currency
+    heading = _("Value of agreements per year, by currency and in %(currency)s") % {
+        "currency": reporting
+    }
     years = [str(year) for year, _values in table.rows]
     series = [
         charts.Series(currency, [float(values[i]) for _year, values in table.rows])
         for i, currency in enumerate(table.currencies)
     ]
-    # One row per year, one column per currency: narrow enough to sit beside the chart.
+    total_label = _("Total in %(currency)s") % {"currency": reporting}
+    if table.rows:
+        series.append(
+            charts.Series(
+                total_label, [float(table.reporting_total(year)) for year, _v in table.rows]
+            )
+        )
+    # One row per year, one column per currency and the reporting total: narrow enough to sit
+    # beside the chart.
     rows = [
-        TableRow(str(year), [f"{value:,.0f}" for value in values]) for year, values in table.rows
+        TableRow(
+            str(year),
+            [f"{value:,.0f}" for value in values] + [_reporting_cell(table, year)],
+        )
+        for year, values in table.rows
     ]
     footer = TableRow(
         _("All years"),
         [
             f"{sum(values[i] for _y, values in table.rows):,.0f}"
             for i in range(len(table.currencies))
-        ],
+        ]
+        + [f"{sum(table.reporting_total(year) for year, _v in table.rows):,.0f}"],
     )
     svg = charts.grouped_bars(
         "chart-values",
@@ -136,11 +154,33 @@ def _values_chart(year_from, year_to, publishable_only=False) -> Chart:
         series,
         value_format=lambda v: f"{float(v):,.0f}",
     )
+    missing = sum(table.without_rate.values())
     note = _(
         "Sum of the stated values of all agreements signed each year, addenda included. "
-        "Currencies are not converted or added together."
+        "Currencies are added together only in the last column, each value converted at the "
+        "UN operational rate of exchange of its signature month."
     )
-    return Chart("values", heading, note, svg, _("Year"), table.currencies, rows, footer)
+    if missing:
+        note = " ".join(
+            [
+                note,
+                ngettext(
+                    "%(count)s value has no rate of exchange for its date and is left out of the "
+                    "total (marked *).",
+                    "%(count)s values have no rate of exchange for their date and are left out of "
+                    "the total (marked *).",
+                    missing,
+                )
+                % {"count": missing},
+            ]
+        )
+    columns = [*table.currencies, total_label]
+    return Chart("values", heading, note, svg, _("Year"), columns, rows, footer)
+
+
+def _reporting_cell(table, year) -> str:
+    cell = f"{table.reporting_total(year):,.0f}"
+    return f"{cell} *" if table.without_rate.get(year) else cell
 
 
 def _categories_chart(year_from, year_to, publishable_only=False) -> Chart:
@@ -218,6 +258,9 @@ def charts_view(request):
             "addenda": [
                 (row.year, format_number(row.values[addendum_index])) for row in addenda.rows
             ],
+            # Data quality: stated values no rate of exchange could convert (first 20).
+            "without_rate": list(without_rate().order_by("-signed_on", "reference")[:20]),
+            "without_rate_count": without_rate().count(),
         },
     )
 

@@ -13,6 +13,8 @@ import math
 
 from django.db import connection
 
+from marketplace.core.reporting import REPORTING_FIELDS
+from marketplace.finance.rates import RateBook
 from register import bulk
 from register.choices import AreaOfAction, Region, Status, codes
 from register.models import (
@@ -23,6 +25,7 @@ from register.models import (
     PartnerFacet,
     PartnershipAgreement,
 )
+from register.valuation import store_valuations
 
 REGION_BITS = {code: 1 << index for index, code in enumerate(codes(Region))}
 AREA_BITS = {code: 1 << index for index, code in enumerate(codes(AreaOfAction))}
@@ -37,6 +40,7 @@ FIELDS = [
     "status",
     "business_owner_id",
 ]
+VALUATION_FIELDS = ["pk", "value", "currency", "signed_on", *REPORTING_FIELDS]
 
 
 # How much one agreement weighs as evidence for its partners before its age counts (the
@@ -68,8 +72,14 @@ def _chunks(ids):
 
 
 def refresh(ids) -> None:
-    """Rewrite the facet rows of these agreements from what is stored."""
+    """Rewrite the facet rows of these agreements from what is stored, valuing each in the
+    reporting currency first (`valuation.py`)."""
+    book = RateBook()
     for chunk in _chunks(ids):
+        reporting = store_valuations(
+            PartnershipAgreement.objects.filter(pk__in=chunk).values_list(*VALUATION_FIELDS),
+            book,
+        )
         AgreementFacet.objects.filter(agreement_id__in=chunk).delete()
         PartnerFacet.objects.filter(agreement_id__in=chunk).delete()
         regions: dict[int, int] = {}
@@ -104,6 +114,7 @@ def refresh(ids) -> None:
                     contribution=contribution,
                     value=value,
                     currency=currency,
+                    reporting_value=reporting.get(pk),
                     region_mask=regions.get(pk, 0),
                     area_mask=areas.get(pk, 0),
                     status=status,

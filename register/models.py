@@ -19,6 +19,7 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.models import Orderable
 
+from marketplace.core.reporting import ReportingValue
 from register.attachments import private_document_storage, validate_pdf
 from register.choices import (
     AgreementType,
@@ -92,8 +93,12 @@ class Partner(models.Model):
         return reverse("register:partner", args=[self.pk])
 
 
-class PartnershipAgreement(ClusterableModel):
-    """One signed (or draft) agreement between the bureau and one or more partners."""
+class PartnershipAgreement(ClusterableModel, ReportingValue):
+    """One signed (or draft) agreement between the bureau and one or more partners. Its value
+    is also kept in the reporting currency at the rate in force on its signature date (the
+    `reporting_*` fields, set by `facets.refresh` on every write): a signed agreement with a
+    value and no rate for that day has them blank, and is listed as lacking a rate
+    (`valuation.without_rate`)."""
 
     reference = models.CharField(_("reference"), max_length=64, unique=True)
     title = models.CharField(_("title"), max_length=255)
@@ -424,6 +429,8 @@ class AgreementFacet(models.Model):
     contribution = models.CharField(max_length=10)
     value = models.DecimalField(max_digits=16, decimal_places=2, null=True)
     currency = models.CharField(max_length=3, blank=True)
+    # The value in the reporting currency (the agreement's `reporting_amount`).
+    reporting_value = models.DecimalField(max_digits=16, decimal_places=2, null=True)
     region_mask = BitmaskField(default=0)
     area_mask = BitmaskField(default=0)
     # What the KPIs filter on (drafts are no agreement yet; whose figures they are).

@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.finance.rates import reporting_currency
 from register import facet_sql, fulltext
 from register.choices import (
     AgreementType,
@@ -145,6 +146,11 @@ class SearchResult:
     page: object
     facets: dict[str, list[FacetOption]]
     years: list[FacetOption]
+    # The matching agreements' values added up in the reporting currency (each at the rate of
+    # its signature date), and how many stated values had no rate and are left out.
+    reporting_total: Decimal = Decimal("0.00")
+    reporting_currency: str = ""
+    without_rate: int = 0
 
 
 def option_condition(facet: str, code: str) -> Q:
@@ -269,4 +275,19 @@ def search(params: SearchParams, page_number=1, per_page=PER_PAGE) -> SearchResu
     ids = list(page.object_list)
     agreements = with_lists(PartnershipAgreement.objects.filter(pk__in=ids)).in_bulk()
     page.object_list = [agreements[pk] for pk in ids if pk in agreements]
-    return SearchResult(page=page, facets=facets, years=years)
+    totals = matching.order_by().aggregate(
+        total=Sum("reporting_value"),
+        missing=Count(
+            "pk",
+            filter=Q(value__isnull=False, reporting_value__isnull=True, year__isnull=False)
+            & ~Q(currency=""),
+        ),
+    )
+    return SearchResult(
+        page=page,
+        facets=facets,
+        years=years,
+        reporting_total=(totals["total"] or Decimal("0")).quantize(Decimal("0.01")),
+        reporting_currency=reporting_currency(),
+        without_rate=totals["missing"],
+    )

@@ -10,12 +10,13 @@ its number of new agreements — and the same for areas of action. Shares are su
 import datetime
 import math
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from django.db.models import Count, Q, Sum
 
+from marketplace.finance.rates import reporting_currency
 from register.choices import AgreementType, AreaOfAction, PartnerCategory, Region, codes
 from register.facets import AREA_BITS, REGION_BITS, codes_of
 from register.models import AgreementFacet
@@ -30,6 +31,7 @@ DIMENSIONS = {
 # 2100 is a typing error, not a plan.
 MIN_YEAR, MAX_YEAR = 1950, 2100
 CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
 
 
 class YearOutOfRange(ValueError):
@@ -171,10 +173,27 @@ def agreement_stats(
 class ValueTable:
     currencies: list[str]
     rows: list[tuple[int, list[Decimal]]]
+    # The reporting currency, each year's total in it, and how many agreements of the year
+    # state a value that could not be valued (no rate on their signature date).
+    reporting_currency: str = ""
+    reporting_totals: dict[int, Decimal] = field(default_factory=dict)
+    without_rate: dict[int, int] = field(default_factory=dict)
+
+    def reporting_total(self, year: int) -> Decimal:
+        return self.reporting_totals.get(year, ZERO)
 
     def csv_rows(self) -> list[list[str]]:
-        return [["year", *self.currencies]] + [
-            [str(year), *(f"{value:.2f}" for value in values)] for year, values in self.rows
+        """year, one column per currency, the total in the reporting currency (`total_USD`)
+        and the count of agreements left out of it for want of a rate (`without_rate`)."""
+        total = f"total_{self.reporting_currency}"
+        return [["year", *self.currencies, total, "without_rate"]] + [
+            [
+                str(year),
+                *(f"{value:.2f}" for value in values),
+                f"{self.reporting_total(year):.2f}",
+                str(self.without_rate.get(year, 0)),
+            ]
+            for year, values in self.rows
         ]
 
 
@@ -182,7 +201,9 @@ def value_by_currency(
     year_from: int | None = None, year_to: int | None = None, *, publishable_only=False
 ) -> ValueTable:
     """Total stated value per year and currency, over all agreements (addenda included) that
-    state a value; currencies are never added together."""
+    state a value; currencies are never added together, except as each agreement's value in
+    the reporting currency at the rate of its signature date (`reporting_totals`; those
+    without a rate are counted in `without_rate`, never guessed)."""
     check_year(year_from, "from")
     check_year(year_to, "to")
     facets = AgreementFacet.objects.filter(_years_q(year_from, year_to), value__isnull=False)
@@ -198,6 +219,17 @@ def value_by_currency(
     cells = {(year, currency): Decimal(total).quantize(CENT) for year, currency, total in sums}
     currencies = sorted({currency for _, currency in cells})
     years = _years({year: 1 for year, _ in cells}, year_from, year_to)
-    zero = Decimal("0.00")
-    rows = [(year, [cells.get((year, c), zero) for c in currencies]) for year in years]
-    return ValueTable(currencies=currencies, rows=rows)
+    rows = [(year, [cells.get((year, c), ZERO) for c in currencies]) for year in years]
+    reporting = facets.exclude(currency="").values("year").order_by()
+    reporting = reporting.annotate(
+        total=Sum("reporting_value"), missing=Count("pk", filter=Q(reporting_value__isnull=True))
+    )
+    return ValueTable(
+        currencies=currencies,
+        rows=rows,
+        reporting_currency=reporting_currency(),
+        reporting_totals={
+            row["year"]: Decimal(row["total"] or 0).quantize(CENT) for row in reporting
+        },
+        without_rate={row["year"]: row["missing"] for row in reporting if row["missing"]},
+    )

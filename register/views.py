@@ -54,6 +54,7 @@ def search_view(request):
             "page_query": page_query.urlencode(),
             "params": params,
             "results": result.page,
+            "result": result,
             "facets": facets,
             "years": result.years,
             "suggestions": suggestions,

@@ -8,14 +8,19 @@ defined here once; an area's conftest overrides one only where its tests need an
 (say, a package with benefits). The builders they use are in tests/factories.py.
 """
 
+import csv
+import datetime
 import os
 import shutil
+from decimal import Decimal
 
 import pytest
 from django.conf import settings
 from django.db import connection
 
 from events.choices import PackageCategory
+from marketplace.finance.demo import DEMO_RATES
+from marketplace.finance.rates import ExchangeRate
 from tests.factories import make_event, make_package, make_sponsor, make_terms, site_tree
 
 IN_CI = os.environ.get("CI") == "true"
@@ -47,6 +52,50 @@ def _service_requirements(request):
             os.path.exists(CHROMIUM) or bool(shutil.which("chromium")),
             f"needs headless Chromium at {CHROMIUM} (apt-get install chromium)",
         )
+
+
+@pytest.fixture(autouse=True)
+def _recorded_rates(request):
+    """Every test with a database has the demo's monthly rates of exchange 2015–2026 recorded
+    (as `load_demo` records them), so money is valued as in a real installation and no test
+    trips over a missing-rate flag it is not about. `@pytest.mark.without_rates` starts with
+    none (tests/finance/test_rates.py)."""
+    if request.node.get_closest_marker("without_rates"):
+        return
+    names = request.fixturenames
+    marker = request.node.get_closest_marker("django_db")
+    if (
+        "transactional_db" in names
+        or "live_server" in names
+        or (marker and marker.kwargs.get("transaction"))
+    ):
+        request.getfixturevalue("transactional_db")
+    elif "db" in names or marker:
+        request.getfixturevalue("db")
+    else:
+        return
+    ExchangeRate.objects.bulk_create(
+        [ExchangeRate(**row) for row in _demo_rates()], ignore_conflicts=True
+    )
+
+
+def _demo_rates() -> list[dict]:
+    if not _DEMO_RATES:
+        with DEMO_RATES.open(encoding="utf-8") as stream:
+            for row in csv.DictReader(stream):
+                _DEMO_RATES.append(
+                    {
+                        "currency": row["currency"],
+                        "per_usd": Decimal(row["per_usd"]),
+                        "valid_from": datetime.date.fromisoformat(row["valid_from"]),
+                        "valid_to": datetime.date.fromisoformat(row["valid_to"]),
+                        "source": row["source"],
+                    }
+                )
+    return _DEMO_RATES
+
+
+_DEMO_RATES: list[dict] = []
 
 
 @pytest.fixture(autouse=True)

@@ -1,5 +1,7 @@
 """The finance workspace's figures: per event and currency this year — pledged, invoiced,
-received, refunded, and due now — overdue invoices, open flags, unallocated money (the
+received, refunded, and due now — with their totals in the budget and the reporting currency
+(each amount at the UN operational rate of its own day, what is due at today's), overdue
+invoices, open flags, unallocated money (the
 ledger's unallocated account) and money received per month, with its chart.
 
 A fixed number of grouped queries, whatever the number of pledges (a test counts them).
@@ -11,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, F, Sum
-from django.db.models.functions import ExtractMonth
+from django.db.models.functions import Coalesce, ExtractMonth, TruncDate
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.html import escape
@@ -21,6 +23,7 @@ from django.utils.translation import gettext as _
 from marketplace.core.money import format_money
 from marketplace.finance import aging, ledger
 from marketplace.finance.models import Invoice, JournalLine
+from marketplace.finance.rates import RateBook, budget_currency, reporting_currency
 from marketplace.payments.models import Flag, Payment, Refund, RefundStatus
 from marketplace.payments.states import RECEIVED_STATES
 from marketplace.pledges.models import Pledge
@@ -54,6 +57,10 @@ class Overview:
     unallocated: list[tuple[str, Decimal]]
     months: list[str]
     received_by_month: dict[str, list[Decimal]]
+    # The totals in the budget and the reporting currency (one line each, the same currency
+    # once when they are one), and how many (currency, day) amounts had no rate.
+    converted: list[EventLine] = field(default_factory=list)
+    without_rate: int = 0
 
 
 def _per_event(queryset, event_lookup, currency_lookup, amount_lookup):
@@ -122,6 +129,8 @@ def overview(today: datetime.date | None = None, *, flag_limit: int = 20) -> Ove
         for measure in MEASURES:
             total.values[measure] += line.values[measure]
 
+    converted, without_rate = _converted_totals(year, today, items)
+
     flags = Flag.objects.filter(resolved_at__isnull=True)
     flag_rows = list(
         flags.select_related("pledge", "payment__pledge").order_by("created_at")[:flag_limit]
@@ -158,7 +167,67 @@ def overview(today: datetime.date | None = None, *, flag_limit: int = 20) -> Ove
         unallocated=unallocated,
         months=[str(MONTHS_3[m]).capitalize() for m in range(1, 13)],
         received_by_month=dict(sorted(by_month.items())),
+        converted=converted,
+        without_rate=without_rate,
     )
+
+
+def _per_day(queryset, date_lookup, amount_lookup, *, day=None):
+    return (
+        queryset.annotate(day=day if day is not None else TruncDate(date_lookup))
+        .values("day", "currency")
+        .annotate(amount=Sum(amount_lookup))
+        .values_list("currency", "day", "amount")
+        .order_by()
+    )
+
+
+def _converted_totals(year, today, items) -> tuple[list[EventLine], int]:
+    """Every measure's total in the budget and the reporting currency: each day's amount in a
+    currency at that day's rate (due: today's), added up. Amounts without a rate are counted,
+    never valued at 1."""
+    targets = list(dict.fromkeys([budget_currency(), reporting_currency()]))
+    measures = {
+        "pledged": _per_day(
+            Pledge.objects.filter(created_at__year=year).exclude(status__in=NOT_PLEDGED),
+            "created_at",
+            "total",
+        ),
+        "invoiced": _per_day(Invoice.objects.filter(issued_at__year=year), "issued_at", "amount"),
+        "received": _per_day(
+            Payment.objects.filter(status__in=RECEIVED_STATES, succeeded_at__year=year),
+            "succeeded_at",
+            "amount",
+            # The day a payment is valued on (`reporting.payment_day`): its value date.
+            day=Coalesce("value_date", TruncDate("succeeded_at")),
+        ),
+        "refunded": _per_day(
+            Refund.objects.filter(status=RefundStatus.SUCCEEDED, completed_at__year=year),
+            "completed_at",
+            "amount",
+        ),
+    }
+    book = RateBook()
+    lines = {code: EventLine(_("All events"), code) for code in targets}
+    missing = set()
+
+    def add(measure, currency, day, amount):
+        for code in targets:
+            valuation = book.value(amount, currency, day, into=code)
+            if valuation is None:
+                missing.add((measure, currency, day))
+            else:
+                lines[code].values[measure] += valuation.amount
+
+    for measure, rows in measures.items():
+        for currency, day, amount in rows:
+            add(measure, currency, day, amount or ZERO)
+    due: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for item in items:
+        due[item.currency] += item.balance
+    for currency, amount in due.items():
+        add("due", currency, today, amount)
+    return [lines[code] for code in targets], len(missing)
 
 
 # --- The chart -----------------------------------------------------------------------------

@@ -219,6 +219,18 @@ def xlsx_response(export: Export, queryset: QuerySet, filename: str) -> FileResp
 # --- The exports ------------------------------------------------------------------------
 
 
+def reporting_columns(prefix: str = "", amount: bool = True) -> list[Column]:
+    """The value in the reporting currency, its rate, the rate's date and source (blank when
+    no rate was in force on the row's date: see the missing-rate flags)."""
+    columns = [Column("reporting_amount", f"{prefix}reporting_amount", AMOUNT)] if amount else []
+    return columns + [
+        Column("reporting_currency", f"{prefix}reporting_currency"),
+        Column("reporting_rate", f"{prefix}reporting_rate", NUMBER),
+        Column("rate_date", f"{prefix}reporting_rate_date", DATE),
+        Column("rate_source", f"{prefix}reporting_rate_source"),
+    ]
+
+
 def _label(choices):
     labels = dict(choices)
     return lambda value: str(labels.get(value, value))
@@ -255,6 +267,7 @@ PAYMENTS = register(
             Column("stripe_payment_intent", "stripe_payment_intent"),
             Column("received_at", "succeeded_at", DATETIME),
             Column("receipt", "receipt__number"),
+            *reporting_columns(),
         ],
     )
 )
@@ -275,6 +288,7 @@ RECEIPTS = register(
             Column("amount", "amount", AMOUNT),
             Column("currency", "currency"),
             Column("method", "method", convert=_methods),
+            *reporting_columns(),
         ],
     )
 )
@@ -296,6 +310,7 @@ INVOICES = register(
             Column("amount", "amount", AMOUNT),
             Column("currency", "currency"),
             Column("payment_reference", "payment_reference"),
+            *reporting_columns(),
         ],
     )
 )
@@ -318,6 +333,7 @@ CREDIT_NOTES = register(
             Column("amount", "amount", AMOUNT),
             Column("currency", "currency"),
             Column("reason", "reason"),
+            *reporting_columns(),
         ],
     )
 )
@@ -367,6 +383,9 @@ JOURNAL = register(
             Column("kind", "entry__kind", convert=_label(PostingKind.choices)),
             Column("pledge", "entry__pledge__reference"),
             Column("description", "entry__description"),
+            Column("reporting_debit", "reporting_debit", AMOUNT),
+            Column("reporting_credit", "reporting_credit", AMOUNT),
+            *reporting_columns("entry__", amount=False),
         ],
     )
 )

@@ -20,6 +20,11 @@ what the code posts to). Each line may carry the event as its cost object (alway
     allocation              Dr unallocated         Cr receivable
     unallocated returned    Dr unallocated         Cr bank
 
+Each entry also carries its value in the reporting currency at the rate in force on its date
+(`rates.py`): the rate, its date and source on the entry, a reporting debit or credit on each
+line, the entry's reporting debits equal to its reporting credits. Without a rate they are
+blank and a finance flag asks for it (`reporting.py`).
+
 So the receivable of a pledge is what it was invoiced (or sold) less what it paid, and it
 reads zero once a pledge is paid, refunded and credited. Every entry is in one currency and
 balances (checked here before anything is written; `check_ledger` proves it afterwards and that
@@ -42,7 +47,10 @@ from django.db.models import DecimalField, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from marketplace.core.reporting import reporting_values
 from marketplace.finance.models import JournalEntry, JournalLine, PostingKind
+from marketplace.finance.rates import RateBook, reporting_legs
+from marketplace.finance.reporting import flag_missing_rate, value_payment
 from marketplace.payments import stripe_gateway
 from marketplace.payments.states import RECEIVED_STATES
 from marketplace.pledges.models import PaymentMethod
@@ -157,10 +165,19 @@ def post(
     currency = (currency or "").strip().upper()
     if len(currency) != 3:
         raise LedgerError(f"{currency!r} is not a currency code.")
+    day = _day(date)
+    valuation = RateBook().value(debits, currency, day)
+    if valuation is None:
+        flag_missing_rate(
+            currency, day, what=f"journal entry {source}", pledge=pledge, payment=payment
+        )
+        reported = [(None, None)] * len(legs)
+    else:
+        reported = reporting_legs([(leg.debit, leg.credit) for leg in legs], valuation.rate)
     entry = JournalEntry(
         source=source,
         kind=kind,
-        date=_day(date),
+        date=day,
         currency=currency,
         document=document[:100],
         description=str(description)[:255],
@@ -171,10 +188,20 @@ def post(
         invoice=invoice,
         credit_note=credit_note,
         posted_by=actor if actor is not None and actor.is_authenticated else None,
+        **reporting_values(valuation),
     )
+    if valuation is not None:
+        entry.reporting_amount = sum(debit for debit, _credit in reported)
     lines = [
-        JournalLine(account=leg.account, debit=leg.debit, credit=leg.credit, event_id=leg.event_id)
-        for leg in legs
+        JournalLine(
+            account=leg.account,
+            debit=leg.debit,
+            credit=leg.credit,
+            event_id=leg.event_id,
+            reporting_debit=reporting_debit,
+            reporting_credit=reporting_credit,
+        )
+        for leg, (reporting_debit, reporting_credit) in zip(legs, reported, strict=True)
     ]
     if connections[JournalEntry.objects.db].vendor == "postgresql":
         _insert_in_one_statement(entry, lines)
@@ -194,12 +221,23 @@ def _insert_in_one_statement(entry: JournalEntry, lines: list[JournalLine]) -> N
         for f in JournalEntry._meta.concrete_fields
         if not f.primary_key  # the database numbers it
     ]
-    line_fields = ["account", "debit", "credit", "event_id"]
+    line_fields = ["account", "debit", "credit", "event_id", "reporting_debit", "reporting_credit"]
     connection = connections[JournalEntry.objects.db]
     entry_values = [f.get_db_prep_save(getattr(entry, f.attname), connection) for f in entry_fields]
-    line_rows = ", ".join(["(%s, %s::numeric, %s::numeric, %s::bigint)"] * len(lines))
+    line_rows = ", ".join(
+        ["(%s, %s::numeric, %s::numeric, %s::bigint, %s::numeric, %s::numeric)"] * len(lines)
+    )
     line_values = [
-        value for line in lines for value in (line.account, line.debit, line.credit, line.event_id)
+        value
+        for line in lines
+        for value in (
+            line.account,
+            line.debit,
+            line.credit,
+            line.event_id,
+            line.reporting_debit,
+            line.reporting_credit,
+        )
     ]
     quote = connection.ops.quote_name
     sql = (  # only table and column names and placeholders are interpolated
@@ -208,8 +246,9 @@ def _insert_in_one_statement(entry: JournalEntry, lines: list[JournalLine]) -> N
         f"VALUES ({', '.join(['%s'] * len(entry_fields))}) RETURNING id) "
         f"INSERT INTO {quote(JournalLine._meta.db_table)} "
         f"(entry_id, {', '.join(quote(c) for c in line_fields)}) "
-        f"SELECT e.id, v.account, v.debit, v.credit, v.event_id FROM e, "
-        f"(VALUES {line_rows}) AS v(account, debit, credit, event_id) RETURNING entry_id"
+        f"SELECT e.id, v.account, v.debit, v.credit, v.event_id, v.reporting_debit, "
+        f"v.reporting_credit FROM e, (VALUES {line_rows}) AS v(account, debit, credit, "
+        f"event_id, reporting_debit, reporting_credit) RETURNING entry_id"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, entry_values + line_values)
@@ -286,6 +325,7 @@ def post_payment(payment, *, pledge=None, actor=None) -> JournalEntry | None:
     if already is not None:
         return already
     pledge = pledge or payment.pledge
+    value_payment(payment)
     return post(
         PostingKind.PAYMENT,
         f"payment:{payment.pk}",

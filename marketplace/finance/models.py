@@ -15,22 +15,36 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
+from marketplace.core.reporting import REPORTING_FIELDS, ReportingValue
+
 
 class ImmutableDocument(Exception):
     """Someone tried to change or delete an issued finance document."""
+
+
+def _fill_reporting(queryset, allowed, **values) -> int:
+    """Value rows that had no rate on their date (`rates.py`): only the reporting fields, and
+    only on rows that have none yet, so what was issued never changes."""
+    if not values or not set(values) <= set(allowed):
+        raise ValueError(f"Only {', '.join(allowed)} may be filled in.")
+    return models.QuerySet.update(queryset.filter(reporting_amount__isnull=True), **values)
 
 
 class DocumentQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise ImmutableDocument(_("An issued document cannot be changed."))
 
+    def fill_reporting(self, **values) -> int:
+        return _fill_reporting(self, REPORTING_FIELDS, **values)
+
     def delete(self):
         raise ImmutableDocument(_("An issued document cannot be deleted."))
 
 
-class IssuedDocument(models.Model):
+class IssuedDocument(ReportingValue):
     """What receipts, invoices and credit notes share: a number, a payer snapshot, lines, an
-    amount with its currency, and immutability."""
+    amount with its currency (and its value in the reporting currency on the day it was issued,
+    `rates.py`), and immutability."""
 
     number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
     year = models.PositiveSmallIntegerField(_("year"), editable=False)
@@ -74,6 +88,11 @@ class IssuedDocument(models.Model):
             raise ImmutableDocument(
                 _("%(number)s is issued and cannot be changed.") % {"number": self.number}
             )
+        if not self.reporting_currency:
+            # Here, not at the top: reporting.py reads these models (and the payments' flags).
+            from marketplace.finance.reporting import value_document
+
+            value_document(self)
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
@@ -353,6 +372,15 @@ class JournalQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise LedgerImmutable(_("A posted journal entry cannot be changed."))
 
+    def fill_reporting(self, **values) -> int:
+        return _fill_reporting(self, REPORTING_FIELDS, **values)
+
+    def fill_line_reporting(self, **values) -> int:
+        if not values or not set(values) <= {"reporting_debit", "reporting_credit"}:
+            raise ValueError("Only reporting_debit and reporting_credit may be filled in.")
+        rows = self.filter(reporting_debit__isnull=True, reporting_credit__isnull=True)
+        return models.QuerySet.update(rows, **values)
+
     def delete(self):
         raise LedgerImmutable(_("A posted journal entry cannot be deleted."))
 
@@ -372,10 +400,13 @@ class PostingKind(models.TextChoices):
     UNALLOCATED_RETURN = "unallocated_return", _("Unallocated money returned")
 
 
-class JournalEntry(models.Model):
+class JournalEntry(ReportingValue):
     """One balanced posting of the double-entry ledger (`marketplace/finance/ledger.py`), written
-    in the transaction of the money event it records and never changed: `save()` on a posted
-    entry, `delete()` and queryset `update()`/`delete()` raise `LedgerImmutable`. A correction
+    in the transaction of the money event it records and never changed (but for its value in
+    the reporting currency, filled in once when a missing rate is recorded — `rates.py`;
+    `reporting_amount` is then the total of its debits, which equals that of its credits):
+    `save()` on a posted entry, `delete()` and queryset `update()`/`delete()` raise
+    `LedgerImmutable`. A correction
     is a new entry. `source` is unique, so an event posts once however often its step runs."""
 
     wagtail_reference_index_ignore = True  # no admin "usage" needed; saves queries
@@ -499,6 +530,24 @@ class JournalLine(models.Model):
         related_name="+",
         editable=False,
     )
+    # In the entry's reporting currency at the entry's rate; blank when it has no rate. The
+    # reporting debits of an entry equal its reporting credits (`ledger.reporting_legs`).
+    reporting_debit = models.DecimalField(
+        _("debit (reporting currency)"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    reporting_credit = models.DecimalField(
+        _("credit (reporting currency)"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        editable=False,
+    )
 
     objects = JournalQuerySet.as_manager()
 
@@ -532,6 +581,8 @@ from marketplace.finance.payout_records import (  # noqa: E402, F401
     Payout,
     PayoutChange,
 )
+# Rates of exchange (the reporting currency's values): their own module.
+from marketplace.finance.rates import ExchangeRate  # noqa: E402, F401
 from marketplace.finance.receivables import (  # noqa: E402, F401
     Adjustment,
     AdjustmentKind,

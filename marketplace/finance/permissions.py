@@ -29,6 +29,10 @@ FINANCE_PERMISSIONS = [
     ("finance", "view_payout"),
     ("finance", "view_bankstatement"),
     ("finance", "import_statement"),
+    ("finance", "view_exchangerate"),
+    ("finance", "add_exchangerate"),
+    ("finance", "change_exchangerate"),
+    ("finance", "import_exchangerate"),
     ("pledges", "view_pledge"),
 ]
 

@@ -1,6 +1,7 @@
 """The "Finance" menu of the Wagtail admin: the overview (dashboard), receivables aging,
 payments, flags, unallocated money, invoices, acknowledgements, receipts, credit notes and the
-journal; each listing exports what it shows as CSV or XLSX (`?export=csv|xlsx`, `exports.py`).
+journal, and the rates of exchange (`rate_admin.py`: the one editable listing); each listing
+exports what it shows as CSV or XLSX (`?export=csv|xlsx`, `exports.py`).
 The admin's home page shows finance a summary panel.
 
 Everything here is read-only but for the actions finance takes through services (record a
@@ -39,6 +40,7 @@ from marketplace.finance.models import (
     UnallocatedTransfer,
 )
 from marketplace.finance.statements.viewsets import StatementViewSet
+from marketplace.finance.rate_admin import ExchangeRateViewSet
 from marketplace.finance.templatetags.finance import amount, method_label
 from marketplace.finance.views import pdf_response
 from marketplace.payments import admin_views
@@ -482,6 +484,7 @@ class FinanceGroup(ModelViewSetGroup):
         ReceiptViewSet,
         CreditNoteViewSet,
         JournalViewSet,
+        ExchangeRateViewSet,
     )
 
 

@@ -21,7 +21,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from marketplace.finance import aging, dashboard, exports, ledger
+from marketplace.finance import aging, dashboard, exports, ledger, rates
 from marketplace.finance.models import JournalLine
 from marketplace.payments import admin_views as payment_views
 
@@ -58,6 +58,8 @@ class OverviewView(LedgerPermissionMixin, WagtailAdminTemplateMixin, TemplateVie
             chart=dashboard.received_chart(data),
             can_resolve=self.request.user.has_perm(payment_views.RESOLVE),
             time_zone=timezone.get_current_timezone_name(),
+            budget_currency=rates.budget_currency(),
+            reporting_currency=rates.reporting_currency(),
         )
         return context
 

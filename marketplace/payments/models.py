@@ -15,13 +15,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.core.audit import StateChange
+from marketplace.core.reporting import ReportingValue
 from marketplace.payments.states import PaymentStatus
 from marketplace.pledges.models import PaymentMethod
 
 
-class Payment(models.Model):
+class Payment(ReportingValue):
     """One attempt to pay a pledge: a Stripe Checkout Session, or a bank transfer finance
-    recorded as received. `amount` is what the attempt asks for (card) or what arrived (bank)."""
+    recorded as received. `amount` is what the attempt asks for (card) or what arrived (bank).
+    Once received, finance stores its value in the reporting currency on its value date (the
+    `reporting_*` fields, filled when the ledger posts it: payments cannot read the rates)."""
 
     wagtail_reference_index_ignore = True  # no admin "usage" needed; saves queries
 
@@ -215,6 +218,7 @@ class FlagKind(models.TextChoices):
     REFUND_OUTSIDE = "refund_outside", _("Refunded in Stripe, outside the admin")
     UNKNOWN_CHARGE = "unknown_charge", _("Stripe moved money we have no record of")
     STRIPE_BALANCE = "stripe_balance", _("Stripe's balance differs from the clearing account")
+    MISSING_RATE = "missing_rate", _("No rate of exchange for the date: no reporting value")
 
 
 class Flag(models.Model):

@@ -1,17 +1,21 @@
 """How `agreements.csv` was made: plausible agreements 2015–2018 whose statistics reproduce the
 seed report's two charts (200 new agreements, 39 addenda).
 
-Run `python -m register.demo.generate > register/demo/agreements.csv` to
-rebuild it; the output is deterministic. The seed's area chart lists fewer values than areas for
-some years (zeros are left out); we read its values in the chart's area order, so the areas
-without a value are the last ones (see AREAS_PER_YEAR).
+Run `python manage.py shell -v 0 -c "from register.demo.generate import main; main()" >
+register/demo/agreements.csv` to rebuild it; the output is deterministic. The seed's area chart
+lists fewer values than areas for some years (zeros are left out); we read its values in the
+chart's area order, so the areas without a value are the last ones (see AREAS_PER_YEAR). The
+dollar values of 2018 are then fitted to the seed's total (see REPORTED_USD_VALUE).
 """
 
 import csv
 import datetime
 import random
 import sys
+from decimal import Decimal
 
+from marketplace.finance.demo import DEMO_RATES
+from marketplace.finance.rates import convert
 from register.demo import partners as P
 
 # Seed chart "Beneficiary Regions of new signed Agreements".
@@ -42,6 +46,11 @@ AREAS_PER_YEAR = {
     2018: [3, 5, 1, 2, 14, 3, 3, 9, 1, 2],
 }
 ADDENDA_PER_YEAR = {2015: 12, 2016: 9, 2017: 11, 2018: 7}
+# Seed: "43 new partnership agreements … with an estimated value of USD 10.9 million" (2018,
+# addenda included): the dollar values of the year are scaled so that, at the demo's rates
+# (marketplace/finance/demo), the year's values total exactly this. The rates are never changed.
+REPORTED_USD_VALUE = {2018: Decimal("10900000.00")}
+ROUND_TO = 5000
 # Agreements with several regions / areas: each combination replaces one single-code
 # agreement per code with as many agreements sharing them, which keeps every total.
 REGION_COMBINATIONS = {
@@ -146,7 +155,39 @@ def build_rows() -> list[dict[str, str]]:
             _large_2018_agreements(year_rows)
         rows.extend(year_rows)
         rows.extend(_addenda(rng, year, rows))
+    _fit_reported_values(rows)
     return rows
+
+
+def _demo_rates() -> dict[tuple[str, str], Decimal]:
+    with DEMO_RATES.open(encoding="utf-8") as stream:
+        return {
+            (row["currency"], row["valid_from"][:7]): Decimal(row["per_usd"])
+            for row in csv.DictReader(stream)
+        }
+
+
+def _fit_reported_values(rows) -> None:
+    """Scale each reported year's dollar values (to the nearest ROUND_TO, the largest taking
+    the cents left over) so the year's values in US dollars — the others converted at the rate
+    of their signature month, as the register values them — total REPORTED_USD_VALUE."""
+    rates = _demo_rates()
+    for year, target in REPORTED_USD_VALUE.items():
+        valued = [r for r in rows if r["signed_on"].startswith(f"{year}-") and r["value"]]
+        dollars = [r for r in valued if r["currency"] == "USD"]
+        others = sum(
+            convert(r["value"], rates[(r["currency"], r["signed_on"][:7])], 1)[1]
+            for r in valued
+            if r["currency"] != "USD"
+        )
+        needed = target - others
+        stated = sum(Decimal(r["value"]) for r in dollars)
+        for row in dollars:
+            scaled = Decimal(row["value"]) * needed / stated
+            row["value"] = f"{max(round(scaled / ROUND_TO), 1) * ROUND_TO}.00"
+        largest = max(dollars, key=lambda r: Decimal(r["value"]))
+        rest = needed - sum(Decimal(r["value"]) for r in dollars)
+        largest["value"] = f"{Decimal(largest['value']) + rest:.2f}"
 
 
 def _large_2018_agreements(rows):

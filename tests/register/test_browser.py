@@ -1,5 +1,7 @@
 """A partnership officer opens the charts page and the search tool in Chromium."""
 
+import re
+
 import pytest
 from django.conf import settings
 from django.test import Client
@@ -50,6 +52,14 @@ def test_officer_reads_the_charts_and_downloads_their_figures(live_server):
         assert response.ok
         assert response.text().splitlines()[1] == "2015,34,7,1,1,7,3,6,8,1,0,0,68"
         screenshot(page, "register-charts")
+        values = page.get_by_role("table", name=re.compile("Value of agreements per year"))
+        values.scroll_into_view_if_needed()
+        # The seed's "estimated value of USD 10.9 million" for 2018, in the reporting column.
+        assert (
+            values.get_by_role("row", name=re.compile("^2018")).locator("td").last.inner_text()
+            == "10,900,000"
+        )
+        screenshot(page, "register-values-in-usd")
 
         page.get_by_role("link", name="Search agreements and partners").click()
         page.get_by_role("checkbox", name="Africa").check()

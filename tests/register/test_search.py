@@ -1,8 +1,11 @@
 """The search tool: words, facets with counts, pagination, partners like this."""
 
+from decimal import Decimal
+
 import pytest
 from django.http import QueryDict
 
+from register.models import PartnershipAgreement
 from register.profile import partners_like
 from register.search import SearchParams, search
 from tests.register.conftest import row, run_import
@@ -155,3 +158,37 @@ def test_postgresql_full_text_search_stems_and_ranks(register):
     result = search(params("q=spectrum"))
     assert [a.reference for a in result.page.object_list] == ["A"]
     assert counts(result, "region") == {"AFR": 1}
+
+
+def test_the_results_total_their_values_in_the_reporting_currency(client, officer):
+    run_import(
+        [
+            row(reference="U", value="1000.00", currency="USD", signed_on="2018-03-01"),
+            row(reference="C", value="975.00", currency="CHF", signed_on="2018-01-15"),
+            row(reference="X", value="500.00", currency="XAF", signed_on="2018-02-01"),
+        ]
+    )
+    result = search(params(""))
+    # CHF 975 at January 2018's demo rate (0.975 per dollar) is USD 1,000.
+    assert result.reporting_total == Decimal("2000.00") and result.without_rate == 1
+    client.force_login(officer)
+    page = client.get("/partnerships/").content.decode()
+    assert 'data-reporting-total="2000.00"' in page
+    assert "1 value has no rate of exchange and is left out." in page
+
+
+def test_an_agreement_page_shows_its_value_in_the_reporting_currency(client, officer):
+    run_import(
+        [
+            row(reference="C", value="975.00", currency="CHF", signed_on="2018-01-15"),
+            row(reference="X", value="500.00", currency="XAF", signed_on="2018-02-01"),
+        ]
+    )
+    client.force_login(officer)
+    chf = PartnershipAgreement.objects.get(reference="C")
+    assert chf.reporting_amount == Decimal("1000.00") and chf.reporting_rate_date.month == 1
+    page = client.get(chf.get_absolute_url()).content.decode()
+    assert 'data-reporting-value="1000.00"' in page and "USD\xa01,000" in page
+    xaf = PartnershipAgreement.objects.get(reference="X")
+    page = client.get(xaf.get_absolute_url()).content.decode()
+    assert "(no rate of exchange for its signature date)" in page

@@ -2,6 +2,7 @@
 areas, and the command's CSV."""
 
 import io
+from decimal import Decimal
 from fractions import Fraction
 
 import pytest
@@ -10,6 +11,7 @@ from django.core.management.base import CommandError
 
 from register.demo import load_demo_register
 from register.stats import agreement_stats, format_number, value_by_currency
+from register.valuation import without_rate
 from tests.register.conftest import row, run_import
 
 pytestmark = pytest.mark.django_db
@@ -111,3 +113,36 @@ def test_the_demo_register_reproduces_the_seed_report_charts():
     assert [r.values[addenda] for r in types.rows][-1] == 7  # 2018: 7 addenda
     # Loading the demo again changes nothing.
     assert load_demo_register().created == 0
+
+
+def test_the_demo_register_s_2018_values_total_usd_10_9_million_as_the_seed_says():
+    # The suite records the demo's monthly rates (tests/conftest.py), as `load_demo` does.
+    load_demo_register()
+    lines = stats_csv("--by", "year", "--value", "--from", "2018", "--to", "2018").splitlines()
+    assert lines[0] == "year,CHF,EUR,USD,total_USD,without_rate"
+    year, chf, eur, dollars, total, without_rate = lines[1].split(",")
+    assert (year, total, without_rate) == ("2018", "10900000.00", "0")  # exact, to the cent
+    # Three currencies stated, one total: the francs and euros converted, the dollars as stated.
+    assert Decimal(chf) > 0 and Decimal(eur) > Decimal(total) * Decimal("0.5") > 0
+    assert Decimal(dollars) < Decimal(total)
+    counts = stats_csv("--by", "year", "--from", "2018", "--to", "2018").splitlines()
+    assert counts == ["year,new,addenda,total", "2018,43,7,50"]
+
+
+def test_a_value_without_a_rate_is_left_out_of_the_total_and_counted():
+    run_import(
+        [
+            row(reference="A", value="100.50", currency="USD"),
+            row(reference="B", value="200", currency="XAF"),  # no rate recorded for it
+        ]
+    )
+    table = value_by_currency()
+    ((year, _values),) = table.rows
+    assert table.reporting_total(year) == Decimal("100.50")
+    assert table.without_rate == {year: 1}
+    assert list(without_rate().values_list("reference", flat=True)) == ["B"]
+
+
+def test_value_goes_with_by_year_only():
+    with pytest.raises(CommandError, match="--value goes with --by year"):
+        stats_csv("--by", "region", "--value")

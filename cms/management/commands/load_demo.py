@@ -15,6 +15,7 @@ from cms.demo.users import demo_password, ensure_demo_users
 from events.editorial import ensure_editorial_setup
 from marketplace.agreements.permissions import ensure_agreements_setup
 from marketplace.core.roles import ensure_roles
+from marketplace.finance.demo import load_demo_rates
 from marketplace.finance.permissions import ensure_demo_bank_details, ensure_finance_permissions
 from marketplace.fulfilment.permissions import ensure_fulfilment_permissions
 from marketplace.pledges.permissions import ensure_pledges_setup
@@ -38,6 +39,8 @@ class Command(BaseCommand):
             users = ensure_demo_users(password)
             organisation = ensure_demo_organisation(users)
             ensure_demo_teams(users)  # who organises which demo event
+            # Rates first: the register's agreements and the demo's money are valued at them.
+            load_demo_rates()
             load_demo_register()
             ensure_pledges_setup()
             ensure_finance_permissions()
