@@ -581,6 +581,7 @@ from marketplace.finance.payout_records import (  # noqa: E402, F401
     Payout,
     PayoutChange,
 )
+
 # Rates of exchange (the reporting currency's values): their own module.
 from marketplace.finance.rates import ExchangeRate  # noqa: E402, F401
 from marketplace.finance.receivables import (  # noqa: E402, F401

@@ -39,8 +39,8 @@ from marketplace.finance.models import (
     Receipt,
     UnallocatedTransfer,
 )
-from marketplace.finance.statements.viewsets import StatementViewSet
 from marketplace.finance.rate_admin import ExchangeRateViewSet
+from marketplace.finance.statements.viewsets import StatementViewSet
 from marketplace.finance.templatetags.finance import amount, method_label
 from marketplace.finance.views import pdf_response
 from marketplace.payments import admin_views
