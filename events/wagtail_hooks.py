@@ -16,7 +16,7 @@ from wagtail import hooks
 from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.models import Page
 
-from events import dashboard, scope
+from events import dashboard, drafts, scope
 from events.admin_views import CloneEventView
 from events.editorial import APPROVERS
 from events.models import EventOrganiser, EventPage
@@ -45,6 +45,17 @@ def refuse_editing_other_events(request, page):
 @hooks.register("before_create_page")
 def refuse_creating_in_other_events(request, parent_page, page_class):
     _refuse_out_of_scope(request, parent_page)
+
+
+@hooks.register("before_create_page")
+def continue_own_draft(request, parent_page, page_class):
+    """A second "create" under the slug of the editor's own autosaved draft edits that draft."""
+    return drafts.continue_own_draft(request, parent_page, page_class)
+
+
+@hooks.register("before_edit_page")
+def replace_children_of_continued_draft(request, page):
+    drafts.replace_children_of_continued_draft(request, page)
 
 
 @hooks.register("before_delete_page")
