@@ -359,7 +359,7 @@ def test_finance_reads_the_payouts_list_and_detail_and_others_may_not(
     listing = client.get(urls[0]).content.decode()
     detail = client.get(urls[1]).content.decode()
 
-    assert "po_Admin1" in listing and "CHF 10,050.00" in listing and "CHF 292.05" in listing
+    assert "po_Admin1" in listing and "CHF\xa010,050.00" in listing and "CHF\xa0292.05" in listing
     assert 'data-total="fees">CHF 292.05<' in detail.replace("\xa0", " ")
     assert 'data-total="net">CHF 9,757.95<' in detail.replace("\xa0", " ")
     assert 'data-bank-matched="no"' in detail and str(first) in detail

@@ -75,7 +75,7 @@ def test_pledge_from_the_form_then_see_it(signed_in, package, sponsor):
 
     detail = signed_in.get(response["Location"]).content.decode()
     assert pledge.reference in detail
-    assert "CHF 10,000" in detail
+    assert "CHF\xa010,000" in detail
     assert "Logo on website" in detail  # benefits, from the snapshot
     assert "No documents yet" in detail and "No payments yet" in detail
     assert "Pledged." in detail  # history
