@@ -3,8 +3,12 @@ messages sent (organisers see their events' only), one message with each recipie
 from the mail log, and "Write to sponsors" — a form, then the service."""
 
 from django import forms
+from django.contrib import messages
 from django.db.models import Q
+from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from wagtail.admin.views import generic
@@ -14,8 +18,12 @@ from wagtail.models import Page
 from events import scope
 from events.models import SponsorshipPackagePage
 from marketplace.core.admin import AdminActionView
-from marketplace.pledges.models import SponsorAudience
-from marketplace.pledges.sponsor_messages import SponsorMessageError, send_sponsor_message
+from marketplace.pledges.models import SponsorAudience, new_form_token
+from marketplace.pledges.sponsor_messages import (
+    MessageAlreadySent,
+    SponsorMessageError,
+    send_sponsor_message,
+)
 from worker.models import MailLog
 
 MESSAGE_PERMISSION = "pledges.message_sponsors"
@@ -45,8 +53,22 @@ class SponsorMessageForm(forms.Form):
         ),
     )
 
+    # One per form shown: a second submit of the same form (double click, reload) is found by it
+    # and sends nothing. Kept across a refused submit, so the corrected form is still "this one".
+    form_token = forms.CharField(
+        widget=forms.HiddenInput,
+        max_length=64,
+        error_messages={
+            "required": gettext_lazy(
+                "This form has no sending token: reload the page and write again."
+            )
+        },
+    )
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("form_token", new_form_token())
         events = list(scope.events_for(user).order_by("-start_date", "title"))
         self.fields["event"].queryset = scope.events_for(user).order_by("-start_date", "title")
         self.fields["event"].label_from_instance = lambda e: f"{e.acronym} — {e.title}"
@@ -95,6 +117,7 @@ class WriteToSponsorsView(AdminActionView):
             subject=data["subject"],
             body=data["body"],
             actor=self.request.user,
+            form_token=data["form_token"],
         )
         return ngettext(
             "Message sent to %(recipients)s address at %(organisations)s sponsor.",
@@ -104,6 +127,20 @@ class WriteToSponsorsView(AdminActionView):
             "recipients": self.message.recipients,
             "organisations": self.message.organisations,
         }
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except MessageAlreadySent as repeat:
+            messages.warning(
+                self.request,
+                _(
+                    "This form was sent already, on %(when)s: nothing was sent again. "
+                    "Here is the message it sent."
+                )
+                % {"when": date_format(localtime(repeat.first.sent_at), "DATETIME_FORMAT")},
+            )
+            return redirect("sponsor_messages:inspect", repeat.first.pk)
 
     def get_success_url(self):
         return reverse("sponsor_messages:inspect", args=[self.message.pk])

@@ -354,6 +354,9 @@ class SponsorMessage(models.Model):
     sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
     organisations = models.PositiveIntegerField(_("organisations"), default=0)
     recipients = models.PositiveIntegerField(_("recipients"), default=0)
+    # The "Write to sponsors" form's one-time token: a second submit of the same form (double
+    # click, reload, two tabs) finds this message instead of sending again.
+    form_token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("message to sponsors")

@@ -7,10 +7,14 @@ belongs to. Each email's frame (greeting, footer, link) is in the recipient's la
 known — the language a member chose (sponsors/languages.py) — else their organisation's; the text is
 sent as the organiser wrote it. The mail key names the message and the address: one email per
 address and message, and the message's page lists them from the mail log.
+
+With `form_token` (the form's one-time token) a message is sent at most once per token: a
+repeat — a double click, a reload, a second tab, two requests at the same moment — raises
+`MessageAlreadySent` carrying the first message, and sends nothing.
 """
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -34,6 +38,14 @@ class SponsorMessageError(Exception):
         self.message, self.field = str(message), field
 
 
+class MessageAlreadySent(Exception):
+    """The form's token was used already: `first` is the message it sent."""
+
+    def __init__(self, first: SponsorMessage):
+        super().__init__(f"sponsor message {first.pk} already sent with this form")
+        self.first = first
+
+
 def sponsor_organisations(event, package=None, audience=SponsorAudience.PAID):
     """The organisations with a pledge in the audience's states for `event` (or `package`)."""
     pledges = Pledge.objects.filter(event=event, status__in=AUDIENCE_STATES[audience])
@@ -45,12 +57,25 @@ def sponsor_organisations(event, package=None, audience=SponsorAudience.PAID):
 
 
 def send_sponsor_message(
-    *, event, package=None, audience=SponsorAudience.PAID, subject: str, body: str, actor
+    *,
+    event,
+    package=None,
+    audience=SponsorAudience.PAID,
+    subject: str,
+    body: str,
+    actor,
+    form_token: str | None = None,
 ) -> SponsorMessage:
     """Record the message and log one email per recipient (see the module's doc). Raises
     SponsorMessageError, writing and sending nothing, for an event outside the actor's scope,
-    a package of another event, an empty subject or text, or nobody to write to."""
+    a package of another event, an empty subject or text, or nobody to write to; and
+    MessageAlreadySent, sending nothing, when `form_token` sent a message already."""
     subject, body = (subject or "").strip(), (body or "").strip()
+    form_token = (form_token or "").strip() or None
+    if form_token is not None:
+        first = SponsorMessage.objects.filter(form_token=form_token).first()
+        if first is not None:
+            raise MessageAlreadySent(first)
     if not scope.can_act_on_event(actor, event):
         raise SponsorMessageError(_("You do not organise this event."), field="event")
     if package is not None and package.get_parent().pk != event.pk:
@@ -74,6 +99,22 @@ def send_sponsor_message(
             % {"what": package.title if package else event.title}
         )
     languages = chosen_languages([address for address, _org in addresses.values()])
+    try:
+        message = _record_and_send(
+            event, package, audience, subject, body, actor, form_token, addresses, languages
+        )
+    except IntegrityError:
+        # A simultaneous repeat with the same token committed first: its row holds the token.
+        first = form_token and SponsorMessage.objects.filter(form_token=form_token).first()
+        if not first:
+            raise
+        raise MessageAlreadySent(first) from None
+    return message
+
+
+def _record_and_send(
+    event, package, audience, subject, body, actor, form_token, addresses, languages
+) -> SponsorMessage:
     with transaction.atomic():
         message = SponsorMessage.objects.create(
             event=event,
@@ -84,6 +125,7 @@ def send_sponsor_message(
             sent_by=actor,
             organisations=len({org.pk for _address, org in addresses.values()}),
             recipients=len(addresses),
+            form_token=form_token,
         )
         portal = settings.SITE_URL + reverse("sponsors:dashboard")
         for key, (address, organisation) in sorted(addresses.items()):
